@@ -1,0 +1,4 @@
+"""The answer engine: question → retrieval → (LLM tool loop | extractive) → verified Answer."""
+from .engine import Engine
+
+__all__ = ["Engine"]

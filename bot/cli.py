@@ -1,0 +1,217 @@
+"""`bot` subcommands: thin over Library and the answer engine. Errors become one line on stderr."""
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .errors import BotError
+from .retrieve import Filters
+from .settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _library(reset: bool = False):
+    from .library import Library
+
+    return Library(_settings(), reset=reset)
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _filters(report, broker, since, until) -> Filters:
+    return Filters(reports=tuple(report), broker=broker or "", date_from=since or "", date_to=until or "")
+
+
+filter_options = [
+    click.option("--report", multiple=True, help="Only these reports (file name or doc id); repeatable."),
+    click.option("--broker", default="", help="Only reports by this broker, e.g. 中信证券."),
+    click.option("--since", default="", help="Only reports dated on/after YYYY-MM-DD."),
+    click.option("--until", default="", help="Only reports dated on/before YYYY-MM-DD."),
+]
+
+
+def with_filters(f):
+    for opt in reversed(filter_options):
+        f = opt(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """研报助手 — cited answers about brokerage research reports (offline by default)."""
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reindex", is_flag=True, help="Drop the store and rebuild it (after changing the embedding model).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest_cmd(paths, reindex, as_json):
+    """Ingest report files or folders (default: the corpus folder)."""
+    from tqdm import tqdm
+
+    settings = _settings()
+    lib = _library(reset=reindex)
+    paths = list(paths) or [settings.corpus_dir]
+    bar = None
+
+    def progress(done, total, name):
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="chunk", desc="embedding", delay=0.5, file=sys.stderr, leave=False)
+        bar.set_postfix_str(name[:30], refresh=False)
+        bar.update(done - bar.n)
+
+    summary = lib.ingest(paths, progress)
+    if bar is not None:
+        bar.close()
+    if as_json:
+        _echo_json(summary.to_dict())
+    else:
+        for name, message in summary.failed:
+            click.echo(f"failed: {message}", err=True)
+        for note in summary.notes:
+            click.echo(f"note: {note}", err=True)
+        click.echo(summary.line())
+    if summary.failed:
+        sys.exit(1)
+
+
+@cli.command("remove")
+@click.argument("source")
+def remove_cmd(source):
+    """Delete one report (by file name or doc id) from the store."""
+    report = _library().remove(source)
+    click.echo(f"removed {report.source} ({report.chunks} chunks)")
+
+
+@cli.command("sources")
+@click.option("--json", "as_json", is_flag=True)
+def sources_cmd(as_json):
+    """List the ingested reports."""
+    reports = _library().sources()
+    if as_json:
+        _echo_json([r.to_dict() for r in reports])
+        return
+    if not reports:
+        click.echo("No reports yet: run `bot ingest`.")
+    for r in reports:
+        click.echo(f"{r.date or '????-??-??'}  {r.broker or '-':8}  {r.chunks:4d} chunks  {r.title}  [{r.source}]")
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("-k", default=8, show_default=True, help="Number of passages.")
+@click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@with_filters
+def search_cmd(query, k, mode, as_json, report, broker, since, until):
+    """Ranked passages for a query."""
+    from .answer.question import check_question
+
+    query = check_question(query)
+    hits = _library().search(query, k, _filters(report, broker, since, until), mode)
+    if as_json:
+        _echo_json([h.to_dict() for h in hits])
+        return
+    for n, h in enumerate(hits, 1):
+        click.echo(f"[{n}] {h.score:.4f}  {h.report.broker} {h.report.title[:40]}  ({h.chunk.start}-{h.chunk.end})")
+        click.echo("    " + h.chunk.text.replace("\n", " ")[:300])
+
+
+@cli.command("ask")
+@click.argument("question", required=False)
+@click.option("--file", "qfile", type=click.Path(path_type=Path), help="One question per line; one JSON object per line out.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--mode", type=click.Choice(["auto", "llm", "extractive"]), default="auto", show_default=True)
+@click.option("--chart", type=click.Path(path_type=Path), help="Write a scenario chart (PNG) when the answer has ranges.")
+@with_filters
+def ask_cmd(question, qfile, as_json, mode, chart, report, broker, since, until):
+    """Answer a question with citations."""
+    from .answer import Engine
+
+    if not question and not qfile:
+        raise BotError("Give a question, or --file FILE with one question per line.")
+    engine = Engine(_library())
+    filters = _filters(report, broker, since, until)
+    if qfile:
+        try:
+            lines = qfile.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise BotError(f"Cannot read {qfile}: {e}.") from None
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                ans = engine.ask(line, mode=mode, filters=filters).to_dict()
+            except BotError as e:  # one bad line does not stop the batch
+                ans = {"question": line, "error": str(e)}
+            _echo_json(ans)
+        return
+    ans = engine.ask(question, mode=mode, filters=filters)
+    if chart and ans.calculations:
+        from .tools.chart import chart_for
+
+        chart_for(ans.calculations, chart)
+    if as_json:
+        _echo_json(ans.to_dict())
+        return
+    click.echo(ans.answer)
+    if ans.citations:
+        click.echo("")
+        for c in ans.citations:
+            click.echo(f"[{c.n}] {c.broker} 《{c.title}》 {c.date}: “{c.quote}”")
+
+
+@cli.command("config")
+def config_cmd():
+    """Show the settings and the environment variables that set them."""
+    s = _settings()
+    for env, default, help in Settings.describe():
+        click.echo(f"{env:24} {help}  (default: {default})")
+    click.echo(f"\ndata dir: {s.data_dir.resolve()}  store: {s.chroma_url or 'embedded'}  embedder: {s.embedder}")
+
+
+def main(argv=None) -> None:
+    try:
+        cli.main(args=argv, prog_name="bot", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        click.echo(f"Error: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except BotError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as e:  # the last boundary: a bug; log the traceback, show one line
+        log = _log_crash()
+        click.echo(f"Internal error ({type(e).__name__}); details in {log}.", err=True)
+        sys.exit(2)
+
+
+def _log_crash() -> str:
+    try:
+        path = Settings.from_env().path("logs", "errors.log")
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(traceback.format_exc() + "\n")
+        return str(path)
+    except Exception:
+        return "(no log: the data dir is not writable)"
+
+
+if __name__ == "__main__":
+    main()

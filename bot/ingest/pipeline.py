@@ -1,0 +1,135 @@
+"""load → clean → metadata → chunk → embed → store, one report at a time.
+
+Write order per report: delete any old chunks of it, add the new chunks, then write the report record.
+The report record (with the content hash and chunk count) is the commit mark: a re-run after a crash
+sees no record, or an old hash, and redoes that report from scratch.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..errors import BotError, IngestError
+from ..settings import Settings
+from ..types import Report, ReportMeta
+from .chunk import chunk_text, count_tokens_fn
+from .clean import clean_text
+from .load import is_report_file, load_text
+from .metadata import extract_metadata
+
+EMBED_BATCH = 16
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+
+
+@dataclass
+class IngestSummary:
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    duplicates: int = 0
+    chunks_added: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, message)
+    reports: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        s = f"added {self.added}, unchanged {self.unchanged}, replaced {self.replaced}, failed {len(self.failed)}"
+        if self.duplicates:
+            s += f", duplicates skipped {self.duplicates}"
+        return s + f" ({self.chunks_added} chunks written)"
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "unchanged": self.unchanged, "replaced": self.replaced,
+                "duplicates": self.duplicates, "chunks_added": self.chunks_added,
+                "failed": [{"file": f, "error": m} for f, m in self.failed]}
+
+
+def doc_id_for(source: str) -> str:
+    """A report's identity is its file name, so a changed file replaces its old version."""
+    return hashlib.sha1(f"source:{source}".encode()).hexdigest()[:16]
+
+
+def prepare(path: Path, settings: Settings) -> Report:
+    """Read, clean and describe one file (no store access)."""
+    raw = load_text(path, int(settings.max_file_mb * 2**20))
+    cleaned = clean_text(raw)
+    header, text = extract_metadata(cleaned.text, path)
+    if len(text.strip()) < 20:
+        raise IngestError(f"{path.name}: no report text left after cleaning ({len(raw)} characters read).")
+    meta = ReportMeta(doc_id=doc_id_for(path.name), title=header.title, broker=header.broker, date=header.date,
+                      author=header.author, source=path.name,
+                      content_hash=hashlib.sha256(text.encode()).hexdigest())
+    return Report(meta=meta, text=text)
+
+
+def expand(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to ingest under the given paths (folders are walked), and paths that do not exist."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and is_report_file(f)))
+        elif p.exists():
+            files.append(p)
+        else:
+            missing.append((str(p), f"{p}: no such file or folder."))
+    return files, missing
+
+
+def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress: Progress | None = None) -> IngestSummary:
+    summary = IngestSummary()
+    files, summary.failed = expand(paths)
+    count = count_tokens_fn()
+    known = {r.content_hash: r for r in store.list_reports()}
+    todo: list[tuple[Report, ReportMeta | None]] = []
+    for path in files:
+        try:
+            report = prepare(path, settings)
+        except BotError as e:
+            summary.failed.append((path.name, str(e)))
+            continue
+        existing = store.get_report(report.meta.doc_id)
+        twin = known.get(report.meta.content_hash)
+        if existing and existing.content_hash == report.meta.content_hash \
+                and len(store.doc_chunk_ids(existing.doc_id)) == existing.chunks:
+            summary.unchanged += 1
+            continue
+        if twin and twin.doc_id != report.meta.doc_id:
+            summary.duplicates += 1
+            summary.notes.append(f"{path.name}: same text as {twin.source}, skipped.")
+            continue
+        todo.append((report, existing))
+        known[report.meta.content_hash] = report.meta
+
+    planned = [(r, e, chunk_text(r.text, r.meta.doc_id, r.meta.content_hash, settings.chunk_tokens,
+                                 settings.chunk_overlap, count)) for r, e in todo]
+    total = sum(len(c) for _, _, c in planned)
+    done = 0
+    for report, existing, chunks in planned:
+        try:
+            vectors = []
+            for i in range(0, len(chunks), EMBED_BATCH):
+                vectors.extend(embedder.embed_documents([c.text for c in chunks[i:i + EMBED_BATCH]]))
+                done += len(chunks[i:i + EMBED_BATCH])
+                if progress:
+                    progress(done, total, report.meta.source)
+            store.delete_chunks(report.meta.doc_id)  # old version, or orphans of a killed run
+            store.add_chunks(chunks, np.asarray(vectors, dtype=np.float32))
+            meta = ReportMeta(**{**report.meta.to_dict(), "chunks": len(chunks)})
+            head = embedder.embed_documents([f"{meta.title}\n{report.text[:400]}"])[0]
+            store.put_report(meta, report.text, head)
+        except BotError as e:
+            summary.failed.append((report.meta.source, str(e)))
+            continue
+        summary.chunks_added += len(chunks)
+        summary.reports.append(report.meta.source)
+        if existing:
+            summary.replaced += 1
+        else:
+            summary.added += 1
+    return summary
+

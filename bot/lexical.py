@@ -1,0 +1,168 @@
+"""BM25 (bm25s) over jieba tokens, kept in step with the Chroma collection.
+
+Chroma is the source of truth. The index is saved under BOT_DATA_DIR/bm25/<store key>/ together with a
+fingerprint of the chunk ids it was built from; at start-up it is loaded (memory-mapped) only if the
+fingerprint still matches the collection, otherwise it is rebuilt. Tokens are cached per chunk id (ids are
+content-derived), so a rebuild after an ingest only tokenises the new chunks.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable, Iterable, NamedTuple, Sequence
+
+import numpy as np
+
+# Function words that carry no retrieval signal in questions ("…是多少", "…的…").
+STOPWORDS = set(
+    "的 了 是 在 和 与 及 等 对 为 也 就 都 而 及其 或 被 把 从 到 由 于 以 之 其 这 那 这个 那个 什么 多少 哪些 哪个 怎么 如何 "
+    "吗 呢 吧 啊 么 请 问 请问 一个 有 没有 能 会 可以 the a an of to in on for and or is are was were be by with as at "
+    "what which who how does do did it its this that".split()
+)
+_WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]", re.IGNORECASE)
+
+
+class Tokenizer:
+    """jieba search-mode tokens, lower-cased, punctuation and stopwords dropped."""
+
+    def __init__(self, cache_dir: Path):
+        import jieba
+
+        jieba.setLogLevel(60)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.tmp_dir = str(cache_dir)  # jieba writes its dictionary cache; keep it under BOT_DATA_DIR
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> list[str]:
+        with self._lock:  # jieba's lazy initialisation is not thread-safe
+            words = self._jieba.lcut_for_search(text.lower())
+        return [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w) and w not in STOPWORDS]
+
+
+def fingerprint(ids: Iterable[str]) -> str:
+    h = hashlib.sha1()
+    for i in sorted(ids):
+        h.update(i.encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+class _State(NamedTuple):
+    ids: list[str]
+    bm25: object
+    fingerprint: str
+    doc_names: dict[str, int]
+    doc_index: np.ndarray
+
+
+class LexicalIndex:
+    def __init__(self, folder: Path, tokenizer: Tokenizer):
+        self.folder = folder
+        self.tokenize = tokenizer
+        self._state = _State([], None, "", {}, np.zeros(0, dtype=np.int32))
+        folder.mkdir(parents=True, exist_ok=True)
+        self._cache = folder / "tokens.sqlite"
+        with sqlite3.connect(self._cache) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS tok (id TEXT PRIMARY KEY, tokens TEXT)")
+
+    # persistence -------------------------------------------------------------------------------
+    def load(self, expected: str) -> bool:
+        """Load the saved index if it was built from exactly the expected chunk ids."""
+        import bm25s
+
+        manifest = self.folder / "current" / "manifest.json"
+        try:
+            m = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            return False
+        if m.get("fingerprint") != expected:
+            return False
+        ids = m["ids"]
+        bm25 = bm25s.BM25.load(str(self.folder / "current"), mmap=True, show_progress=False) if ids else None
+        self._set(ids, m["docs"], bm25, expected)
+        return True
+
+    def build(self, chunks_for: Callable[[list[str]], Iterable[tuple[str, str]]], records: dict[str, str]) -> None:
+        """Rebuild from `records` (chunk id → doc id); `chunks_for(missing_ids)` yields (id, text) to tokenise."""
+        import bm25s
+
+        ids = list(records)
+        tokens = self._cached_tokens(ids)
+        missing = [i for i in ids if i not in tokens]
+        if missing:
+            new = {cid: self.tokenize(text) for cid, text in chunks_for(missing)}
+            with sqlite3.connect(self._cache) as db:
+                db.executemany("INSERT OR REPLACE INTO tok VALUES (?, ?)", [(k, "\x1f".join(v)) for k, v in new.items()])
+            tokens.update(new)
+        ids = [i for i in ids if i in tokens]
+        docs = [records[i] for i in ids]
+        fp = fingerprint(ids)
+        tmp = self.folder / "building"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        bm25 = None
+        if ids:
+            bm25 = bm25s.BM25()
+            bm25.index([tokens[i] or ["\x00"] for i in ids], show_progress=False)
+            bm25.save(str(tmp), show_progress=False)
+        (tmp / "manifest.json").write_text(json.dumps({"fingerprint": fp, "ids": ids, "docs": docs}))
+        # swap in atomically: a crash leaves either the old or the new index, never half of one
+        old = self.folder / "old"
+        shutil.rmtree(old, ignore_errors=True)
+        if (self.folder / "current").exists():
+            (self.folder / "current").rename(old)
+        tmp.rename(self.folder / "current")
+        shutil.rmtree(old, ignore_errors=True)
+        self._set(ids, docs, bm25, fp)
+
+    def _cached_tokens(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        with sqlite3.connect(self._cache) as db:
+            for off in range(0, len(ids), 500):
+                part = list(ids[off:off + 500])
+                rows = db.execute(f"SELECT id, tokens FROM tok WHERE id IN ({','.join('?' * len(part))})", part)
+                out.update((i, t.split("\x1f") if t else []) for i, t in rows)
+        return out
+
+    def _set(self, ids: list[str], docs: list[str], bm25, fp: str) -> None:
+        names = {d: n for n, d in enumerate(sorted(set(docs)))}
+        # one assignment, so a concurrent search sees the old index or the new one, never a mix
+        self._state = _State(ids, bm25, fp, names, np.array([names[d] for d in docs], dtype=np.int32))
+
+    @property
+    def ids(self) -> list[str]:
+        return self._state.ids
+
+    @property
+    def fingerprint(self) -> str:
+        return self._state.fingerprint
+
+    # search ------------------------------------------------------------------------------------
+    def search(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score), optionally only within the given reports."""
+        return self.search_tokens(self.tokenize(query), k, doc_ids)
+
+    def search_tokens(self, q: list[str], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        st = self._state
+        if st.bm25 is None or not q:
+            return []
+        vocab = st.bm25.vocab_dict
+        q = [t for t in q if t in vocab]
+        if not q:
+            return []
+        mask = None
+        if doc_ids is not None:
+            wanted = [st.doc_names[d] for d in doc_ids if d in st.doc_names]
+            if not wanted:
+                return []
+            mask = np.isin(st.doc_index, wanted).astype(np.float32)
+        docs, scores = st.bm25.retrieve([q], k=min(k, len(st.ids)), show_progress=False, weight_mask=mask)
+        return [(st.ids[d], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    def __len__(self) -> int:
+        return len(self.ids)

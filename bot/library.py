@@ -1,0 +1,74 @@
+"""The report library: store + embedder + lexical index wired together, with the operations the CLI and
+the web app share (ingest, remove, sources, search). Built once from Settings at the edge."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Sequence
+
+from .embed import Embedder, make_embedder
+from .errors import BotError
+from .ingest.pipeline import IngestSummary, Progress, ingest
+from .lexical import LexicalIndex, Tokenizer, fingerprint
+from .retrieve import Filters, Retriever
+from .settings import Settings
+from .store import Store
+from .types import Hit, ReportMeta
+
+
+class Library:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, reset: bool = False):
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings)
+        self.store = Store(settings, self.embedder.name, self.embedder.dim, reset=reset)
+        self.tokenizer = Tokenizer(settings.path("cache", "jieba"))
+        self.lexical = LexicalIndex(settings.data_dir / "bm25" / self.store.key, self.tokenizer)
+        self.retriever = Retriever(self.store, self.embedder, self.lexical)
+        self._write_lock = threading.Lock()
+        self._texts: dict[tuple[str, str], str] = {}
+        self.sync_lexical()
+
+    def sync_lexical(self) -> bool:
+        """Bring BM25 in step with Chroma: load the saved index if it matches, else rebuild. True if rebuilt."""
+        records = self.store.chunk_records()
+        fp = fingerprint(records)
+        if self.lexical.fingerprint == fp or self.lexical.load(fp):
+            return False
+        self.lexical.build(lambda ids: ((c.chunk_id, c.text) for c in self.store.iter_chunks(ids)), records)
+        return True
+
+    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestSummary:
+        with self._write_lock:
+            try:
+                return ingest(paths, self.settings, self.store, self.embedder, progress)
+            finally:
+                self.sync_lexical()
+                self.retriever.invalidate()
+
+    def find(self, name: str) -> ReportMeta:
+        """A report by file name, doc id or title."""
+        for r in self.store.list_reports():
+            if name in (r.source, r.doc_id, r.title) or Path(name).name == r.source:
+                return r
+        raise BotError(f"No report named {name!r}; `bot sources` lists them.")
+
+    def remove(self, name: str) -> ReportMeta:
+        with self._write_lock:
+            report = self.find(name)
+            self.store.delete_doc(report.doc_id)
+            self.sync_lexical()
+            self.retriever.invalidate()
+            return report
+
+    def sources(self) -> list[ReportMeta]:
+        return self.store.list_reports()
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid",
+               timings: dict[str, float] | None = None) -> list[Hit]:
+        return self.retriever.search(query, k or self.settings.top_k, filters, mode, timings)
+
+    def report_text(self, report: ReportMeta) -> str:
+        key = (report.doc_id, report.content_hash)
+        if key not in self._texts:
+            self._texts[key] = self.store.report_text(report.doc_id)
+        return self._texts[key]

@@ -1,0 +1,178 @@
+"""Chroma: the only module that imports chromadb.
+
+Two collections: `NAME-chunks` (one record per chunk: text, vector, offsets) and `NAME-reports` (one record
+per report: the cleaned text and its metadata). A report record is written last, after all its chunks,
+so a report record with a matching content hash means its chunks are complete: that is what makes a killed
+ingest safe to re-run. Both collections record the embedding model and dimension that built them.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .errors import ModelMismatchError, StoreError
+from .settings import Settings
+from .types import Chunk, ReportMeta
+
+MAX_BATCH = 5000  # Chroma's max batch is 5461 on this build
+
+
+def _connect(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        u = urlparse(settings.chroma_url)
+        if not u.hostname:
+            raise StoreError(f"BOT_CHROMA_URL={settings.chroma_url!r} is not a URL like http://127.0.0.1:8000.")
+        try:
+            client = chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
+                                         ssl=u.scheme == "https", settings=chroma_settings)
+            client.heartbeat()
+        except Exception as e:  # chromadb raises bare ValueError/httpx errors on connect; all mean the same here
+            raise StoreError(f"Cannot reach the Chroma server at {settings.chroma_url} ({type(e).__name__}); "
+                             "is `chroma run` up?") from None
+        return client
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class Store:
+    def __init__(self, settings: Settings, embed_name: str, embed_dim: int, reset: bool = False):
+        self.settings = settings
+        self.embed_name = embed_name
+        self.embed_dim = embed_dim
+        self._client = _connect(settings)
+        if reset:  # --reindex: drop what an older model built
+            for name in (f"{settings.collection}-chunks", f"{settings.collection}-reports"):
+                try:
+                    self._client.delete_collection(name)
+                except Exception:  # absent already
+                    pass
+        self.chunks = self._open(f"{settings.collection}-chunks")
+        self.reports = self._open(f"{settings.collection}-reports")
+
+    @property
+    def key(self) -> str:
+        """Identity of this store, for local caches derived from it (the BM25 index)."""
+        where = self.settings.chroma_url or str((self.settings.data_dir / "chroma").resolve())
+        return hashlib.sha1(f"{where}|{self.settings.collection}|{self.embed_name}".encode()).hexdigest()[:16]
+
+    def _open(self, name: str):
+        meta = {"embed_model": self.embed_name, "embed_dim": self.embed_dim}
+        try:
+            col = self._client.get_or_create_collection(
+                name, embedding_function=None, metadata=meta, configuration={"hnsw": {"space": "cosine"}})
+        except Exception as e:
+            raise StoreError(f"Cannot open the Chroma collection {name}: {e}") from None
+        found = col.metadata or {}
+        if found.get("embed_model") != self.embed_name or int(found.get("embed_dim", 0)) != self.embed_dim:
+            raise ModelMismatchError(
+                f"The store was built with {found.get('embed_model')} ({found.get('embed_dim')}-d) but the configured "
+                f"embedder is {self.embed_name} ({self.embed_dim}-d); run `bot ingest --reindex` to rebuild it with "
+                "the new model, or point BOT_DATA_DIR / BOT_COLLECTION elsewhere.")
+        return col
+
+    # reports -------------------------------------------------------------------------------------
+    def list_reports(self) -> list[ReportMeta]:
+        got = self.reports.get(include=["metadatas"])
+        metas = [_report_meta(i, m) for i, m in zip(got["ids"], got["metadatas"])]
+        return sorted(metas, key=lambda r: (r.date, r.title))
+
+    def get_report(self, doc_id: str) -> ReportMeta | None:
+        got = self.reports.get(ids=[doc_id], include=["metadatas"])
+        return _report_meta(got["ids"][0], got["metadatas"][0]) if got["ids"] else None
+
+    def report_text(self, doc_id: str) -> str:
+        got = self.reports.get(ids=[doc_id], include=["documents"])
+        if not got["ids"]:
+            raise StoreError(f"No report with id {doc_id}.")
+        return got["documents"][0]
+
+    def put_report(self, meta: ReportMeta, text: str, vector: np.ndarray) -> None:
+        md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
+        md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
+        self.reports.upsert(ids=[meta.doc_id], documents=[text], embeddings=[vector.tolist()], metadatas=[md])
+
+    # chunks --------------------------------------------------------------------------------------
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), MAX_BATCH):
+            part = chunks[i:i + MAX_BATCH]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                documents=[c.text for c in part],
+                embeddings=vectors[i:i + MAX_BATCH],
+                metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end, "section": c.section,
+                            "index": c.index, "tokens": c.tokens} for c in part],
+            )
+
+    def delete_chunks(self, doc_id: str) -> None:
+        self.chunks.delete(where={"doc_id": doc_id})
+
+    def delete_doc(self, doc_id: str) -> None:
+        """Report record first (it marks the report complete), then its chunks."""
+        self.reports.delete(ids=[doc_id])
+        self.chunks.delete(where={"doc_id": doc_id})
+
+    def doc_chunk_ids(self, doc_id: str) -> list[str]:
+        return self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
+
+    def chunk_records(self) -> dict[str, str]:
+        """chunk id → doc id for every chunk in the store."""
+        out: dict[str, str] = {}
+        total = self.chunks.count()
+        for off in range(0, total, MAX_BATCH):
+            got = self.chunks.get(include=["metadatas"], limit=MAX_BATCH, offset=off)
+            out.update((i, m["doc_id"]) for i, m in zip(got["ids"], got["metadatas"]))
+        return out
+
+    def iter_chunks(self, ids: Sequence[str] | None = None) -> Iterator[Chunk]:
+        if ids is None:
+            total = self.chunks.count()
+            for off in range(0, total, MAX_BATCH):
+                got = self.chunks.get(include=["documents", "metadatas"], limit=MAX_BATCH, offset=off)
+                yield from (_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
+            return
+        for off in range(0, len(ids), MAX_BATCH):
+            got = self.chunks.get(ids=list(ids[off:off + MAX_BATCH]), include=["documents", "metadatas"])
+            yield from (_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
+
+    def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        return {c.chunk_id: c for c in self.iter_chunks(ids)}
+
+    def count(self) -> int:
+        return self.chunks.count()
+
+    def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine similarity), optionally within some reports."""
+        n = self.chunks.count()
+        if n == 0 or k <= 0:
+            return []
+        where = None
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}}
+        try:
+            got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(k, n), where=where,
+                                    include=["distances"])
+        except Exception as e:
+            raise StoreError(f"The Chroma query failed ({type(e).__name__}: {e}).") from None
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+
+def _report_meta(doc_id: str, m: dict) -> ReportMeta:
+    return ReportMeta(doc_id=doc_id, title=m.get("title", ""), broker=m.get("broker", ""), date=m.get("date", ""),
+                      author=m.get("author", ""), source=m.get("source", ""), content_hash=m.get("content_hash", ""),
+                      chunks=int(m.get("chunks", 0)))
+
+
+def _chunk(chunk_id: str, text: str, m: dict) -> Chunk:
+    return Chunk(chunk_id=chunk_id, doc_id=m["doc_id"], text=text, start=int(m["start"]), end=int(m["end"]),
+                 section=m.get("section", ""), index=int(m.get("index", 0)), tokens=int(m.get("tokens", 0)))

@@ -1,0 +1,77 @@
+"""Shared fixtures: every test gets its own BOT_DATA_DIR; one ingested library is shared read-only."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+CITIC = next(CORPUS.glob("中信证券*.txt"))
+HUAXIN = next(CORPUS.glob("华鑫证券*.txt"))
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    """No test writes outside its tmp dir, and none sees a developer's LLM settings."""
+    monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "data"))
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BOT_CHROMA_URL", "BOT_EMBEDDER", "BOT_LLM_MODEL"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="session")
+def embedder(tmp_path_factory):
+    """The real local model, shared: it is thread-safe and stateless apart from caches."""
+    from bot.embed import CachedEmbedder, LocalE5
+
+    return CachedEmbedder(LocalE5(), tmp_path_factory.mktemp("emb") / "cache.sqlite")
+
+
+def make_settings(data_dir: Path, **kw):
+    from bot.settings import Settings
+
+    env = {"BOT_DATA_DIR": str(data_dir)}
+    return Settings.from_env(env, **kw)
+
+
+@pytest.fixture(scope="session")
+def library(tmp_path_factory, embedder):
+    """The two seed reports, ingested once for the whole session. Tests must not modify it."""
+    from bot.library import Library
+
+    lib = Library(make_settings(tmp_path_factory.mktemp("lib")), embedder=embedder)
+    summary = lib.ingest([CORPUS])
+    assert summary.added == 2 and not summary.failed
+    return lib
+
+
+@pytest.fixture
+def fresh_library(tmp_path, embedder):
+    """An empty library of the test's own (for ingest/remove tests)."""
+    from bot.library import Library
+
+    def make(**kw):
+        return Library(make_settings(tmp_path / "lib", **kw), embedder=embedder)
+
+    return make
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_corpus(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in CORPUS.iterdir():
+        shutil.copy(f, dest / f.name)
+    return dest

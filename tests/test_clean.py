@@ -1,0 +1,63 @@
+from hypothesis import given, settings, strategies as st
+
+from bot.ingest.clean import clean_text
+from bot.ingest.metadata import extract_metadata, split_header
+from conftest import CITIC, HUAXIN
+
+CHROME = ["打赏作者", "登录注册", "京ICP备", "报告下载方式", "工分", "复制链接", "分享到微信", "作者利益披露", "Copyright",
+          "版权所有", "真知无价", "当前位置", "公众号《人工智能学派》", "暂无数据", "声明:文章观点来自网友"]
+
+
+def test_corpus_chrome_is_removed_and_content_kept():
+    for f in (CITIC, HUAXIN):
+        raw = f.read_text(encoding="utf-8")
+        text = clean_text(raw).text
+        for marker in CHROME:
+            assert marker not in text, (f.name, marker)
+        for line in text.split("\n"):
+            assert line in raw  # nothing rewritten, only dropped
+    citic = clean_text(CITIC.read_text(encoding="utf-8")).text
+    assert "Sora能够创造出长达一分钟的高清视频" in citic
+    assert "中兴通讯" not in citic.split("潜在风险因素")[-1]  # stock tags at the end are gone
+    huaxin = clean_text(HUAXIN.read_text(encoding="utf-8")).text
+    assert "报告共计:34页" in huaxin  # a fact, not chrome
+
+
+def test_metadata_from_corpus():
+    from pathlib import Path
+
+    h, body = extract_metadata(clean_text(CITIC.read_text(encoding="utf-8")).text, CITIC)
+    assert (h.broker, h.date) == ("中信证券", "2024-02-23")
+    assert h.title.startswith("中信证券:Sora的突破性登场")
+    assert h.author == "薛定谔的奶牛猫" and "无师自通的半棵韭菜" not in body and "2024-02-23 14:55:40" not in body
+    h, body = extract_metadata(clean_text(HUAXIN.read_text(encoding="utf-8")).text, HUAXIN)
+    assert (h.broker, h.date, h.author) == ("华鑫证券", "2024-02-29", "小猫超可爱")
+    assert h.title == "AIGC专题:从Sora看AI应用发展探索,新质生产力有望推动TMT再下一城"
+    assert "原标题" not in body
+
+
+def test_sidecar_overrides(tmp_path):
+    import json
+
+    f = tmp_path / "note.txt"
+    f.write_text("某报告标题很长很长\n正文第一段内容,这里有足够长的句子来构成报告内容,测试用的文字。", encoding="utf-8")
+    (tmp_path / "note.txt.meta.json").write_text(json.dumps({"broker": "华泰证券", "date": "2024-05-01"}), encoding="utf-8")
+    h, _ = extract_metadata(clean_text(f.read_text(encoding="utf-8")).text, f)
+    assert (h.broker, h.date, h.title) == ("华泰证券", "2024-05-01", "某报告标题很长很长")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(CHROME + ["S", "中国移动", "1.65", "", "正文。"]), st.text(max_size=40)), max_size=30))
+def test_cleaning_only_drops_lines_and_is_idempotent(lines):
+    raw = "\n".join(lines)
+    once = clean_text(raw).text
+    assert clean_text(once).text == once or len(clean_text(once).text) < len(once)
+    raw_lines = {line.strip() for line in raw.replace("\r", "\n").split("\n")}
+    for line in once.split("\n"):
+        assert line == "" or line in raw_lines or line.replace("\u00a0", " ") in {r.replace("\u00a0", " ") for r in raw_lines}
+
+
+@given(st.text(max_size=300))
+def test_split_header_never_crashes(text):
+    h, body = split_header(text)
+    assert isinstance(body, str)
