@@ -171,6 +171,43 @@ def ask_cmd(question, qfile, as_json, mode, chart, report, broker, since, until)
             click.echo(f"[{c.n}] {c.broker} 《{c.title}》 {c.date}: “{c.quote}”")
 
 
+@cli.command("eval")
+@click.option("--benchmark", type=click.Choice(["cmrc"]), help="Run a public benchmark instead of the gold set.")
+@click.option("--data", type=click.Path(path_type=Path), help="The benchmark's data file.")
+@click.option("--limit", type=int, help="Only the first N questions.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the metrics JSON here.")
+def eval_cmd(benchmark, data, limit, json_out):
+    """Measure answer and retrieval quality."""
+    from tqdm import tqdm
+
+    if benchmark != "cmrc":
+        raise BotError("Only --benchmark cmrc exists so far.")
+    from evals import cmrc
+    from .library import Library
+
+    settings = _settings()
+    data = data or Path("../shared/eval-data/cmrc2018_dev_squad_style.json")
+    paragraphs, items = cmrc.load(data, limit)
+    bench = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / "cmrc")
+    lib = Library(bench)
+    folder = bench.data_dir / "paragraphs"
+    cmrc.write_corpus(paragraphs, folder)
+    bar = tqdm(desc="ingest", unit="chunk", file=sys.stderr, delay=0.5)
+    lib.ingest([folder], lambda d, t, _: (setattr(bar, "total", t), bar.update(d - bar.n)))
+    bar.close()
+    bar = tqdm(total=len(items), desc="questions", file=sys.stderr, delay=0.5)
+    result = cmrc.run(lib, items, lambda d, t: bar.update(d - bar.n))
+    bar.close()
+    result["paragraphs"] = len(paragraphs)
+    result["chunks"] = lib.store.count()
+    click.echo(f"{'':8} {'hit@1':>7} {'hit@5':>7} {'hit@10':>7} {'MRR':>7} {'p50 ms':>7}")
+    for mode in cmrc.MODES:
+        m = result[mode]
+        click.echo(f"{mode:8} {m['hit@1']:7.4f} {m['hit@5']:7.4f} {m['hit@10']:7.4f} {m['mrr']:7.4f} {m['p50_ms']:7.1f}")
+    if json_out:
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 @cli.command("config")
 def config_cmd():
     """Show the settings and the environment variables that set them."""

@@ -1,0 +1,66 @@
+"""Server mode against a real `chroma run` on 127.0.0.1, started and stopped (by PID) here."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.errors import StoreError
+from conftest import CORPUS, free_port, make_settings
+
+pytestmark = pytest.mark.slow
+
+
+def chroma_exe() -> str:
+    exe = Path(sys.executable).with_name("chroma")
+    return str(exe) if exe.exists() else shutil.which("chroma")
+
+
+def start_chroma(path: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([chroma_exe(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("chroma run did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def test_server_mode_ingest_search_and_outage(tmp_path, embedder):
+    from bot.library import Library
+
+    port = free_port()
+    proc = start_chroma(tmp_path / "chroma-server", port)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        lib = Library(make_settings(tmp_path / "a", chroma_url=url), embedder=embedder)
+        assert lib.ingest([CORPUS]).added == 2
+        hits = lib.search("Sora最长能生成多长的视频？", k=3)
+        assert any("一分钟" in h.chunk.text for h in hits)
+        # a second client with its own data dir sees the same shared store and builds its own BM25
+        other = Library(make_settings(tmp_path / "b", chroma_url=url), embedder=embedder)
+        assert sorted(r.broker for r in other.sources()) == ["中信证券", "华鑫证券"]
+        assert other.search("国资委", k=2, mode="bm25")[0].report.broker == "华鑫证券"
+        assert not (tmp_path / "b" / "chroma").exists()  # nothing embedded was created
+    finally:
+        stop(proc)
+    with pytest.raises(StoreError, match="Cannot reach the Chroma server"):
+        Library(make_settings(tmp_path / "c", chroma_url=url), embedder=embedder)
