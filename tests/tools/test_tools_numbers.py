@@ -1,0 +1,144 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.errors import ToolError
+from bot.tools.numbers import chinese_to_decimal, find_numbers, parse_quantity, parse_value
+from bot.tools.units import Quantity, QuantityRange
+
+
+def one(text):
+    found = find_numbers(text)
+    assert len(found) == 1, found
+    n = found[0]
+    assert text[n.start:n.end] == n.text
+    return n
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("接近3000亿元人民币", "3000", "亿元"),
+    ("3,000亿", "3000", "亿元"),
+    ("１２．５％", "12.5", "%"),
+    ("３０００亿元", "3000", "亿元"),
+    ("两千亿", "2000", "亿元"),
+    ("一万一千四百九十一亿元", "11491", "亿元"),
+    ("百分之二十", "20", "%"),
+    ("百分之5", "5", "%"),
+    ("五成", "50", "%"),
+    ("3千亿", "3000", "亿元"),
+    ("1.5万亿元", "1.5", "万亿元"),
+    ("RMB 300 billion", "300", "billion yuan"),
+    ("1,234.5 million RMB", "1234.5", "million yuan"),
+    ("25 percent", "25", "%"),
+    ("一分钟", "1", "分钟"),
+    ("60秒", "60", "秒"),
+    ("34页", "34", "页"),
+    ("10万人", "100000", ""),
+    ("增长率为-5%", "-5", "%"),
+    ("二十", "20", ""),
+    ("二点五", "2.5", ""),
+])
+def test_single_numbers(text, value, unit):
+    n = one(text)
+    assert n.value == Decimal(value) and n.unit == unit and n.high is None
+
+
+@pytest.mark.parametrize("text,low,high,unit", [
+    ("5%-35%", "5", "35", "%"),
+    ("5%~35%", "5", "35", "%"),
+    ("5%～35%", "5", "35", "%"),
+    ("5%至35%", "5", "35", "%"),
+    ("5-35%", "5", "35", "%"),
+    ("575亿元至1149亿元", "575", "1149", "亿元"),
+    ("575亿–1149亿元", "575", "1149", "亿元"),
+    ("575至1149亿元", "575", "1149", "亿元"),
+    ("5000万–1亿元", "0.5", "1", "亿元"),
+    ("5% to 10%", "5", "10", "%"),
+])
+def test_ranges(text, low, high, unit):
+    n = one(text)
+    assert (n.value, n.high, n.unit) == (Decimal(low), Decimal(high), unit)
+    assert n.text == text
+
+
+def test_spans_in_a_sentence():
+    text = "假设视频创作成本占市场总规模的10%,并在AI视频应用渗透率为5%-35%的情况下"
+    found = find_numbers(text)
+    assert [n.text for n in found] == ["10%", "5%-35%"]
+    for n in found:
+        assert text[n.start:n.end] == n.text
+
+
+def test_skips_dates_and_foreign_currency_and_names():
+    found = find_numbers("2024-02-23 14:55:40 发布, 100亿美元, $5 billion, DALL.E3")
+    assert found == []
+    assert [n.value for n in find_numbers("GPT-3")] == [Decimal(3)]  # a hyphen, not a minus
+
+
+def test_one_cheng_bu_bian_is_not_a_percentage():
+    assert all(n.unit != "%" for n in find_numbers("一成不变"))
+
+
+def test_parse_value_and_quantity():
+    assert parse_value("3000亿元") == Quantity("3000", "亿元")
+    assert parse_value(" 0.1 ") == Quantity("0.1", "")
+    assert parse_value("5%-35%") == QuantityRange(Quantity("5", "%"), Quantity("35", "%"))
+    with pytest.raises(ToolError):
+        parse_quantity("5%-35%")
+    for bad in ["", "abc", "3000亿元和10%", "10% of it", "1e999"]:
+        with pytest.raises(ToolError):
+            parse_value(bad)
+
+
+def test_chinese_numerals():
+    assert chinese_to_decimal("一万一千四百九十一") == 11491
+    assert chinese_to_decimal("十") == 10
+    assert chinese_to_decimal("一百零五") == 105
+    assert chinese_to_decimal("二〇二二") == 2022
+    assert chinese_to_decimal("三亿五千万") == 350000000
+    with pytest.raises(ToolError):
+        chinese_to_decimal("十a")
+
+
+DIGITS = "零一二三四五六七八九"
+
+
+def to_chinese(n: int) -> str:
+    """Reference writer for the property test (standard form, 一十 spelled out below 万)."""
+    if n == 0:
+        return "零"
+
+    def below_10k(x: int) -> str:
+        out, zero = "", False
+        for unit, p in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+            d = x // p % 10
+            if d:
+                out += ("零" if zero and out else "") + DIGITS[d] + unit
+                zero = False
+            else:
+                zero = True
+        return out
+
+    parts = []
+    for unit, p in (("亿", 10**8), ("万", 10**4), ("", 1)):
+        chunk = n // p % 10**4
+        if chunk:
+            s = below_10k(chunk)
+            if parts and chunk < 1000:
+                s = "零" + s
+            parts.append(s + unit)
+    return "".join(parts)
+
+
+@given(st.integers(min_value=1, max_value=10**12 - 1))
+def test_chinese_numeral_round_trip(n):
+    assert chinese_to_decimal(to_chinese(n)) == n
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False), st.sampled_from(["亿元", "万元", "%", "元"]))
+def test_arabic_with_unit_round_trip(v, unit):
+    text = f"规模为{v}{unit}。"
+    n = one(text)
+    assert n.value == v and n.unit == unit
