@@ -157,10 +157,14 @@ def ask_cmd(question, qfile, as_json, mode, chart, report, broker, since, until)
             _echo_json(ans)
         return
     ans = engine.ask(question, mode=mode, filters=filters)
-    if chart and ans.calculations:
-        from .tools.chart import chart_for
+    if chart:
+        if ans.extra.get("calculations"):
+            from .tools.chart import chart_calculations
 
-        chart_for(ans.calculations, chart)
+            chart_calculations(ans.extra["calculations"], chart)
+            click.echo(f"chart written to {chart}", err=True)
+        else:
+            click.echo("no chart: the answer has no calculation", err=True)
     if as_json:
         _echo_json(ans.to_dict())
         return
@@ -172,16 +176,50 @@ def ask_cmd(question, qfile, as_json, mode, chart, report, broker, since, until)
 
 
 @cli.command("eval")
+@click.option("--set", "set_file", type=click.Path(path_type=Path), help="Gold set (JSON lines); default evals/gold.jsonl.")
+@click.option("--mode", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True)
 @click.option("--benchmark", type=click.Choice(["cmrc"]), help="Run a public benchmark instead of the gold set.")
 @click.option("--data", type=click.Path(path_type=Path), help="The benchmark's data file.")
 @click.option("--limit", type=int, help="Only the first N questions.")
-@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the metrics JSON here.")
-def eval_cmd(benchmark, data, limit, json_out):
-    """Measure answer and retrieval quality."""
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the metrics JSON here (and .md/.png beside it).")
+def eval_cmd(set_file, mode, benchmark, data, limit, json_out):
+    """Measure answer and retrieval quality; exit 1 below the thresholds in evals/thresholds.json."""
+    if benchmark == "cmrc":
+        return _eval_cmrc(data, limit, json_out)
     from tqdm import tqdm
 
-    if benchmark != "cmrc":
-        raise BotError("Only --benchmark cmrc exists so far.")
+    from evals import runner
+    from .answer import Engine
+
+    settings = _settings()
+    lib = _library()
+    if not lib.sources():
+        click.echo(f"The store is empty: ingesting {settings.corpus_dir} first.", err=True)
+        lib.ingest([settings.corpus_dir])
+    items = runner.load_set(set_file or runner.GOLD)[:limit] if limit else runner.load_set(set_file or runner.GOLD)
+    bar = tqdm(total=len(items), desc="questions", file=sys.stderr, delay=0.5)
+    metrics = runner.run(Engine(lib), items, mode, lambda d, t: bar.update(d - bar.n))
+    bar.close()
+    for k in ("accuracy", "numeric_accuracy", "refusal_recall", "refusal_precision", "citation_verbatim_rate",
+              "citation_support", "retrieval_hit@1", "retrieval_hit@5"):
+        click.echo(f"{k:24} {metrics[k]}")
+    click.echo(f"{'latency_ms p50/p95':24} {metrics['latency_ms']['p50']} / {metrics['latency_ms']['p95']}")
+    for r in metrics["results"]:
+        if not r["correct"]:
+            click.echo(f"  FAIL {r['id']}: {'; '.join(r['reasons'])}", err=True)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+        json_out.with_suffix(".md").write_text(runner.markdown(metrics), encoding="utf-8")
+        runner.chart(metrics, json_out.with_suffix(".png"))
+    failed = runner.check_thresholds(metrics)
+    if failed:
+        raise BotError("Below the thresholds: " + ", ".join(failed) + ".")
+
+
+def _eval_cmrc(data, limit, json_out):
+    from tqdm import tqdm
+
     from evals import cmrc
     from .library import Library
 

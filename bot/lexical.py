@@ -38,6 +38,19 @@ class Tokenizer:
         self._jieba.tmp_dir = str(cache_dir)  # jieba writes its dictionary cache; keep it under BOT_DATA_DIR
         self._lock = threading.Lock()
 
+    def nouns(self, text: str) -> list[str]:
+        """Noun-like words (nouns, names, foreign words) of a question: what it is about."""
+        import jieba.posseg
+
+        with self._lock:
+            pairs = list(jieba.posseg.POSTokenizer(self._jieba).cut(text))
+        keep = []
+        for p in pairs:
+            w = p.word.strip().lower()
+            if w and _WORDLIKE.search(w) and w not in STOPWORDS and (p.flag.startswith("n") or p.flag in ("eng", "vn", "j")):
+                keep.append(w)
+        return list(dict.fromkeys(keep))
+
     def __call__(self, text: str) -> list[str]:
         with self._lock:  # jieba's lazy initialisation is not thread-safe
             words = self._jieba.lcut_for_search(text.lower())
@@ -137,6 +150,11 @@ class LexicalIndex:
     @property
     def ids(self) -> list[str]:
         return self._state.ids
+
+    @property
+    def vocab(self) -> dict:
+        """Every token of the library (token → id); empty before the first ingest."""
+        return self._state.bm25.vocab_dict if self._state.bm25 is not None else {}
 
     @property
     def fingerprint(self) -> str:

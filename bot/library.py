@@ -26,6 +26,7 @@ class Library:
         self.retriever = Retriever(self.store, self.embedder, self.lexical)
         self._write_lock = threading.Lock()
         self._texts: dict[tuple[str, str], str] = {}
+        self._figures: dict[str, list] | None = None
         self.sync_lexical()
 
     def sync_lexical(self) -> bool:
@@ -43,7 +44,11 @@ class Library:
                 return ingest(paths, self.settings, self.store, self.embedder, progress)
             finally:
                 self.sync_lexical()
-                self.retriever.invalidate()
+                self._invalidate()
+
+    def _invalidate(self) -> None:
+        self.retriever.invalidate()
+        self._figures = None
 
     def find(self, name: str) -> ReportMeta:
         """A report by file name, doc id or title."""
@@ -57,7 +62,7 @@ class Library:
             report = self.find(name)
             self.store.delete_doc(report.doc_id)
             self.sync_lexical()
-            self.retriever.invalidate()
+            self._invalidate()
             return report
 
     def sources(self) -> list[ReportMeta]:
@@ -66,6 +71,21 @@ class Library:
     def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid",
                timings: dict[str, float] | None = None) -> list[Hit]:
         return self.retriever.search(query, k or self.settings.top_k, filters, mode, timings)
+
+    def figures(self, doc_ids: Sequence[str] | None = None) -> list:
+        """The quantitative facts found at ingest (bot.tools.figures.Figure), optionally of some reports."""
+        from .ingest.facts import from_json
+
+        figs = self._figures
+        if figs is None:
+            figs = self._figures = {d: from_json(j) for d, j in self.store.report_figures().items()}
+        keep = figs.keys() if doc_ids is None else [d for d in doc_ids if d in figs]
+        return [f for d in keep for f in figs[d]]
+
+    def chunk_spans(self, doc_id: str) -> list[tuple[str, int, int]]:
+        """(chunk id, start, end) of every chunk of a report, in text order."""
+        got = self.store.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
+        return sorted(((cid, m["start"], m["end"]) for cid, m in zip(got["ids"], got["metadatas"])), key=lambda x: x[1])
 
     def report_text(self, report: ReportMeta) -> str:
         key = (report.doc_id, report.content_hash)

@@ -89,15 +89,22 @@ class Store:
         got = self.reports.get(ids=[doc_id], include=["metadatas"])
         return _report_meta(got["ids"][0], got["metadatas"][0]) if got["ids"] else None
 
+    def report_figures(self) -> dict[str, str]:
+        """doc id → figures JSON, for every report."""
+        got = self.reports.get(include=["metadatas"])
+        return {i: m.get("figures", "[]") for i, m in zip(got["ids"], got["metadatas"])}
+
     def report_text(self, doc_id: str) -> str:
         got = self.reports.get(ids=[doc_id], include=["documents"])
         if not got["ids"]:
             raise StoreError(f"No report with id {doc_id}.")
         return got["documents"][0]
 
-    def put_report(self, meta: ReportMeta, text: str, vector: np.ndarray) -> None:
+    def put_report(self, meta: ReportMeta, text: str, vector: np.ndarray, figures: str = "[]") -> None:
+        """The report record, written last: its presence with a matching hash marks the report complete."""
         md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
         md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
+        md["figures"] = figures  # JSON list of the report's quantitative facts (bot.ingest.facts)
         self.reports.upsert(ids=[meta.doc_id], documents=[text], embeddings=[vector.tolist()], metadatas=[md])
 
     # chunks --------------------------------------------------------------------------------------
@@ -144,7 +151,7 @@ class Store:
             yield from (_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
 
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
-        return {c.chunk_id: c for c in self.iter_chunks(ids)}
+        return {c.chunk_id: c for c in self.iter_chunks(list(dict.fromkeys(ids)))}
 
     def count(self) -> int:
         return self.chunks.count()

@@ -98,6 +98,7 @@ class Answer:
     calculations: list[dict[str, Any]] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # Calculation objects, signals: not serialized
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ingest.chunk import sentence_spans
-from ..types import Citation, Hit
+from ..types import Citation, Hit, ReportMeta
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ def sentences(hits: list[Hit]) -> list[Sentence]:
     out: list[Sentence] = []
     for rank, hit in enumerate(hits):
         text = hit.chunk.text
-        for s in sentence_spans(text):
+        for s in sentence_spans(text, full_stops_only=True):
             start, end = hit.chunk.start + s.start, hit.chunk.start + s.end
             if (hit.chunk.doc_id, start) in seen:
                 continue
@@ -31,7 +31,8 @@ def sentences(hits: list[Hit]) -> list[Sentence]:
     return out
 
 
-def cite(n: int, hit: Hit, quote: str, start: int, end: int) -> Citation:
-    r = hit.report
+def cite(n: int, report: ReportMeta, chunk_id: str, quote: str, start: int, end: int) -> Citation:
+    """The one way to cite a span [start, end) of a report."""
+    r = report
     return Citation(n=n, doc_id=r.doc_id, title=r.title, broker=r.broker, date=r.date, source=r.source,
-                    chunk_id=hit.chunk.chunk_id, quote=quote, start=start, end=end)
+                    chunk_id=chunk_id, quote=quote, start=start, end=end)

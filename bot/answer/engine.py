@@ -1,33 +1,160 @@
-"""The answer engine: one entry point for the CLI, the web app and the evals."""
+"""The answer engine: one entry point (`Engine.ask`) for the CLI, the web app and the evals.
+
+question → checks → (follow-up rewrite) → tools for numbers → retrieval → LLM tool loop or extractive
+answer → verified citations → number audit → Answer.
+"""
 from __future__ import annotations
 
+import re
 import time
+from typing import Callable, Sequence
 
+from ..errors import LLMError
 from ..library import Library
 from ..retrieve import Filters
-from ..types import Answer
-from .extractive import extract
+from ..types import Answer, Hit
+from . import numeric
+from .compose import analysis_kind, compose, display_order, refusal_text
+from .extractive import extract, summary_points
+from .followup import standalone
 from .glossary import expand_query
 from .question import check_question, is_chinese
+from .refusal import should_refuse, signals
+from .verify import Audit, audit_numbers, verify_citations
+
+Turn = tuple[str, str]  # (question, answer) of earlier turns in the conversation
 
 
 class Engine:
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, llm_client=None):
         self.library = library
+        self.settings = library.settings
+        self._client = llm_client
 
-    def ask(self, question: str, mode: str = "auto", filters: Filters | None = None) -> Answer:
+    # entry point -------------------------------------------------------------------------------
+    def ask(self, question: str, mode: str = "auto", filters: Filters | None = None,
+            history: Sequence[Turn] = (), on_text: Callable[[str], None] | None = None) -> Answer:
+        """Answer one question. `on_text` receives streamed text in LLM mode."""
         t0 = time.perf_counter()
         q = check_question(question)
-        timings: dict[str, float] = {}
-        hits = self.library.search(expand_query(q), filters=filters, timings=timings)
+        if mode == "auto":
+            mode = "llm" if self.settings.llm_configured else "extractive"
+        notes: list[str] = []
+        ans = None
+        if mode == "llm":
+            try:
+                from .llm_answer import llm_answer
+
+                ans = llm_answer(self, q, filters, history, on_text)
+            except LLMError as e:
+                notes.append(f"LLM unavailable ({e}); this is the offline answer.")
+        if ans is None:
+            ans = self.extractive(q, filters, history)
+        ans.notes = notes + ans.notes
+        ans.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+        return ans
+
+    # offline -----------------------------------------------------------------------------------
+    def focus(self, q: str, filters: Filters | None) -> Filters | None:
+        """A question naming one broker ("中信证券认为…") is about that broker's reports."""
+        if filters or analysis_kind(q) == "compare":
+            return filters
+        named = {r.broker for r in self.library.sources() if r.broker and (r.broker in q or r.broker[:2] in q)}
+        return Filters(broker=named.pop()) if len(named) == 1 else filters
+
+    def extractive(self, q: str, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
         zh = is_chinese(q)
-        chosen, citations = extract(q, hits, self.library.tokenizer)
-        if not citations:
-            text = "报告中没有找到相关内容。" if zh else "The reports do not cover this."
-            ans = Answer(question=q, answer=text, mode="extractive", refused=True)
+        query = standalone(q, history)
+        focused = self.focus(query, filters)
+        if focused is not filters and focused and focused.broker:
+            query = query.replace(focused.broker, " ").replace(focused.broker[:2], " ")  # chosen, not scored
+        filters = focused
+        timings: dict[str, float] = {}
+        doc_ids = filters.doc_ids(self.library.sources()) if filters else None
+        t = time.perf_counter()
+        calcs, problem = numeric.plan(query, self.library.figures(doc_ids))
+        timings["tools"] = (time.perf_counter() - t) * 1000
+        hits = self.library.search(expand_query(query), filters=filters, timings=timings)
+        t = time.perf_counter()
+        if calcs:
+            ans = self._numeric_answer(q, zh, calcs)
+        elif analysis_kind(q) == "summary" and hits:
+            ans = self._summary_answer(q, zh, hits, filters)
         else:
-            body = "\n".join(f"{c.quote}[{c.n}]" for c in citations)
-            ans = Answer(question=q, answer=body, mode="extractive", citations=citations)
-        timings["total"] = (time.perf_counter() - t0) * 1000
+            ans = self._sentence_answer(q, query, zh, hits)
+            if problem and not ans.refused:
+                ans.notes.append(problem)
+        timings["answer"] = (time.perf_counter() - t) * 1000
         ans.timings_ms = timings
+        return ans
+
+    def _numeric_answer(self, q: str, zh: bool, calcs) -> Answer:
+        reports = {r.doc_id: r for r in self.library.sources()}
+        dicts, citations = numeric.cite_calculations(calcs, reports.get)
+        text = numeric.describe(dicts, zh)
+        if citations:
+            text += "\n" + ("报告原文：" if zh else "From the reports:") + "\n" + \
+                "\n".join(f"[{c.n}] {c.quote}" for c in citations)
+        ans = Answer(question=q, answer=text, mode="extractive", citations=citations, calculations=dicts)
+        ans.extra["calculations"] = calcs
+        return self.verify(ans, numeric.tool_text(dicts))
+
+    def _summary_answer(self, q: str, zh: bool, hits: list[Hit], filters: Filters | None) -> Answer:
+        """Key points of the report(s) asked about: the named/filtered ones, else the best-matching one."""
+        reports = self.library.sources()
+        if filters:
+            wanted = filters.doc_ids(reports) or []
+        elif re.search(r"两份|各|所有|全部|both|all|each", q, re.I):
+            wanted = [r.doc_id for r in reports]
+        else:
+            wanted = [hits[0].report.doc_id]
+        citations = []
+        for r in reports:
+            if r.doc_id in wanted:
+                spans = self.library.chunk_spans(r.doc_id)
+
+                def chunk_of(start, end, spans=spans):
+                    return next((cid for cid, a, b in spans if a <= start and end <= b), None)
+
+                points = summary_points(r, self.library.report_text(r), chunk_of, limit=6)
+                citations.extend(points)
+        citations = display_order(citations)
+        ans = Answer(question=q, answer=compose(q, citations, zh, grouped=True), mode="extractive", citations=citations)
+        return self.verify(ans)
+
+    def _sentence_answer(self, q: str, query: str, zh: bool, hits: list[Hit]) -> Answer:
+        tokenize = self.library.tokenizer
+        kind = analysis_kind(q)
+        chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3)
+        best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
+        sig = signals(tokenize.nouns(q), self.library.lexical.vocab, chosen[0].coverage if chosen else 0.0, best_cos,
+                      tokenize)
+        if not citations or (kind is None and should_refuse(sig)):
+            ans = Answer(question=q, answer=refusal_text(zh, self.library.sources()), mode="extractive", refused=True)
+            ans.extra["signals"] = sig.to_dict()
+            return ans
+        citations = display_order(citations)
+        text = compose(q, citations, zh, grouped=kind is not None)
+        ans = Answer(question=q, answer=text, mode="extractive", citations=citations)
+        ans.extra["signals"] = sig.to_dict()
+        return self.verify(ans)
+
+    # trust ---------------------------------------------------------------------------------------
+    def verify(self, ans: Answer, tool_output: str = "") -> Answer:
+        """Drop citations that are not verbatim; remove numbers found in no quote and no tool result."""
+        audit = Audit()
+        chunks = self.library.store.get_chunks([c.chunk_id for c in ans.citations])
+        reports = {r.doc_id: r for r in self.library.sources()}
+
+        def report_text(doc_id: str) -> str | None:
+            r = reports.get(doc_id)
+            return self.library.report_text(r) if r else None
+
+        kept, audit.dropped_citations = verify_citations(
+            ans.citations, lambda cid: chunks[cid].text if cid in chunks else None, report_text)
+        ans.citations = kept
+        sources = [c.quote for c in kept] + [tool_output] + [f"{c.date} {c.title}" for c in kept]
+        ans.answer, audit.removed_numbers = audit_numbers(ans.answer, sources)
+        ans.notes.extend(audit.notes())
+        ans.extra["audit"] = {"dropped_citations": audit.dropped_citations, "removed_numbers": audit.removed_numbers}
         return ans

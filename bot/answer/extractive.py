@@ -5,12 +5,21 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..types import Citation, Hit
+from ..ingest.chunk import is_heading, sentence_spans
+from ..types import Citation, Hit, ReportMeta
 from .cite import Sentence, cite, sentences
 from .glossary import expand_terms
+from .question import QUESTION_WORDS
 
-_ASKS_NUMBER = re.compile(r"多少|多大|多长|多久|几|规模|占比|比例|渗透率|how (many|much|long|big|large)|size|share|rate|percent", re.I)
-_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(分钟|秒|页|亿|万|倍|成)")
+# What kind of answer the question wants, and how a sentence shows it has one.
+ANSWER_TYPES = [
+    (re.compile(r"哪天|哪一天|何时|什么时候|哪年|哪一年|几月|几号|日期|when|what date|which day|which year", re.I),
+     re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|\d{4}-\d{2}-\d{2}")),
+    (re.compile(r"多长|多久|时长|how long|duration", re.I),
+     re.compile(r"\d+\s*(秒|分钟|小时)|[一二三四五六七八九十两]+(秒|分钟|小时)")),
+    (re.compile(r"多少|多大|几|规模|占比|比例|渗透率|how (many|much|big|large)|size|share|rate|percent", re.I),
+     re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(分钟|秒|页|亿|万|倍|成)")),
+]
 
 
 @dataclass
@@ -18,15 +27,16 @@ class Scored:
     sentence: Sentence
     score: float
     matched: list[str]
+    coverage: float = 0.0  # IDF-weighted share of the question's terms in this sentence
 
 
 def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
     """Weight question terms by how rare they are among the candidate sentences; reward sentences that
-    cover many of them, carry a number when one is asked for, and come from a higher-ranked passage."""
+    cover many of them, carry the kind of answer asked for, and come from a higher-ranked passage."""
     cands = sentences(hits)
     if not cands:
         return []
-    terms = expand_terms(question, tokenize(question))
+    terms = [t for t in expand_terms(question, tokenize(question)) if t not in QUESTION_WORDS]
     lowered = [s.text.lower() for s in cands]
     n = len(cands)
     idf = {}
@@ -35,18 +45,21 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
         if df:
             idf[t] = math.log(1 + n / df)
     total = sum(idf.values()) or 1.0
-    wants_number = bool(_ASKS_NUMBER.search(question))
+    wanted = [shows for asks, shows in ANSWER_TYPES if asks.search(question)]
     out = []
     for s, low in zip(cands, lowered):
         matched = [t for t in idf if t in low]
         coverage = sum(idf[t] for t in matched) / total
         score = coverage
-        if wants_number and _HAS_NUMBER.search(s.text):
-            score += 0.15
+        if wanted and any(shows.search(s.text) for shows in wanted[:1]):
+            score += 0.2
+        section = s.hit.chunk.section.lower()
+        if section and any(t in section for t in idf if len(t) >= 2):
+            score += 0.15  # the sentence sits under a heading about the question ("潜在风险因素")
         score += 0.1 / (1 + s.rank)  # retrieval prior
-        if len(s.text) < 8:
-            score *= 0.3  # headings and fragments rarely answer anything
-        out.append(Scored(s, score, matched))
+        if len(s.text) < 8 or is_heading(s.text):
+            score *= 0.4  # titles, headings and fragments rarely answer anything
+        out.append(Scored(s, score, matched, coverage))
     out.sort(key=lambda x: -x.score)
     return out
 
@@ -56,8 +69,31 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3) ->
     scored = score_sentences(question, hits, tokenize)
     if not scored:
         return [], []
-    best = scored[0].score
-    chosen = [s for s in scored[:max_sentences] if s.score >= 0.6 * best and s.matched]
-    chosen = chosen or scored[:1]
-    cites = [cite(i + 1, s.sentence.hit, s.sentence.text, s.sentence.start, s.sentence.end) for i, s in enumerate(chosen)]
+    best = scored[0]
+    chosen = [s for s in scored[:max_sentences]
+              if s is best or (s.score >= 0.6 * best.score and s.coverage >= 0.5 * best.coverage and s.matched)]
+    cites = [cite(i + 1, s.sentence.hit.report, s.sentence.hit.chunk.chunk_id, s.sentence.text, s.sentence.start,
+                  s.sentence.end) for i, s in enumerate(chosen)]
     return chosen, cites
+
+
+def summary_points(report: ReportMeta, text: str, chunk_of, limit: int = 8) -> list[Citation]:
+    """A report's gist: the first full sentence of each paragraph, in order (at most `limit`).
+
+    `chunk_of(start, end)` gives the id of a chunk holding the whole span (or None), for the citation.
+    """
+    points: list[Citation] = []
+    take_next = True
+    for s in sentence_spans(text, full_stops_only=True):
+        line = text[s.start:s.end]
+        if is_heading(line):
+            take_next = True
+            continue
+        take_next = take_next or s.para_start
+        chunk_id = chunk_of(s.start, s.end) if take_next and len(line) >= 20 and line[-1] in "。！？!?;；" else None
+        if chunk_id:
+            points.append(cite(len(points) + 1, report, chunk_id, line, s.start, s.end))
+            take_next = False
+            if len(points) >= limit:
+                break
+    return points

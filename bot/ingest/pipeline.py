@@ -18,6 +18,7 @@ from ..settings import Settings
 from ..types import Report, ReportMeta
 from .chunk import chunk_text, count_tokens_fn
 from .clean import clean_text
+from .facts import report_figures, to_json
 from .load import is_report_file, load_text
 from .metadata import extract_metadata
 
@@ -121,7 +122,7 @@ def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress:
             store.add_chunks(chunks, np.asarray(vectors, dtype=np.float32))
             meta = ReportMeta(**{**report.meta.to_dict(), "chunks": len(chunks)})
             head = embedder.embed_documents([f"{meta.title}\n{report.text[:400]}"])[0]
-            store.put_report(meta, report.text, head)
+            store.put_report(meta, report.text, head, figures=to_json(report_figures(chunks)))
         except BotError as e:
             summary.failed.append((report.meta.source, str(e)))
             continue

@@ -1,0 +1,81 @@
+"""Trust checks applied to every answer before it is shown.
+
+- Verified citations: a citation's quote must occur verbatim in its chunk, at its offsets in the report.
+- Number audit: every number in the answer text must occur in a cited quote or in a tool result.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from ..types import Citation
+
+# A number as written in an answer: 1,149.1 / 80 / 5%-35% / 一分钟 is words, not digits, and is not audited.
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+@dataclass
+class Audit:
+    dropped_citations: int = 0
+    removed_numbers: list[str] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.dropped_citations:
+            out.append(f"{self.dropped_citations} citation(s) dropped: quote not found verbatim in the report.")
+        if self.removed_numbers:
+            out.append(f"Unsupported number(s) removed: {', '.join(self.removed_numbers)}.")
+        return out
+
+
+def verify_citations(citations: Iterable[Citation], chunk_text: Callable[[str], str | None],
+                     report_text: Callable[[str], str | None]) -> tuple[list[Citation], int]:
+    """Keep citations whose quote is a verbatim slice of the report at its offsets and lies in its chunk."""
+    kept, dropped = [], 0
+    for c in citations:
+        chunk = chunk_text(c.chunk_id)
+        report = report_text(c.doc_id)
+        ok = bool(c.quote) and chunk is not None and c.quote in chunk and report is not None \
+            and report[c.start:c.end] == c.quote
+        if ok:
+            kept.append(c)
+        else:
+            dropped += 1
+    return kept, dropped
+
+
+def numbers_in(text: str) -> list[str]:
+    return [m.group(0) for m in _NUMBER.finditer(text)]
+
+
+def _canon(num: str) -> str:
+    s = num.replace(",", "")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def supported_numbers(sources: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for text in sources:
+        out.update(_canon(n) for n in numbers_in(text))
+    return out
+
+
+def audit_numbers(answer: str, sources: Iterable[str]) -> tuple[str, list[str]]:
+    """Remove sentences that carry a number found in no source; return the cleaned text and the numbers.
+
+    Citation markers like [3] are not numbers of the answer and are ignored.
+    """
+    allowed = supported_numbers(sources)
+    unsupported: list[str] = []
+    kept_parts: list[str] = []
+    for part in re.split(r"(?<=[。！？!?\n])", answer):
+        body = re.sub(r"\[\d+\]", "", part)
+        bad = [n for n in numbers_in(body) if _canon(n) not in allowed]
+        if bad:
+            unsupported.extend(bad)
+        else:
+            kept_parts.append(part)
+    return "".join(kept_parts).strip(), unsupported
