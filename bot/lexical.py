@@ -37,19 +37,40 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.tmp_dir = str(cache_dir)  # jieba writes its dictionary cache; keep it under BOT_DATA_DIR
         self._lock = threading.Lock()
+        self._pos = None  # jieba's POS tagger, built on first use (it loads a word-tag table)
 
-    def nouns(self, text: str) -> list[str]:
-        """Noun-like words (nouns, names, foreign words) of a question: what it is about."""
+    def topics(self, text: str) -> list[tuple[str, bool]]:
+        """What a question is about: (word, is_name) for its nouns and names.
+
+        Chinese: jieba POS nouns; person/place/organisation/other proper nouns and Latin-script words are
+        names. English: capitalised words (not sentence-initial), acronyms and words with digits are names,
+        other words are returned as non-names for the glossary to match.
+        """
         import jieba.posseg
 
-        with self._lock:
-            pairs = list(jieba.posseg.POSTokenizer(self._jieba).cut(text))
-        keep = []
-        for p in pairs:
-            w = p.word.strip().lower()
-            if w and _WORDLIKE.search(w) and w not in STOPWORDS and (p.flag.startswith("n") or p.flag in ("eng", "vn", "j")):
-                keep.append(w)
-        return list(dict.fromkeys(keep))
+        out: dict[str, bool] = {}
+        if re.search(r"[\u4e00-\u9fff]", text):
+            with self._lock:
+                if self._pos is None:
+                    self._pos = jieba.posseg.POSTokenizer(self._jieba)
+                pairs = list(self._pos.cut(text))
+            for p in pairs:
+                w = p.word.strip()
+                if not w or not _WORDLIKE.search(w) or w.lower() in STOPWORDS:
+                    continue
+                if p.flag in ("nr", "nrt", "nrfg", "ns", "nt", "nz", "eng") or (p.flag == "x" and w.isascii()):
+                    out[w.lower()] = True
+                elif p.flag.startswith("n") or p.flag in ("vn", "j"):
+                    out.setdefault(w.lower(), False)
+            return list(out.items())
+        for sentence in re.split(r"(?<=[.?!])\s+", text):
+            for i, m in enumerate(re.finditer(r"[A-Za-z][A-Za-z0-9\-]*|\d{4}", sentence)):
+                w = m.group()
+                if w.lower() in STOPWORDS:
+                    continue
+                name = (w[0].isupper() and i > 0) or (w.isupper() and len(w) > 1) or any(ch.isdigit() for ch in w)
+                out[w.lower()] = out.get(w.lower(), False) or name
+        return list(out.items())
 
     def __call__(self, text: str) -> list[str]:
         with self._lock:  # jieba's lazy initialisation is not thread-safe

@@ -28,6 +28,7 @@ class Library:
         self._texts: dict[tuple[str, str], str] = {}
         self._figures: dict[str, list] | None = None
         self.sync_lexical()
+        self.tokenizer("预热")  # load jieba's dictionary now, not during the first question
 
     def sync_lexical(self) -> bool:
         """Bring BM25 in step with Chroma: load the saved index if it matches, else rebuild. True if rebuilt."""
@@ -66,7 +67,8 @@ class Library:
             return report
 
     def sources(self) -> list[ReportMeta]:
-        return self.store.list_reports()
+        """The reports, by date (cached; refreshed after every ingest or remove)."""
+        return sorted(self.retriever.reports().values(), key=lambda r: (r.date, r.title))
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid",
                timings: dict[str, float] | None = None) -> list[Hit]:

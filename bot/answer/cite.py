@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ingest.chunk import sentence_spans
+from ..ingest.chunk import is_heading, sentence_spans
 from ..types import Citation, Hit, ReportMeta
 
 
@@ -14,6 +14,7 @@ class Sentence:
     start: int  # offsets in the cleaned report text
     end: int
     rank: int  # rank of its hit (0 = best)
+    section: str = ""  # the heading the sentence sits under
 
 
 def sentences(hits: list[Hit]) -> list[Sentence]:
@@ -22,12 +23,16 @@ def sentences(hits: list[Hit]) -> list[Sentence]:
     out: list[Sentence] = []
     for rank, hit in enumerate(hits):
         text = hit.chunk.text
+        section = hit.chunk.section
         for s in sentence_spans(text, full_stops_only=True):
+            body = text[s.start:s.end]
+            if s.para_start and is_heading(body):
+                section = body
             start, end = hit.chunk.start + s.start, hit.chunk.start + s.end
             if (hit.chunk.doc_id, start) in seen:
                 continue
             seen.add((hit.chunk.doc_id, start))
-            out.append(Sentence(hit, text[s.start:s.end], start, end, rank))
+            out.append(Sentence(hit, body, start, end, rank, section))
     return out
 
 

@@ -18,7 +18,7 @@ from .compose import analysis_kind, compose, display_order, refusal_text
 from .extractive import extract, summary_points
 from .followup import standalone
 from .glossary import expand_query
-from .question import check_question, is_chinese
+from .question import check_question, is_chinese, plain
 from .refusal import should_refuse, signals
 from .verify import Audit, audit_numbers, verify_citations
 
@@ -64,7 +64,7 @@ class Engine:
 
     def extractive(self, q: str, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
         zh = is_chinese(q)
-        query = standalone(q, history)
+        query = standalone(plain(q), history)
         focused = self.focus(query, filters)
         if focused is not filters and focused and focused.broker:
             query = query.replace(focused.broker, " ").replace(focused.broker[:2], " ")  # chosen, not scored
@@ -125,11 +125,12 @@ class Engine:
     def _sentence_answer(self, q: str, query: str, zh: bool, hits: list[Hit]) -> Answer:
         tokenize = self.library.tokenizer
         kind = analysis_kind(q)
-        chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3)
+        chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,
+                                    per_report=kind == "compare")
         best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
-        sig = signals(tokenize.nouns(q), self.library.lexical.vocab, chosen[0].coverage if chosen else 0.0, best_cos,
+        sig = signals(tokenize.topics(plain(q)), self.library.lexical.vocab, chosen[0].coverage if chosen else 0.0, best_cos,
                       tokenize)
-        if not citations or (kind is None and should_refuse(sig)):
+        if not citations or should_refuse(sig, analysis=kind is not None):
             ans = Answer(question=q, answer=refusal_text(zh, self.library.sources()), mode="extractive", refused=True)
             ans.extra["signals"] = sig.to_dict()
             return ans

@@ -13,6 +13,8 @@ from .question import QUESTION_WORDS
 
 # What kind of answer the question wants, and how a sentence shows it has one.
 ANSWER_TYPES = [
+    (re.compile(r"全称|什么是|是什么意思|定义|概念|含义|stand for|definition|what is (an? )?[A-Z]{2,}", re.I),
+     re.compile(r"概念|是指|指的是|即|定义|全称|[A-Za-z ]+\s*[(（]|[(（][A-Za-z ]+")),
     (re.compile(r"哪天|哪一天|何时|什么时候|哪年|哪一年|几月|几号|日期|when|what date|which day|which year", re.I),
      re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|\d{4}-\d{2}-\d{2}")),
     (re.compile(r"多长|多久|时长|how long|duration", re.I),
@@ -53,9 +55,9 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
         score = coverage
         if wanted and any(shows.search(s.text) for shows in wanted[:1]):
             score += 0.2
-        section = s.hit.chunk.section.lower()
-        if section and any(t in section for t in idf if len(t) >= 2):
-            score += 0.15  # the sentence sits under a heading about the question ("潜在风险因素")
+        section = s.section.lower()
+        if section:  # the sentence sits under a heading about the question ("潜在风险因素")
+            score += 0.6 * sum(idf[t] for t in idf if t in section) / total
         score += 0.1 / (1 + s.rank)  # retrieval prior
         if len(s.text) < 8 or is_heading(s.text):
             score *= 0.4  # titles, headings and fragments rarely answer anything
@@ -64,14 +66,22 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
     return out
 
 
-def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3) -> tuple[list[Scored], list[Citation]]:
-    """The answering sentences (best first) and their citations."""
+def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
+            per_report: bool = False) -> tuple[list[Scored], list[Citation]]:
+    """The answering sentences (best first) and their citations.
+
+    `per_report`: the best sentences of every retrieved report (for comparisons), not just overall.
+    """
     scored = score_sentences(question, hits, tokenize)
     if not scored:
         return [], []
     best = scored[0]
     chosen = [s for s in scored[:max_sentences]
               if s is best or (s.score >= 0.6 * best.score and s.coverage >= 0.5 * best.coverage and s.matched)]
+    if per_report:
+        docs = list(dict.fromkeys(s.sentence.hit.report.doc_id for s in scored))
+        quota = max(1, max_sentences // max(1, len(docs)))
+        chosen = [s for d in docs for s in [x for x in scored if x.sentence.hit.report.doc_id == d][:quota]]
     cites = [cite(i + 1, s.sentence.hit.report, s.sentence.hit.chunk.chunk_id, s.sentence.text, s.sentence.start,
                   s.sentence.end) for i, s in enumerate(chosen)]
     return chosen, cites

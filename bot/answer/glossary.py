@@ -21,7 +21,9 @@ GLOSSARY: dict[str, list[str]] = {
     "resolution": ["分辨率", "1920x1080p", "1080x1920"], "format": ["格式"], "widescreen": ["宽屏"],
     "vertical": ["竖屏"], "semantic": ["语义"], "understanding": ["理解"], "scene": ["场景"],
     "pages": ["页"], "page": ["页"], "how many pages": ["报告共计"], "report": ["报告"],
-    "publisher": ["出品方"], "broker": ["证券"], "author": ["作者"], "published": ["发布"],
+    "publisher": ["出品方"], "securities": ["证券"], "video": ["视频"], "videos": ["视频"],
+    "resolution": ["分辨率", "1920x1080p"], "resolutions": ["1920x1080p", "1080x1920"], "support": ["支持"],
+    "architecture": ["架构"], "technology": ["技术"], "technologies": ["技术"], "full name": ["全称"], "broker": ["证券"], "author": ["作者"], "published": ["发布"],
     "citic": ["中信证券"], "huaxin": ["华鑫证券"], "state council": ["国务院"], "sasac": ["国资委"],
     "government": ["政府"], "response": ["响应"], "differences": ["不同点"], "difference": ["不同点"],
     "similarities": ["相同点"], "similarity": ["相同点"], "animation": ["动画"], "animated": ["动画片"],
@@ -37,6 +39,13 @@ GLOSSARY: dict[str, list[str]] = {
     "forecast": ["预测"], "potential": ["潜力", "潜在"], "released": ["推出", "发布"], "launch": ["推出"],
     "launched": ["推出"], "when": ["月", "日"], "date": ["日"],
 }
+# Chinese near-synonyms that reports and questions use for the same thing (question word → report words).
+SYNONYMS: dict[str, list[str]] = {
+    "采用": ["采纳", "使用", "运用"], "使用": ["采用", "采纳", "利用"], "关键技术": ["先进技术", "核心技术"],
+    "推出": ["发布", "问世"], "发布": ["推出"], "风险": ["风险因素"], "前景": ["展望"], "展望": ["前景"],
+    "规模": ["市场规模"], "时长": ["持续时间", "长达"], "多长": ["持续时间", "长达"], "券商": ["证券"],
+    "投资主题": ["投资主线"], "投资机会": ["投资主线"], "监管": ["监管需求", "监管成本"],
+}
 _WORD = re.compile(r"[a-z][a-z\-]+(?: [a-z][a-z\-]+){0,3}")
 
 
@@ -47,6 +56,9 @@ def expand_terms(question: str, tokens: list[str]) -> list[str]:
     for phrase, zh in GLOSSARY.items():
         if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", q):
             terms.extend(z.lower() for z in zh)
+    for word, alts in SYNONYMS.items():
+        if word in q:
+            terms.extend(alts)
     return list(dict.fromkeys(terms))
 
 

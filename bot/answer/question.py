@@ -10,6 +10,7 @@ from ..errors import QuestionError
 # nor count as a topic the reports must cover.
 QUESTION_WORDS = set(
     "报告 研报 认为 提到 提及 提出 提示 指出 表示 分析 观点 看法 什么 哪些 哪个 哪家 哪里 何时 多少 多大 多长 多久 最长 最大 最高 几 是否 "
+    "时候 时间 全称 简称 定义 含义 意思 名字 名称 概念 原因 作用 区别 特点 特征 优势 表现 券商 机构 哪家 "
     "怎样 怎么 如何 为何 为什么 可以 能够 能 会 要 有 吗 呢 请 问 介绍 说明 告诉 一下 主要 目前 现在 情况 内容 相关 方面 根据 按照 中 里 对 "
     "what which who whom when where why how many much does do did is are was were the a an of in on for to by "
     "report reports say says said according tell me about please".split()
@@ -33,3 +34,11 @@ def check_question(raw: str | None) -> str:
 def is_chinese(text: str) -> bool:
     """Answer language: Chinese when the question has any CJK characters."""
     return bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,200}>", re.IGNORECASE | re.DOTALL)
+
+
+def plain(text: str) -> str:
+    """The question without HTML/script markup, for searching (it is still shown as typed, escaped)."""
+    return re.sub(r"\s+", " ", _MARKUP.sub(" ", text)).strip() or text

@@ -19,9 +19,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 @dataclass(frozen=True)
 class Thresholds:
     # Calibrated by `bot eval --calibrate` (see README, "Refusal calibration").
-    max_unknown_share: float = 0.34  # refuse when more than this share of content terms is unknown to the library
-    min_coverage: float = 0.30  # …or when the best sentence covers less than this of the question
-    min_cosine: float = 0.80  # …and the best passage is less similar than this
+    max_unknown_share: float = 0.5  # refuse when more than this share of the question's nouns is unknown
+    min_coverage: float = 0.30  # …or when nothing of the question is known, the best sentence covers less
+    min_cosine: float = 0.80  # …than this and the best passage is less similar than this
 
 
 THRESHOLDS = Thresholds()
@@ -29,46 +29,67 @@ THRESHOLDS = Thresholds()
 
 @dataclass
 class Signals:
-    terms: list[str]
-    unknown: list[str]
+    names: list[str]  # proper nouns / names the question is about
+    terms: list[str]  # other nouns
+    unknown_names: list[str]
+    unknown: list[str]  # unknown among `terms`
     coverage: float
     cosine: float
 
     @property
     def unknown_share(self) -> float:
-        return len(self.unknown) / len(self.terms) if self.terms else 0.0
+        """Unknown share of everything the question is about (its names and nouns)."""
+        n = len(self.names) + len(self.terms)
+        return (len(self.unknown_names) + len(self.unknown)) / n if n else 0.0
+
+    @property
+    def anything_known(self) -> bool:
+        return len(self.unknown_names) < len(self.names) or len(self.unknown) < len(self.terms)
 
     def to_dict(self) -> dict:
-        return {"terms": self.terms, "unknown": self.unknown, "coverage": round(self.coverage, 3),
-                "cosine": round(self.cosine, 3)}
+        return {"names": self.names, "terms": self.terms, "unknown_names": self.unknown_names, "unknown": self.unknown,
+                "coverage": round(self.coverage, 3), "cosine": round(self.cosine, 3)}
 
 
-def signals(nouns: list[str], vocab: dict, coverage: float, cosine: float,
+def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
+    from .glossary import GLOSSARY
+
+    if word in vocab:
+        return True
+    if _CJK.search(word):
+        parts = [p for p in split(word) if len(p) >= 2 and p != word]
+        return bool(parts) and all(p in vocab for p in parts)  # a compound spelt apart ("监管市场")
+    zh = GLOSSARY.get(word) or GLOSSARY.get(word.rstrip("s")) or []
+    return any(z.lower() in vocab or any(p in vocab for p in split(z)) for z in zh)
+
+
+def signals(topics: list[tuple[str, bool]], vocab: dict, coverage: float, cosine: float,
             split: Callable[[str], list[str]] = lambda t: [t]) -> Signals:
-    """`nouns`: what the question is about (jieba POS nouns, names, foreign words).
-
-    A noun is known when the library uses it, or — for English words — when the glossary maps it to
-    Chinese terms the library uses (an English question over Chinese reports).
-    """
+    """`topics`: (word, is_name) pairs from `Tokenizer.topics`. English non-names only count when the
+    glossary knows them (an English question over Chinese reports)."""
     from .glossary import GLOSSARY
     from .question import QUESTION_WORDS
 
-    terms = [t for t in nouns if t not in QUESTION_WORDS and (len(t) >= 2 or not _CJK.search(t))]
-    unknown = []
-    for t in terms:
-        if t in vocab:
+    names, terms = [], []
+    for w, is_name in topics:
+        if w in QUESTION_WORDS or (_CJK.search(w) and len(w) < 2):
             continue
-        if _CJK.search(t):
-            parts = [p for p in split(t) if len(p) >= 2 and p != t]
-            if parts and all(p in vocab for p in parts):
-                continue  # a compound the reports spell apart ("监管市场" → 监管, 市场)
-        elif GLOSSARY.get(t) or GLOSSARY.get(t.rstrip("s")):
-            continue  # an English word the glossary maps to report terms
-        unknown.append(t)
-    return Signals(terms, unknown, coverage, cosine)
+        if is_name:
+            names.append(w)
+        elif _CJK.search(w) or GLOSSARY.get(w) or GLOSSARY.get(w.rstrip("s")):
+            terms.append(w)
+    return Signals(names, terms, [w for w in names if not _known(w, vocab, split)],
+                   [w for w in terms if not _known(w, vocab, split)], coverage, cosine)
 
 
-def should_refuse(s: Signals, t: Thresholds = THRESHOLDS) -> bool:
-    if s.terms and s.unknown_share > t.max_unknown_share:
+def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False) -> bool:
+    """`analysis`: a summary/compare/themes question, whose generic nouns ("看法", "观点") prove nothing."""
+    if s.unknown_names:
+        return True  # a company, person or product no report mentions
+    if analysis:
+        return False
+    if s.unknown_share > t.max_unknown_share:
         return True
-    return s.coverage < t.min_coverage and s.cosine < t.min_cosine
+    if not s.anything_known:
+        return s.coverage < t.min_coverage and s.cosine < t.min_cosine or not (s.names or s.terms)
+    return False

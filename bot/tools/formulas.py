@@ -183,8 +183,18 @@ def _fmt(v: Quantity | QuantityRange) -> str:
     return str(format_range(v, style) if isinstance(v, QuantityRange) else format_quantity(v, style))
 
 
+def _readable_unit(value: Decimal, unit: str) -> str:
+    """A product under 1万亿 reads as 亿 (2万亿 × 10% = 2000亿元, not 0.2万亿元); conversion is exact."""
+    if unit == "万亿元" and abs(value) < 1:
+        return "亿元"
+    return unit
+
+
 def _estimate(lows: list[Decimal], mids: list[Decimal], highs: list[Decimal], unit: str) -> Quantity | Estimate:
     low, mid, high = (Quantity(tidy(mul(*xs)), unit) for xs in (lows, mids, highs))
+    shown = _readable_unit(high.value, unit)
+    if shown != unit:
+        low, mid, high = (q.to(shown) for q in (low, mid, high))
     return low if low.value == high.value else Estimate(low, mid, high)
 
 

@@ -37,6 +37,9 @@ _TERM = re.compile("|".join(
 _BREAK = re.compile(r"[,，。;；?？!！]")
 _TARGET_VERB = re.compile(r"(?:到|至|为|成|是|=|\bto|\bbe|\bis|\bof|\bat)\s*$", re.IGNORECASE)
 _AFTER_OK = re.compile(r"^\s*(?:的|of|in|the|an?)?\s*$", re.IGNORECASE)
+# A model's *result* named in the question ("the regulation market is 9999亿", "监管市场为…") is a claim
+# about the answer, not an input: it is never taken as an assumption.
+_RESULT_NAME = re.compile(r"(监管|regulation|regulatory|文生视频|text-to-video)\s*(市场|market)", re.IGNORECASE)
 _MAX_GAP_BEFORE = 16  # "渗透率从5%提高到" + "20%": a verb and another number may sit between
 _MAX_GAP_AFTER = 4
 
@@ -72,7 +75,8 @@ def parse_assumptions(question: str) -> list[Assumption]:
         question: the user's question, Chinese or English.
     """
     spans = [s for s in find_numbers(question) if _usable(s)]
-    terms = list(_TERM.finditer(question))
+    results = [m.span() for m in _RESULT_NAME.finditer(question)]
+    terms = [t for t in _TERM.finditer(question) if not any(a <= t.start() < b for a, b in results)]
     pairs: list[tuple[re.Match[str], NumberSpan]] = []
     taken: set[int] = set()
     for t in terms:
