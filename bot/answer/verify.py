@@ -11,8 +11,9 @@ from typing import Callable, Iterable
 
 from ..types import Citation
 
-# A number as written in an answer: 1,149.1 / 80 / 5%-35% / 一分钟 is words, not digits, and is not audited.
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+# A number as written in an answer (1,149.1 / 80 / 5 and 35 of 5%-35%), also right after Chinese text;
+# 一分钟 is words, not digits, and is not audited.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d(?:[\d,]*\d)?(?:\.\d+)?")
 
 
 @dataclass
@@ -61,6 +62,12 @@ def supported_numbers(sources: Iterable[str]) -> set[str]:
     for text in sources:
         out.update(_canon(n) for n in numbers_in(text))
     return out
+
+
+def unsupported_numbers(answer: str, sources: Iterable[str]) -> list[str]:
+    """Numbers of the answer (citation markers aside) found in no source."""
+    allowed = supported_numbers(sources)
+    return [n for n in numbers_in(re.sub(r"\[\d+\]", "", answer)) if _canon(n) not in allowed]
 
 
 def audit_numbers(answer: str, sources: Iterable[str]) -> tuple[str, list[str]]:

@@ -56,7 +56,7 @@ SHORT_VIDEO = NamedModel(
                     ("短视频市场规模", "短视频市场", "市场规模", "市场", "short-video market", "market size", "market", "base")),
     factors=(
         ModelInput("视频创作成本占比", "video-creation cost share", Dimension.RATIO,
-                   ("视频创作成本占比", "创作成本占比", "视频创作成本", "创作成本", "成本占比", "cost share", "creation cost")),
+                   ("视频创作成本占比", "创作成本占比", "视频创作成本", "创作成本", "成本占比", "占比", "比例", "cost share", "creation cost")),
         ModelInput("AI视频应用渗透率", "AI video penetration", Dimension.RATIO,
                    ("AI视频应用渗透率", "AI渗透率", "渗透率", "ai penetration", "penetration rate", "penetration")),
     ),
@@ -72,7 +72,7 @@ AIGC_REGULATION = NamedModel(
     factors=(
         ModelInput("AIGC监管成本占比", "regulation-cost share", Dimension.RATIO,
                    ("AIGC监管成本占比", "监管成本占比", "监管成本", "监管占比", "成本占比",
-                    "regulation cost share", "regulation cost", "cost share")),
+                    "占比", "比例", "regulation cost share", "regulation cost", "cost share")),
     ),
     stated_label="AIGC监管市场规模",
 )
