@@ -56,11 +56,25 @@ def cli():
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest_cmd(paths, reindex, as_json):
     """Ingest report files or folders (default: the corpus folder)."""
-    from tqdm import tqdm
-
     settings = _settings()
     lib = _library(reset=reindex)
-    paths = list(paths) or [settings.corpus_dir]
+    summary = ingest_into(lib, list(paths) or [settings.corpus_dir])
+    if as_json:
+        _echo_json(summary.to_dict())
+    else:
+        for name, message in summary.failed:
+            click.echo(f"failed: {message}", err=True)
+        for note in summary.notes:
+            click.echo(f"note: {note}", err=True)
+        click.echo(summary.line())
+    if summary.failed:
+        sys.exit(1)
+
+
+def ingest_into(lib, paths):
+    """Ingest with a progress bar on stderr (shown when it takes more than half a second)."""
+    from tqdm import tqdm
+
     bar = None
 
     def progress(done, total, name):
@@ -73,16 +87,7 @@ def ingest_cmd(paths, reindex, as_json):
     summary = lib.ingest(paths, progress)
     if bar is not None:
         bar.close()
-    if as_json:
-        _echo_json(summary.to_dict())
-    else:
-        for name, message in summary.failed:
-            click.echo(f"failed: {message}", err=True)
-        for note in summary.notes:
-            click.echo(f"note: {note}", err=True)
-        click.echo(summary.line())
-    if summary.failed:
-        sys.exit(1)
+    return summary
 
 
 @cli.command("remove")
@@ -178,14 +183,17 @@ def ask_cmd(question, qfile, as_json, mode, chart, report, broker, since, until)
 @cli.command("eval")
 @click.option("--set", "set_file", type=click.Path(path_type=Path), help="Gold set (JSON lines); default evals/gold.jsonl.")
 @click.option("--mode", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True)
-@click.option("--benchmark", type=click.Choice(["cmrc"]), help="Run a public benchmark instead of the gold set.")
+@click.option("--benchmark", type=click.Choice(["cmrc", "rgb"]), help="Run a public benchmark instead of the gold set.")
+@click.option("--noise", type=float, default=0.4, show_default=True, help="RGB: share of negative passages in the mix.")
 @click.option("--data", type=click.Path(path_type=Path), help="The benchmark's data file.")
 @click.option("--limit", type=int, help="Only the first N questions.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the metrics JSON here (and .md/.png beside it).")
-def eval_cmd(set_file, mode, benchmark, data, limit, json_out):
+def eval_cmd(set_file, mode, benchmark, noise, data, limit, json_out):
     """Measure answer and retrieval quality; exit 1 below the thresholds in evals/thresholds.json."""
     if benchmark == "cmrc":
         return _eval_cmrc(data, limit, json_out)
+    if benchmark == "rgb":
+        return _eval_rgb(data, limit, noise, json_out)
     from tqdm import tqdm
 
     from evals import runner
@@ -217,6 +225,31 @@ def eval_cmd(set_file, mode, benchmark, data, limit, json_out):
         raise BotError("Below the thresholds: " + ", ".join(failed) + ".")
 
 
+def _eval_rgb(data, limit, noise, json_out):
+    from tqdm import tqdm
+
+    from evals import rgb
+    from .answer import Engine
+    from .library import Library
+
+    settings = _settings()
+    items = rgb.load(data or Path("../shared/eval-data/rgb_zh_refine.jsonl"), limit)
+    bench = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / "rgb")
+    lib = Library(bench)
+    plans = rgb.write_corpus(items, bench.data_dir / "passages", 5, noise)
+    bar = tqdm(desc="ingest", unit="chunk", file=sys.stderr, delay=0.5)
+    lib.ingest([bench.data_dir / "passages"], lambda d, t, _: (setattr(bar, "total", t), bar.update(d - bar.n)))
+    bar.close()
+    bar = tqdm(total=len(items), desc="questions", file=sys.stderr, delay=0.5)
+    result = rgb.run(Engine(lib), items, plans, lambda d, t: bar.update(d - bar.n))
+    bar.close()
+    result["noise_rate"] = noise
+    click.echo(f"questions {result['questions']}  noise_accuracy {result['noise_accuracy']}  "
+               f"rejection_rate {result['rejection_rate']}  false_rejection_rate {result['false_rejection_rate']}")
+    if json_out:
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 def _eval_cmrc(data, limit, json_out):
     from tqdm import tqdm
 
@@ -244,6 +277,61 @@ def _eval_cmrc(data, limit, json_out):
         click.echo(f"{mode:8} {m['hit@1']:7.4f} {m['hit@5']:7.4f} {m['hit@10']:7.4f} {m['mrr']:7.4f} {m['p50_ms']:7.1f}")
     if json_out:
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+def serve_cmd(host, port):
+    """Serve the web chat (ingests the corpus first if the store is empty)."""
+    import os
+
+    settings = _settings()
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.path("gradio-tmp", "x").parent))
+    lib = _library()
+    if not lib.sources():
+        click.echo(f"The store is empty: ingesting {settings.corpus_dir} …", err=True)
+        ingest_into(lib, [settings.corpus_dir])
+    from .answer import Engine
+    from .web import serve
+
+    click.echo(f"研报助手 is serving at http://{host}:{port}  (Ctrl+C to stop)", err=True)
+    serve(Engine(lib), settings.data_dir, host, port)
+
+
+@cli.group("user")
+def user_group():
+    """Web-chat users (adding one turns login on)."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="May upload reports.")
+@click.password_option(envvar="BOT_NEW_USER_PASSWORD")
+def user_add(name, admin, password):
+    from .users import Users
+
+    Users(_settings().path("users.sqlite")).add(name, password, admin)
+    click.echo(f"user {name} saved{' (admin)' if admin else ''}; the web chat now asks for a login")
+
+
+@user_group.command("remove")
+@click.argument("name")
+def user_remove(name):
+    from .users import Users
+
+    if not Users(_settings().path("users.sqlite")).remove(name):
+        raise BotError(f"No user named {name!r}.")
+    click.echo(f"user {name} removed")
+
+
+@user_group.command("list")
+def user_list():
+    from .users import Users
+
+    for name, admin in Users(_settings().path("users.sqlite")).names():
+        click.echo(f"{name}{'  (admin)' if admin else ''}")
 
 
 @cli.command("config")

@@ -24,6 +24,10 @@ STOPWORDS = set(
     "吗 呢 吧 啊 么 请 问 请问 一个 有 没有 能 会 可以 the a an of to in on for and or is are was were be by with as at "
     "what which who how does do did it its this that".split()
 )
+# Capitalised only because they start a sentence: never names.
+_EN_STARTERS = set("please tell give list show explain describe compare summarize summarise ignore if assume suppose "
+                   "according based in on for from with by should could would can will is are was were do does did "
+                   "has have had and but or so then also".split())
 _WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]", re.IGNORECASE)
 
 
@@ -68,7 +72,8 @@ class Tokenizer:
                 w = m.group()
                 if w.lower() in STOPWORDS:
                     continue
-                name = (w[0].isupper() and i > 0) or (w.isupper() and len(w) > 1) or any(ch.isdigit() for ch in w)
+                name = ((w[0].isupper() and (i > 0 or w.lower() not in _EN_STARTERS))
+                        or (w.isupper() and len(w) > 1) or any(ch.isdigit() for ch in w))
                 out[w.lower()] = out.get(w.lower(), False) or name
         return list(out.items())
 

@@ -5,9 +5,11 @@ answer → verified citations → number audit → Answer.
 """
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import time
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from ..errors import LLMError
 from ..library import Library
@@ -22,7 +24,17 @@ from .question import check_question, is_chinese, plain
 from .refusal import should_refuse, signals
 from .verify import Audit, audit_numbers, verify_citations
 
-Turn = tuple[str, str]  # (question, answer) of earlier turns in the conversation
+Turn = tuple[str, str]
+
+
+class ScopedText:
+    """`word in scope` by substring over some reports' text (used instead of the vocabulary under filters)."""
+
+    def __init__(self, text: str):
+        self.text = text.lower()
+
+    def __contains__(self, word: str) -> bool:
+        return word.lower() in self.text  # (question, answer) of earlier turns in the conversation
 
 
 class Engine:
@@ -54,6 +66,39 @@ class Engine:
         ans.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         return ans
 
+    def stream(self, question: str, mode: str = "auto", filters: Filters | None = None,
+               history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+        """Text deltas as they are produced, then the final (verified) Answer.
+
+        In LLM mode the deltas are the model's raw text; the final Answer replaces it (markers become [n],
+        unsupported numbers are gone). Offline, the answer is ready at once and is sent line by line.
+        """
+        if mode == "auto":
+            mode = "llm" if self.settings.llm_configured else "extractive"
+        if mode != "llm":
+            ans = self.ask(question, mode, filters, history)
+            for line in ans.answer.splitlines(keepends=True):
+                yield line
+            yield ans
+            return
+        deltas: queue.Queue = queue.Queue()
+        box: dict = {}
+
+        def work():
+            try:
+                box["answer"] = self.ask(question, mode, filters, history, on_text=deltas.put)
+            except BaseException as e:  # handed to the consumer thread, raised there
+                box["error"] = e
+            finally:
+                deltas.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        while (piece := deltas.get()) is not None:
+            yield piece
+        if "error" in box:
+            raise box["error"]
+        yield box["answer"]
+
     # offline -----------------------------------------------------------------------------------
     def focus(self, q: str, filters: Filters | None) -> Filters | None:
         """A question naming one broker ("中信证券认为…") is about that broker's reports."""
@@ -81,7 +126,7 @@ class Engine:
         elif analysis_kind(q) == "summary" and hits:
             ans = self._summary_answer(q, zh, hits, filters)
         else:
-            ans = self._sentence_answer(q, query, zh, hits)
+            ans = self._sentence_answer(q, query, zh, hits, filters)
             if problem and not ans.refused:
                 ans.notes.append(problem)
         timings["answer"] = (time.perf_counter() - t) * 1000
@@ -122,14 +167,22 @@ class Engine:
         ans = Answer(question=q, answer=compose(q, citations, zh, grouped=True), mode="extractive", citations=citations)
         return self.verify(ans)
 
-    def _sentence_answer(self, q: str, query: str, zh: bool, hits: list[Hit]) -> Answer:
+    def _vocab(self, filters: Filters | None):
+        """What counts as 'mentioned by the reports': the library's vocabulary, or the text of the filtered reports."""
+        if not filters:
+            return self.library.lexical.vocab
+        reports = self.library.sources()
+        wanted = set(filters.doc_ids(reports) or [])
+        return ScopedText("\n".join(self.library.report_text(r) for r in reports if r.doc_id in wanted))
+
+    def _sentence_answer(self, q: str, query: str, zh: bool, hits: list[Hit], filters: Filters | None = None) -> Answer:
         tokenize = self.library.tokenizer
         kind = analysis_kind(q)
         chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,
                                     per_report=kind == "compare")
         best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
-        sig = signals(tokenize.topics(plain(q)), self.library.lexical.vocab, chosen[0].coverage if chosen else 0.0, best_cos,
-                      tokenize)
+        sig = signals(tokenize.topics(plain(q)), self._vocab(filters), chosen[0].coverage if chosen else 0.0, best_cos,
+                      tokenize, typed=chosen[0].typed if chosen else None)
         if not citations or should_refuse(sig, analysis=kind is not None):
             ans = Answer(question=q, answer=refusal_text(zh, self.library.sources()), mode="extractive", refused=True)
             ans.extra["signals"] = sig.to_dict()

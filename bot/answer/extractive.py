@@ -15,10 +15,10 @@ from .question import QUESTION_WORDS
 ANSWER_TYPES = [
     (re.compile(r"全称|什么是|是什么意思|定义|概念|含义|stand for|definition|what is (an? )?[A-Z]{2,}", re.I),
      re.compile(r"概念|是指|指的是|即|定义|全称|[A-Za-z ]+\s*[(（]|[(（][A-Za-z ]+")),
-    (re.compile(r"哪天|哪一天|何时|什么时候|哪年|哪一年|几月|几号|日期|when|what date|which day|which year", re.I),
-     re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|\d{4}-\d{2}-\d{2}")),
-    (re.compile(r"多长|多久|时长|how long|duration", re.I),
+    (re.compile(r"多长|多久|时长|持续时间|how long|duration", re.I),
      re.compile(r"\d+\s*(秒|分钟|小时)|[一二三四五六七八九十两]+(秒|分钟|小时)")),
+    (re.compile(r"哪天|哪一天|何时|什么时候|时间|哪年|哪一年|几月|几号|日期|when|what date|which day|which year", re.I),
+     re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|\d{4}-\d{2}-\d{2}")),
     (re.compile(r"多少|多大|几|规模|占比|比例|渗透率|how (many|much|big|large)|size|share|rate|percent", re.I),
      re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(分钟|秒|页|亿|万|倍|成)")),
 ]
@@ -30,6 +30,7 @@ class Scored:
     score: float
     matched: list[str]
     coverage: float = 0.0  # IDF-weighted share of the question's terms in this sentence
+    typed: bool | None = None  # has the kind of answer asked for (a date, a duration, a number); None: no kind asked
 
 
 def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
@@ -53,7 +54,8 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
         matched = [t for t in idf if t in low]
         coverage = sum(idf[t] for t in matched) / total
         score = coverage
-        if wanted and any(shows.search(s.text) for shows in wanted[:1]):
+        typed = bool(wanted[0].search(s.text)) if wanted else None
+        if typed:
             score += 0.2
         section = s.section.lower()
         if section:  # the sentence sits under a heading about the question ("潜在风险因素")
@@ -61,7 +63,7 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
         score += 0.1 / (1 + s.rank)  # retrieval prior
         if len(s.text) < 8 or is_heading(s.text):
             score *= 0.4  # titles, headings and fragments rarely answer anything
-        out.append(Scored(s, score, matched, coverage))
+        out.append(Scored(s, score, matched, coverage, typed))
     out.sort(key=lambda x: -x.score)
     return out
 

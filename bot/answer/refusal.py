@@ -35,6 +35,7 @@ class Signals:
     unknown: list[str]  # unknown among `terms`
     coverage: float
     cosine: float
+    typed: bool | None = None  # the best sentence has the kind of answer asked for
 
     @property
     def unknown_share(self) -> float:
@@ -48,7 +49,7 @@ class Signals:
 
     def to_dict(self) -> dict:
         return {"names": self.names, "terms": self.terms, "unknown_names": self.unknown_names, "unknown": self.unknown,
-                "coverage": round(self.coverage, 3), "cosine": round(self.cosine, 3)}
+                "coverage": round(self.coverage, 3), "cosine": round(self.cosine, 3), "typed": self.typed}
 
 
 def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
@@ -56,6 +57,8 @@ def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
 
     if word in vocab:
         return True
+    if _CJK.search(word) and len(word) >= 3 and (word[1:] in vocab or word[:-1] in vocab):
+        return True  # jieba glued a function word to a name ("那华鑫" = 那 + 华鑫)
     if _CJK.search(word):
         parts = [p for p in split(word) if len(p) >= 2 and p != word]
         return bool(parts) and all(p in vocab for p in parts)  # a compound spelt apart ("监管市场")
@@ -63,8 +66,8 @@ def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
     return any(z.lower() in vocab or any(p in vocab for p in split(z)) for z in zh)
 
 
-def signals(topics: list[tuple[str, bool]], vocab: dict, coverage: float, cosine: float,
-            split: Callable[[str], list[str]] = lambda t: [t]) -> Signals:
+def signals(topics: list[tuple[str, bool]], vocab, coverage: float, cosine: float,
+            split: Callable[[str], list[str]] = lambda t: [t], typed: bool | None = None) -> Signals:
     """`topics`: (word, is_name) pairs from `Tokenizer.topics`. English non-names only count when the
     glossary knows them (an English question over Chinese reports)."""
     from .glossary import GLOSSARY
@@ -79,7 +82,7 @@ def signals(topics: list[tuple[str, bool]], vocab: dict, coverage: float, cosine
         elif _CJK.search(w) or GLOSSARY.get(w) or GLOSSARY.get(w.rstrip("s")):
             terms.append(w)
     return Signals(names, terms, [w for w in names if not _known(w, vocab, split)],
-                   [w for w in terms if not _known(w, vocab, split)], coverage, cosine)
+                   [w for w in terms if not _known(w, vocab, split)], coverage, cosine, typed)
 
 
 def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False) -> bool:
@@ -90,6 +93,7 @@ def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False
         return False
     if s.unknown_share > t.max_unknown_share:
         return True
-    if not s.anything_known:
-        return s.coverage < t.min_coverage and s.cosine < t.min_cosine or not (s.names or s.terms)
+    if not s.anything_known:  # nothing the question names is in the reports (or it names nothing)
+        return not (s.names or s.terms) and s.coverage < t.min_coverage and s.cosine < t.min_cosine or bool(
+            s.names or s.terms)
     return False

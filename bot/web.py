@@ -1,0 +1,284 @@
+"""Gradio web chat: thin handlers over the answer engine, the library and the feedback store.
+
+Endpoints (gradio_client): `/chat` (message, report filter) → streamed chat, history kept per session;
+`/ask` (question) → the answer JSON of `bot ask --json`.
+"""
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import gradio as gr
+
+from .answer import Engine
+from .errors import BotError
+from .feedback import FeedbackStore
+from .ingest.load import SUFFIXES
+from .retrieve import Filters
+from .types import Answer, Citation
+from .users import Users
+
+EXAMPLES = ["Sora最长能生成多长的视频？", "2030年AIGC监管市场规模有多大？", "如果渗透率为20%，短视频文生视频市场有多大？",
+            "中信证券提出了哪些投资主线？", "请总结两份报告的主要观点", "How long can Sora videos be?"]
+
+TEXT = {
+    "zh": {"title": "研报助手", "placeholder": "输入问题，例如：Sora最长能生成多长的视频？", "send": "发送", "new": "新对话",
+           "filter": "只在这些报告中查找（不选 = 全部）", "sources": "引用来源", "comment": "反馈意见（可选）",
+           "send_comment": "提交意见", "upload": "上传新报告（管理员）", "knows": "我了解以下研报：",
+           "ask_like": "示例问题：", "thanks": "谢谢反馈，已记录。", "no_answer": "请先提问，再提交反馈。",
+           "intro": "每个回答都附有研报原文引用；涉及数字时，由确定性的公式计算，并标明每个输入的出处。"},
+    "en": {"title": "Research-report assistant", "placeholder": "Ask a question, e.g. How long can Sora videos be?",
+           "send": "Send", "new": "New conversation", "filter": "Only search these reports (none = all)",
+           "sources": "Sources", "comment": "Feedback (optional)", "send_comment": "Send feedback",
+           "upload": "Upload a report (admins)", "knows": "I know these reports:", "ask_like": "Try:",
+           "thanks": "Thank you, your feedback is saved.", "no_answer": "Ask something first, then send feedback.",
+           "intro": "Every answer quotes the reports; numbers come from deterministic formulas with cited inputs."},
+}
+
+CSS = """
+#sources mark { background: #ffe58f; padding: 0 2px; }
+#sources .cite { border-left: 3px solid #d9d9d9; padding: 4px 10px; margin: 8px 0; }
+#sources .cite:target { border-left-color: #fa8c16; background: #fff7e6; }
+#sources .meta { color: #666; font-size: 0.9em; }
+"""
+
+
+@dataclass
+class Session:
+    """One browser (or gradio_client) session: the turns so far and their answers."""
+
+    turns: list[tuple[str, str]] = field(default_factory=list)
+    answers: list[dict] = field(default_factory=list)
+
+
+def welcome(engine: Engine, lang: str) -> str:
+    t = TEXT[lang]
+    reports = engine.library.sources()
+    lines = [f"## {t['title']}", t["intro"], "", f"**{t['knows']}**"]
+    lines += [f"- {html.escape(r.broker or '?')}（{r.date or '?'}）：{html.escape(r.title)}" for r in reports] or ["- –"]
+    lines += ["", f"**{t['ask_like']}** " + " · ".join(EXAMPLES[:4])]
+    return "\n".join(lines)
+
+
+def report_choices(engine: Engine) -> list[tuple[str, str]]:
+    return [(f"{r.broker} {r.date} {r.title[:24]}", r.doc_id) for r in engine.library.sources()]
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+
+
+def to_markdown(text: str) -> str:
+    """Answer text as safe Markdown: HTML escaped, Markdown syntax neutralised, [n] → link to source n."""
+    safe = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    safe = re.sub(r"\\\[(\d+)\\\]", lambda m: f"[[{m.group(1)}]](#cite-{m.group(1)})", safe)
+    return safe.replace("\n", "  \n")
+
+
+def paragraph_of(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The paragraph around a quote, split as (before, quote, after)."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    b = len(text) if b == -1 else b
+    return text[a:start], text[start:end], text[end:b]
+
+
+def sources_html(engine: Engine, ans: Answer | None, lang: str) -> str:
+    if ans is None or not ans.citations:
+        return f"<h3>{TEXT[lang]['sources']}</h3>"
+    parts = [f"<h3>{TEXT[lang]['sources']}</h3>"]
+    for c in ans.citations:
+        before, quote, after = _context(engine, c)
+        parts.append(
+            f'<div class="cite" id="cite-{c.n}"><div class="meta">[{c.n}] {html.escape(c.broker)} · {html.escape(c.date)} · '
+            f"《{html.escape(c.title)}》</div><div>…{html.escape(before[-120:])}<mark>{html.escape(quote)}</mark>"
+            f"{html.escape(after[:120])}…</div></div>")
+    for calc in ans.calculations:
+        parts.append(f'<div class="calc"><b>{html.escape(calc["formula"])}</b></div>')
+    return "\n".join(parts)
+
+
+def _context(engine: Engine, c: Citation) -> tuple[str, str, str]:
+    try:
+        text = engine.library.report_text(engine.library.find(c.doc_id))
+    except BotError:
+        return "", c.quote, ""
+    return paragraph_of(text, c.start, c.end)
+
+
+def _filters(selected) -> Filters | None:
+    return Filters(reports=tuple(selected)) if selected else None
+
+
+def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Path, uploads: Path) -> gr.Blocks:
+    theme = gr.themes.Default(font=["system-ui", "PingFang SC", "WenQuanYi Micro Hei", "sans-serif"],
+                              font_mono=["monospace"])  # system fonts only: nothing fetched from a CDN
+
+    def chat(message, selected, lang, session: Session, request: gr.Request):
+        session = session or Session()
+        history = _history(session)
+        shown_q = message or ""
+        try:
+            stream = engine.stream(message, filters=_filters(selected), history=session.turns)
+            partial = ""
+            for piece in stream:
+                if isinstance(piece, Answer):
+                    ans = piece
+                    break
+                partial += piece
+                yield "", history + _pair(shown_q, to_markdown(partial)), gr.skip(), gr.skip(), session
+        except BotError as e:  # one clear sentence, never a traceback
+            yield "", history + _pair(shown_q, html.escape(str(e))), gr.skip(), gr.skip(), session
+            return
+        body = to_markdown(ans.answer)
+        if ans.notes:
+            body += "  \n\n" + "  \n".join(f"*{html.escape(n)}*" for n in ans.notes)
+        session.turns.append((ans.question, ans.answer))
+        session.answers.append(ans.to_dict())
+        chart = None
+        if ans.extra.get("calculations"):
+            from .tools.chart import chart_calculations
+
+            chart = chart_calculations(ans.extra["calculations"], charts / f"{uuid.uuid4().hex}.png")
+        yield ("", _history(session), sources_html(engine, ans, lang),
+               gr.update(value=str(chart) if chart else None, visible=bool(chart)), session)
+
+    def new_conversation(lang):
+        return [], Session(), sources_html(engine, None, lang), gr.update(value=None, visible=False), ""
+
+    def like(data: gr.LikeData, session: Session, request: gr.Request):
+        session = session or Session()
+        turn = data.index // 2 if isinstance(data.index, int) else data.index[0] // 2
+        if turn >= len(session.answers):
+            return ""
+        feedback.add(session.answers[turn], 1 if data.liked else -1, user=_user(request))
+        return TEXT["zh"]["thanks"]
+
+    def comment(text, lang, session: Session, request: gr.Request):
+        session = session or Session()
+        if not session.answers:
+            return TEXT[lang]["no_answer"], text
+        if text.strip():
+            feedback.add(session.answers[-1], 0, text.strip(), user=_user(request))
+        return TEXT[lang]["thanks"], ""
+
+    def upload(files, lang, request: gr.Request, progress=gr.Progress()):
+        if users.enabled() and not users.is_admin(_user(request)):
+            return "只有管理员可以上传报告。 Only admins can upload reports.", gr.skip(), gr.skip()
+        lines = []
+        for f in files or []:
+            src = Path(f if isinstance(f, str) else f.name)
+            name = safe_name(src.name)
+            if Path(name).suffix.lower() not in SUFFIXES:
+                lines.append(f"{html.escape(name)}: 不支持的文件类型 (unsupported type)")
+                continue
+            dest = uploads / name
+            shutil.copyfile(src, dest)
+            summary = engine.library.ingest([dest], lambda d, t, _: progress(d / max(t, 1), desc=f"ingesting {name}"))
+            lines.append(f"{html.escape(name)}: {summary.line()}" + "".join(f" — {html.escape(m)}" for _, m in summary.failed))
+        return "\n".join(lines) or "-", gr.update(choices=report_choices(engine)), welcome(engine, lang)
+
+    def ask_api(question: str) -> dict:
+        try:
+            return engine.ask(question).to_dict()
+        except BotError as e:
+            return {"question": question, "error": str(e)}
+
+    def switch(lang_label):
+        lang = "en" if lang_label == "English" else "zh"
+        t = TEXT[lang]
+        return (lang, welcome(engine, lang), gr.update(placeholder=t["placeholder"]), gr.update(value=t["send"]),
+                gr.update(value=t["new"]), gr.update(label=t["filter"]), gr.update(label=t["comment"]),
+                gr.update(value=t["send_comment"]), gr.update(label=t["upload"]))
+
+    def on_load(request: gr.Request):
+        admin = not users.enabled() or users.is_admin(_user(request))
+        return gr.update(visible=admin), gr.update(choices=report_choices(engine)), welcome(engine, "zh")
+
+    t = TEXT["zh"]
+    with gr.Blocks(title="研报助手", analytics_enabled=False) as app:
+        lang = gr.State("zh")
+        session = gr.State(None)
+        with gr.Row():
+            header = gr.Markdown(welcome(engine, "zh"), elem_id="welcome")
+            lang_radio = gr.Radio(["中文", "English"], value="中文", label="界面语言 / Language", scale=0, min_width=180)
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(height=480, elem_id="chat", feedback_options=("Like", "Dislike"), sanitize_html=True,
+                                     label=t["title"])
+                msg = gr.Textbox(placeholder=t["placeholder"], show_label=False, elem_id="question", lines=1)
+                with gr.Row():
+                    send = gr.Button(t["send"], variant="primary", elem_id="send")
+                    new = gr.Button(t["new"], elem_id="new")
+                gr.Examples(EXAMPLES, inputs=msg)
+                reports = gr.CheckboxGroup(report_choices(engine), label=t["filter"], elem_id="filter")
+                with gr.Row():
+                    comment_box = gr.Textbox(label=t["comment"], elem_id="comment", scale=3)
+                    comment_btn = gr.Button(t["send_comment"], elem_id="send-comment", scale=1)
+                status = gr.Markdown(elem_id="feedback-status")
+            with gr.Column(scale=2):
+                sources = gr.HTML(sources_html(engine, None, "zh"), elem_id="sources")
+                chart = gr.Image(visible=False, label="scenario chart", elem_id="chart", type="filepath")
+        with gr.Accordion(t["upload"], open=False, visible=True) as upload_box:
+            files = gr.File(file_count="multiple", file_types=sorted(SUFFIXES), label=t["upload"])
+            upload_status = gr.Markdown()
+        with gr.Row(visible=False):
+            ask_q = gr.Textbox()
+            ask_out = gr.JSON()
+            ask_btn = gr.Button()
+
+        outputs = [msg, chatbot, sources, chart, session]
+        send.click(chat, [msg, reports, lang, session], outputs, api_name="chat")
+        msg.submit(chat, [msg, reports, lang, session], outputs, api_name=False)
+        new.click(new_conversation, [lang], [chatbot, session, sources, chart, status], api_name=False)
+        chatbot.like(like, [session], [status], api_name=False)
+        comment_btn.click(comment, [comment_box, lang, session], [status, comment_box], api_name=False)
+        files.upload(upload, [files, lang], [upload_status, reports, header], api_name=False)
+        ask_btn.click(ask_api, [ask_q], [ask_out], api_name="ask")
+        lang_radio.change(switch, [lang_radio], [lang, header, msg, send, new, reports, comment_box, comment_btn, upload_box],
+                          api_name=False)
+        app.load(on_load, None, [upload_box, reports, header], api_name=False)
+    app.launch_options = {"theme": theme, "css": CSS}  # Gradio 6 takes theme and css at launch
+    return app
+
+
+def _pair(question: str, answer_md: str) -> list[dict]:
+    return [{"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": answer_md}]
+
+
+def _history(session: Session) -> list[dict]:
+    out: list[dict] = []
+    for q, a in session.turns:
+        out += _pair(q, to_markdown(a))
+    return out
+
+
+def _user(request: gr.Request | None) -> str:
+    return getattr(request, "username", None) or ""
+
+
+def safe_name(name: str) -> str:
+    """A file name with no path, no traversal and no control characters (Chinese kept)."""
+    name = Path(name.replace("\\", "/")).name
+    name = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", name).strip(" .")
+    return name[:120] or "upload.txt"
+
+
+def serve(engine: Engine, data_dir: Path, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
+    """Launch the chat. Concurrency: 8 handlers at once (answers take ~30 ms offline; the embedding model and
+    jieba are behind locks), up to 200 queued."""
+    charts = data_dir / "charts"
+    uploads = data_dir / "uploads"
+    charts.mkdir(parents=True, exist_ok=True)
+    uploads.mkdir(parents=True, exist_ok=True)
+    users = Users(data_dir / "users.sqlite")
+    feedback = FeedbackStore(data_dir / "feedback.sqlite")
+    app = build_app(engine, users, feedback, charts, uploads)
+    app.queue(default_concurrency_limit=8, max_size=200)
+    app.launch(server_name=host, server_port=port, auth=users.check if users.enabled() else None,
+               auth_message="研报助手：请登录 / please sign in", allowed_paths=[str(charts)], prevent_thread_lock=not block,
+               show_error=False, quiet=True, footer_links=["api"], ssr_mode=False, **app.launch_options)
+    return app
