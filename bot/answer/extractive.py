@@ -13,7 +13,7 @@ from .question import QUESTION_WORDS
 
 # What kind of answer the question wants, and how a sentence shows it has one.
 ANSWER_TYPES = [
-    (re.compile(r"全称|什么是|是什么意思|定义|概念|含义|stand for|definition|what is (an? )?[A-Z]{2,}", re.I),
+    (re.compile(r"全称|什么是|是什么意思|是什么[？?]?$|定义|概念|含义|stand for|definition|what is (an? )?[A-Z]{2,}", re.I),
      re.compile(r"概念|是指|指的是|即|定义|全称|[A-Za-z ]+\s*[(（]|[(（][A-Za-z ]+")),
     (re.compile(r"多长|多久|时长|持续时间|how long|duration", re.I),
      re.compile(r"\d+\s*(秒|分钟|小时)|[一二三四五六七八九十两]+(秒|分钟|小时)")),

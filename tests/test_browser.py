@@ -1,0 +1,89 @@
+"""A real headless Chromium (Debian's, driven by Playwright through executable_path) against `bot serve`."""
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_web import Server
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: the README's test command installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    server = Server(tmp_path_factory.mktemp("browser") / "data")
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"])
+    p = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    p.dialogs, p.external = [], []
+    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    p.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else p.external.append(r.url))
+    p.goto(server.url, wait_until="load")
+    p.locator("#welcome").wait_for(timeout=30000)
+    p.server = server
+    yield p
+    browser.close()
+    pw.stop()
+    server.stop()
+
+
+def ask(page, question):
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_page_loads_nothing_from_outside(page):
+    page.wait_for_timeout(1500)
+    assert page.external == []
+
+
+def test_chinese_question_streamed_cited_answer(page):
+    assert "研报助手" in page.locator("#welcome").inner_text()
+    assert "中信证券" in page.locator("#welcome").inner_text()
+    ask(page, "Sora最长能生成多长的视频？")
+    bot = page.locator("#chat .message.bot, #chat [data-testid='bot']").last
+    bot.wait_for(timeout=30000)
+    page.wait_for_function("document.querySelector('#sources').innerText.includes('中信证券')", timeout=30000)
+    assert "一分钟" in page.locator("#chat").inner_text()
+    assert page.locator("#sources mark").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
+
+
+def test_clicking_a_citation_shows_its_source(page):
+    link = page.locator("#chat a[href='#cite-1']").last
+    link.click()
+    page.wait_for_function("location.hash === '#cite-1'", timeout=5000)
+    target = page.locator("#cite-1")
+    assert target.is_visible() and "一分钟" in target.inner_text() or "视频" in target.inner_text()
+
+
+def test_feedback_is_stored(page):
+    page.locator("#chat button").last.click()  # 👍 is the last button under the last answer (label is localised)
+    page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('谢谢')", timeout=10000)
+    page.locator("#comment textarea").fill("引用很准确")
+    page.locator("#send-comment").click()
+    page.wait_for_timeout(1500)
+    with sqlite3.connect(page.server.data_dir / "feedback.sqlite") as db:
+        rows = db.execute("SELECT rating, comment, question, citations FROM feedback ORDER BY id").fetchall()
+    assert rows[0][0] == 1 and rows[0][2] == "Sora最长能生成多长的视频？" and "一分钟" in rows[0][3]
+    assert rows[-1][1] == "引用很准确"
+
+
+def test_script_in_question_is_shown_not_run(page):
+    ask(page, "<img src=x onerror=alert(1)><script>alert(2)</script>AIGC是什么？")
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('<script>')", timeout=30000)
+    page.wait_for_timeout(1000)
+    assert page.dialogs == []
+    page.screenshot(path=str(ARTIFACTS / "chat-escaped.png"), full_page=True)
