@@ -185,15 +185,17 @@ def ask_cmd(question, qfile, as_json, mode, chart, report, broker, since, until)
 @click.option("--mode", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True)
 @click.option("--benchmark", type=click.Choice(["cmrc", "rgb"]), help="Run a public benchmark instead of the gold set.")
 @click.option("--noise", type=float, default=0.4, show_default=True, help="RGB: share of negative passages in the mix.")
+@click.option("--offset", type=int, default=0, show_default=True, help="RGB: skip the first N questions.")
+@click.option("--calibrate", is_flag=True, help="RGB: grid-search the strict refusal profile on these questions.")
 @click.option("--data", type=click.Path(path_type=Path), help="The benchmark's data file.")
 @click.option("--limit", type=int, help="Only the first N questions.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the metrics JSON here (and .md/.png beside it).")
-def eval_cmd(set_file, mode, benchmark, noise, data, limit, json_out):
+def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, json_out):
     """Measure answer and retrieval quality; exit 1 below the thresholds in evals/thresholds.json."""
     if benchmark == "cmrc":
         return _eval_cmrc(data, limit, json_out)
     if benchmark == "rgb":
-        return _eval_rgb(data, limit, noise, json_out)
+        return _eval_rgb(data, limit, noise, offset, calibrate, json_out)
     from tqdm import tqdm
 
     from evals import runner
@@ -225,7 +227,7 @@ def eval_cmd(set_file, mode, benchmark, noise, data, limit, json_out):
         raise BotError("Below the thresholds: " + ", ".join(failed) + ".")
 
 
-def _eval_rgb(data, limit, noise, json_out):
+def _eval_rgb(data, limit, noise, offset, calibrate, json_out):
     from tqdm import tqdm
 
     from evals import rgb
@@ -233,7 +235,8 @@ def _eval_rgb(data, limit, noise, json_out):
     from .library import Library
 
     settings = _settings()
-    items = rgb.load(data or Path("../shared/eval-data/rgb_zh_refine.jsonl"), limit)
+    items = rgb.load(data or Path("../shared/eval-data/rgb_zh_refine.jsonl"))[offset:]
+    items = items[:limit] if limit else items
     bench = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / "rgb")
     lib = Library(bench)
     plans = rgb.write_corpus(items, bench.data_dir / "passages", 5, noise)
@@ -243,9 +246,13 @@ def _eval_rgb(data, limit, noise, json_out):
     bar = tqdm(total=len(items), desc="questions", file=sys.stderr, delay=0.5)
     result = rgb.run(Engine(lib), items, plans, lambda d, t: bar.update(d - bar.n))
     bar.close()
-    result["noise_rate"] = noise
-    click.echo(f"questions {result['questions']}  noise_accuracy {result['noise_accuracy']}  "
-               f"rejection_rate {result['rejection_rate']}  false_rejection_rate {result['false_rejection_rate']}")
+    result.update(noise_rate=noise, offset=offset, refusal_profile=settings.refusal)
+    click.echo(f"questions {result['questions']} (from {offset})  profile {settings.refusal}  noise_accuracy "
+               f"{result['noise_accuracy']}  rejection_rate {result['rejection_rate']}  "
+               f"false_rejection_rate {result['false_rejection_rate']}")
+    if calibrate:
+        result["calibration"] = rgb.calibrate(result["results"])
+        click.echo(f"calibrated strict profile: {result['calibration']}")
     if json_out:
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 

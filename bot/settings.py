@@ -35,6 +35,7 @@ class Settings:
     chunk_tokens: int = _f(256, "Target chunk size in tiktoken (cl100k) tokens.", "BOT_CHUNK_TOKENS")
     chunk_overlap: int = _f(48, "Maximum overlap between neighbouring chunks, in tokens (whole sentences).", "BOT_CHUNK_OVERLAP")
     top_k: int = _f(8, "Passages retrieved per question.", "BOT_TOP_K")
+    refusal: str = _f("reports", "Refusal profile: `reports` (refuse on unknown names) or `strict` (also on weak evidence).", "BOT_REFUSAL")
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False,
                                        metadata={"help": "The environment the settings were read from (for secrets by name).", "env": None})
 
@@ -60,6 +61,8 @@ class Settings:
                 raise ConfigError(f"{name}={raw!r} is not a valid {f.type}.") from None
         values.update(overrides)
         s = cls(environ=env, **values)
+        if s.refusal not in ("reports", "strict"):
+            raise ConfigError(f"BOT_REFUSAL must be 'reports' or 'strict', not {s.refusal!r}.")
         if s.embedder not in ("local", "openai"):
             raise ConfigError(f"BOT_EMBEDDER must be 'local' or 'openai', not {s.embedder!r}.")
         return s

@@ -71,6 +71,7 @@ def correct(answer: str, expected: list) -> bool:
 
 
 def run(engine, items: list[Item], plans, progress=None) -> dict:
+    """Noise accuracy and rejection rate under the engine's refusal profile (BOT_REFUSAL)."""
     rows = []
     for n, it in enumerate(items, 1):
         mixed, negatives = plans[it.id]
@@ -89,3 +90,30 @@ def run(engine, items: list[Item], plans, progress=None) -> dict:
         "rejection_rate": round(sum(r["rejected"] for r in rows) / k, 4),
         "results": rows,
     }
+
+
+def calibrate(rows: list[dict]) -> dict:
+    """Grid-search the strict profile's floors on rows of `run` (their signals do not depend on thresholds):
+    maximise rejection rate + noise accuracy."""
+    from bot.answer.refusal import Thresholds, should_refuse
+
+    def refuses(sig, t):
+        return sig is None or should_refuse(_signals(sig), t)
+
+    best = None
+    for cos in (0.0, 0.88, 0.89, 0.9, 0.91, 0.92, 0.93):
+        for cov in (0.0, 0.5, 0.6, 0.7, 0.8, 0.9):
+            for typed in (False, True):
+                t = Thresholds(floor_cosine=cos, floor_coverage=cov, require_type=typed)
+                rej = sum(refuses(r["signals_negative"], t) for r in rows) / len(rows)
+                acc = sum(r["noise_correct"] and not refuses(r["signals_mixed"], t) for r in rows) / len(rows)
+                if best is None or rej + acc > best["rejection_rate"] + best["noise_accuracy"]:
+                    best = {"floor_cosine": cos, "floor_coverage": cov, "require_type": typed,
+                            "rejection_rate": round(rej, 4), "noise_accuracy": round(acc, 4)}
+    return best
+
+
+def _signals(d: dict):
+    from bot.answer.refusal import Signals
+
+    return Signals(d["names"], d["terms"], d["unknown_names"], d["unknown"], d["coverage"], d["cosine"], d["typed"])

@@ -21,7 +21,7 @@ from .extractive import extract, summary_points
 from .followup import standalone
 from .glossary import expand_query
 from .question import check_question, is_chinese, plain
-from .refusal import should_refuse, signals
+from .refusal import PROFILES, should_refuse, signals
 from .verify import Audit, audit_numbers, verify_citations
 
 Turn = tuple[str, str]
@@ -183,7 +183,7 @@ class Engine:
         best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
         sig = signals(tokenize.topics(plain(q)), self._vocab(filters), chosen[0].coverage if chosen else 0.0, best_cos,
                       tokenize, typed=chosen[0].typed if chosen else None)
-        if not citations or should_refuse(sig, analysis=kind is not None):
+        if not citations or should_refuse(sig, PROFILES[self.settings.refusal], analysis=kind is not None):
             ans = Answer(question=q, answer=refusal_text(zh, self.library.sources()), mode="extractive", refused=True)
             ans.extra["signals"] = sig.to_dict()
             return ans

@@ -18,13 +18,25 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @dataclass(frozen=True)
 class Thresholds:
-    # Calibrated by `bot eval --calibrate` (see README, "Refusal calibration").
-    max_unknown_share: float = 0.5  # refuse when more than this share of the question's nouns is unknown
+    max_unknown_share: float = 0.5  # refuse when more than this share of what the question names is unknown
     min_coverage: float = 0.30  # …or when nothing of the question is known, the best sentence covers less
     min_cosine: float = 0.80  # …than this and the best passage is less similar than this
+    # "strict" only: refuse whenever the evidence is weak, even if the question's words are all known
+    floor_cosine: float = 0.0
+    floor_coverage: float = 0.0
+    require_type: bool = False  # the best sentence must hold the kind of answer asked for (date, number…)
 
 
-THRESHOLDS = Thresholds()
+# BOT_REFUSAL selects a profile.
+# - "reports" (default): refuse on unknown names/nouns; on the gold set 8/8 unanswerable refused, 0/60 answerable.
+# - "strict": for corpora of near-duplicate news passages, where every question word is known but the answer
+#   may be missing. Chosen by `bot eval --benchmark rgb --calibrate` on RGB zh questions 100–199 (a split
+#   disjoint from the reported questions 0–49); see README, "Refusal calibration".
+PROFILES = {
+    "reports": Thresholds(),
+    "strict": Thresholds(floor_cosine=0.92, floor_coverage=0.7, require_type=True),
+}
+THRESHOLDS = PROFILES["reports"]
 
 
 @dataclass
@@ -91,6 +103,8 @@ def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False
         return True  # a company, person or product no report mentions
     if analysis:
         return False
+    if s.cosine < t.floor_cosine or s.coverage < t.floor_coverage or (t.require_type and s.typed is False):
+        return True
     if s.unknown_share > t.max_unknown_share:
         return True
     if not s.anything_known:  # nothing the question names is in the reports (or it names nothing)
