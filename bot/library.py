@@ -28,7 +28,8 @@ class Library:
         self._texts: dict[tuple[str, str], str] = {}
         self._figures: dict[str, list] | None = None
         self.sync_lexical()
-        self.tokenizer("预热")  # load jieba's dictionary now, not during the first question
+        self.tokenizer("预热")  # load jieba's dictionary and POS table now, not during the first question
+        self.tokenizer.topics("预热")
 
     def sync_lexical(self) -> bool:
         """Bring BM25 in step with Chroma: load the saved index if it matches, else rebuild. True if rebuilt."""
