@@ -351,6 +351,10 @@ def config_cmd():
 
 
 def main(argv=None) -> None:
+    import os
+
+    # matplotlib keeps a font cache; like everything the product writes, it belongs under BOT_DATA_DIR
+    os.environ.setdefault("MPLCONFIGDIR", str(Path(os.environ.get("BOT_DATA_DIR") or ".bot") / "cache" / "matplotlib"))
     try:
         cli.main(args=argv, prog_name="bot", standalone_mode=False)
     except click.exceptions.Abort:

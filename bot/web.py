@@ -166,7 +166,7 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
         return TEXT[lang]["thanks"], ""
 
     def upload(files, lang, request: gr.Request, progress=gr.Progress()):
-        if users.enabled() and not users.is_admin(_user(request)):
+        if not may_upload(users, _user(request)):
             return "只有管理员可以上传报告。 Only admins can upload reports.", gr.skip(), gr.skip()
         lines = []
         for f in files or []:
@@ -174,6 +174,9 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
             name = safe_name(src.name)
             if Path(name).suffix.lower() not in SUFFIXES:
                 lines.append(f"{html.escape(name)}: 不支持的文件类型 (unsupported type)")
+                continue
+            if src.stat().st_size > engine.settings.max_file_mb * 2**20:
+                lines.append(f"{html.escape(name)}: 文件超过 {engine.settings.max_file_mb:.0f} MB 上限 (too large)")
                 continue
             dest = uploads / name
             shutil.copyfile(src, dest)
@@ -195,8 +198,7 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
                 gr.update(value=t["send_comment"]), gr.update(label=t["upload"]))
 
     def on_load(request: gr.Request):
-        admin = not users.enabled() or users.is_admin(_user(request))
-        return gr.update(visible=admin), gr.update(choices=report_choices(engine)), welcome(engine, "zh")
+        return gr.update(visible=may_upload(users, _user(request))), gr.update(choices=report_choices(engine)), welcome(engine, "zh")
 
     t = TEXT["zh"]
     with gr.Blocks(title="研报助手", analytics_enabled=False) as app:
@@ -258,6 +260,11 @@ def _history(session: Session) -> list[dict]:
 
 def _user(request: gr.Request | None) -> str:
     return getattr(request, "username", None) or ""
+
+
+def may_upload(users: Users, username: str) -> bool:
+    """With logins on, only admins upload; with logins off (local use) everyone at this machine may."""
+    return not users.enabled() or users.is_admin(username)
 
 
 def safe_name(name: str) -> str:

