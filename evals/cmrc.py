@@ -89,3 +89,81 @@ def run(library, items: list[Item], progress: Callable[[int, int], None] | None 
         ts = sorted(times[mode])
         out[mode]["p50_ms"] = round(ts[len(ts) // 2], 2) if ts else 0.0
     return out
+
+
+# --- answer scoring, as the official CMRC 2018 script (cmrc2018_evaluate.py, Python 2) does it -------------
+# Re-implemented: punctuation list, mixed segmentation (each CJK character a token, other runs split on
+# whitespace — the official script uses nltk.word_tokenize there), EM after removing punctuation, F1 from
+# the longest common *substring* of the token lists.
+SP_CHAR = set(["-", ":", "_", "*", "^", "/", "\\", "~", "`", "+", "=", "，", "。", "：", "？", "！", "“", "”", "；", "’", "《",
+               "》", "……", "·", "、", "「", "」", "（", "）", "－", "～", "『", "』"])
+
+
+def mixed_segmentation(text: str, rm_punc: bool = False) -> list[str]:
+    import re
+
+    segs: list[str] = []
+    tmp = ""
+    for ch in text.lower().strip():
+        if rm_punc and ch in SP_CHAR:
+            continue
+        if re.search(r"[\u4e00-\u9fa5]", ch) or ch in SP_CHAR:
+            if tmp:
+                segs.extend(tmp.split())
+                tmp = ""
+            segs.append(ch)
+        else:
+            tmp += ch
+    if tmp:
+        segs.extend(tmp.split())
+    return segs
+
+
+def remove_punctuation(text: str) -> str:
+    return "".join(ch for ch in text.lower().strip() if ch not in SP_CHAR)
+
+
+def _lcs_len(a: list[str], b: list[str]) -> int:
+    best = 0
+    prev = [0] * (len(b) + 1)
+    for i in range(len(a)):
+        cur = [0] * (len(b) + 1)
+        for j in range(len(b)):
+            if a[i] == b[j]:
+                cur[j + 1] = prev[j] + 1
+                best = max(best, cur[j + 1])
+        prev = cur
+    return best
+
+
+def f1(answers: list[str], prediction: str) -> float:
+    scores = []
+    pred = mixed_segmentation(prediction, rm_punc=True)
+    for ans in answers:
+        gold = mixed_segmentation(ans, rm_punc=True)
+        n = _lcs_len(gold, pred)
+        if n == 0:
+            scores.append(0.0)
+            continue
+        p, r = n / len(pred), n / len(gold)
+        scores.append(2 * p * r / (p + r))
+    return max(scores) if scores else 0.0
+
+
+def em(answers: list[str], prediction: str) -> float:
+    return float(any(remove_punctuation(a) == remove_punctuation(prediction) for a in answers))
+
+
+def answer_scores(engine, items: list[Item], progress: Callable[[int, int], None] | None = None) -> dict:
+    """EM/F1 of the offline answer's lead sentence (the product answers with whole cited sentences, not spans)."""
+    ems, f1s = [], []
+    for n, item in enumerate(items, 1):
+        ans = engine.ask(item.question, mode="extractive")
+        pred = ans.citations[0].quote if ans.citations and not ans.refused else ""
+        ems.append(em(item.answers, pred))
+        f1s.append(f1(item.answers, pred))
+        if progress:
+            progress(n, len(items))
+    k = len(items) or 1
+    return {"em": round(100 * sum(ems) / k, 2), "f1": round(100 * sum(f1s) / k, 2),
+            "prediction": "lead sentence of the extractive answer"}

@@ -63,3 +63,11 @@ def test_cmrc_retrieval_on_a_slice(tmp_path, fresh_library):
     for mode in cmrc.MODES:
         assert set(result[mode]) >= {"hit@1", "hit@5", "hit@10", "mrr"}
     assert result["hybrid"]["hit@5"] >= 0.95 and result["hybrid"]["mrr"] >= result["bm25"]["mrr"] - 0.02
+
+
+def test_cmrc_scoring_matches_the_official_definitions():
+    assert cmrc.mixed_segmentation("Sora能生成1分钟，视频！", rm_punc=True) == ["sora", "能", "生", "成", "1", "分", "钟", "视", "频"]
+    assert cmrc.em(["北京"], "北京。") == 1.0 and cmrc.em(["北京"], "在北京") == 0.0
+    assert cmrc.f1(["北京大学"], "北京大学") == 1.0
+    assert abs(cmrc.f1(["北京大学"], "位于北京大学") - 2 * (4 / 6) * 1 / (4 / 6 + 1)) < 1e-9
+    assert cmrc.f1(["上海"], "北京") == 0.0
