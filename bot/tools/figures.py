@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.tools.numbers import NumberSpan, find_numbers
-from bot.tools.units import Dimension, Quantity, QuantityRange, UNITS
+from bot.tools.units import UNITS, Dimension, ValueWithUnit
 
 _SENTENCE_END = "。！？!?；;\n"
 _CLAUSE_END = _SENTENCE_END + "，,：:（(）)、"
@@ -55,7 +55,7 @@ _PAGE_COUNT = re.compile(r"报告共计[:：]?\s*$")  # "报告共计:34" withou
 
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(ValueWithUnit):
     """One quantitative fact, with the sentence it comes from."""
 
     label: str
@@ -72,17 +72,6 @@ class Figure:
     doc_id: str = ""
     chunk_id: str = ""
 
-    @property
-    def is_range(self) -> bool:
-        return self.high is not None
-
-    @property
-    def dimension(self) -> Dimension:
-        return UNITS[self.unit].dimension
-
-    def quantity(self) -> Quantity | QuantityRange:
-        low = Quantity(self.value, self.unit)
-        return low if self.high is None else QuantityRange(low, Quantity(self.high, self.unit))
 
     def citation(self) -> dict[str, Any]:
         """The reference a Calculation input carries: where the quote is."""

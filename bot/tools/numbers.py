@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.errors import ToolError
-from bot.tools.units import Dimension, Quantity, QuantityRange, UNITS, mul, tidy, to_decimal
+from bot.tools.units import UNITS, Quantity, QuantityRange, ValueWithUnit, mul, tidy, to_decimal
 
 # One character to one character, so offsets in the normalized text are offsets in the input.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％－～", "0123456789.%-~")
@@ -52,7 +52,7 @@ _EN_MAG = {"trillion": "trillion", "tn": "trillion", "billion": "billion", "bn":
 
 
 @dataclass(frozen=True)
-class NumberSpan:
+class NumberSpan(ValueWithUnit):
     """A number found in text: value (the low end for a range), canonical unit and span."""
 
     value: Decimal
@@ -63,17 +63,6 @@ class NumberSpan:
     high: Decimal | None = None  # set for ranges
     explicit_unit: bool = True  # False when a range side borrowed the other side's unit
 
-    @property
-    def is_range(self) -> bool:
-        return self.high is not None
-
-    @property
-    def dimension(self) -> Dimension:
-        return UNITS[self.unit].dimension
-
-    def quantity(self) -> Quantity | QuantityRange:
-        low = Quantity(self.value, self.unit)
-        return low if self.high is None else QuantityRange(low, Quantity(self.high, self.unit))
 
 
 def chinese_to_decimal(s: str) -> Decimal:

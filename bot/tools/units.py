@@ -356,3 +356,23 @@ def format_range(r: QuantityRange, style: str = "zh", places: int = 4, unit: str
         lt = format_number(r.low.to(unit).value, places).text
         le = format_number(r.low.to(unit).value, places).exact
     return Formatted(f"{lt}–{high.text}", f"{le}–{high.exact}", low.rounded or high.rounded)
+
+
+class ValueWithUnit:
+    """Mixin for records holding `value`, `unit` and an optional `high` (a range): shared accessors."""
+
+    value: Decimal
+    unit: str
+    high: Decimal | None
+
+    @property
+    def is_range(self) -> bool:
+        return self.high is not None
+
+    @property
+    def dimension(self) -> Dimension:
+        return UNITS[self.unit].dimension
+
+    def quantity(self) -> "Quantity | QuantityRange":
+        low = Quantity(self.value, self.unit)
+        return low if self.high is None else QuantityRange(low, Quantity(self.high, self.unit))
