@@ -19,6 +19,32 @@ from .types import Chunk, ReportMeta
 MAX_BATCH = 5000  # Chroma's max batch is 5461 on this build
 
 
+class _Guarded:
+    """A Chroma collection whose every call turns a failure (server gone, timeout, bad state) into one
+    StoreError sentence; the cause stays chained for the log. HttpClient requests are stateless, so the
+    next call after the server is back simply works (that is the reconnect)."""
+
+    _METHODS = {"get", "upsert", "delete", "query", "count", "modify"}
+
+    def __init__(self, col, where: str):
+        self._col = col
+        self._where = where
+
+    def __getattr__(self, name):
+        attr = getattr(self._col, name)
+        if name not in self._METHODS:
+            return attr
+
+        def call(*args, **kwargs):
+            try:
+                return attr(*args, **kwargs)
+            except Exception as e:  # chromadb and httpx raise many types; all mean "the store failed"
+                raise StoreError(f"The report store ({self._where}) failed: {type(e).__name__}; "
+                                 "if it is a `chroma run` server, check that it is up.") from e
+
+        return call
+
+
 def _connect(settings: Settings):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -72,12 +98,13 @@ class Store:
         except Exception as e:
             raise StoreError(f"Cannot open the Chroma collection {name}: {e}") from None
         found = col.metadata or {}
+        where = self.settings.chroma_url or "embedded"
         if found.get("embed_model") != self.embed_name or int(found.get("embed_dim", 0)) != self.embed_dim:
             raise ModelMismatchError(
                 f"The store was built with {found.get('embed_model')} ({found.get('embed_dim')}-d) but the configured "
                 f"embedder is {self.embed_name} ({self.embed_dim}-d); run `bot ingest --reindex` to rebuild it with "
                 "the new model, or point BOT_DATA_DIR / BOT_COLLECTION elsewhere.")
-        return col
+        return _Guarded(col, where)
 
     # reports -------------------------------------------------------------------------------------
     def list_reports(self) -> list[ReportMeta]:
@@ -166,11 +193,8 @@ class Store:
             if not doc_ids:
                 return []
             where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}}
-        try:
-            got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(k, n), where=where,
-                                    include=["distances"])
-        except Exception as e:
-            raise StoreError(f"The Chroma query failed ({type(e).__name__}: {e}).") from None
+        got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(k, n), where=where,
+                                include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
 
 

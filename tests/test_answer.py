@@ -154,3 +154,21 @@ def test_audit_removes_unsupported_sentences():
 def test_numbers_in_never_crashes(text):
     for n in numbers_in(text):
         assert n[0].isdigit() and n[-1].isdigit()
+
+
+@given(st.text(max_size=300))
+def test_check_question_only_raises_question_error(raw):
+    from bot.answer.question import check_question
+
+    try:
+        q = check_question(raw)
+    except QuestionError:
+        return
+    assert q and len(q) <= 2000 and "\x00" not in q
+
+
+@pytest.mark.parametrize("q", ["'; DROP TABLE reports; --", "SELECT * FROM chunks WHERE 1=1", "{{7*7}} ${jndi:ldap://x}",
+                               "Sora" * 500, "\u202eSora最长能生成多长的视频？"])
+def test_odd_questions_get_an_answer_or_a_refusal(engine, q):
+    a = engine.ask(q, mode="extractive")
+    assert a.answer and (a.refused or a.citations)

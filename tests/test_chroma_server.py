@@ -64,3 +64,28 @@ def test_server_mode_ingest_search_and_outage(tmp_path, embedder):
         stop(proc)
     with pytest.raises(StoreError, match="Cannot reach the Chroma server"):
         Library(make_settings(tmp_path / "c", chroma_url=url), embedder=embedder)
+
+
+def test_server_down_mid_session_then_back(tmp_path, embedder):
+    from bot.answer import Engine
+    from bot.errors import BotError
+    from bot.library import Library
+
+    port = free_port()
+    path = tmp_path / "chroma-server"
+    proc = start_chroma(path, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        lib = Library(make_settings(tmp_path / "a", chroma_url=url), embedder=embedder)
+        lib.ingest([CORPUS])
+        engine = Engine(lib)
+        assert "一分钟" in engine.ask("Sora最长能生成多长的视频？").answer
+    finally:
+        stop(proc)
+    with pytest.raises(BotError, match="check that it is up"):
+        engine.ask("华鑫证券的报告共多少页？")
+    proc = start_chroma(path, port)  # back, same data
+    try:
+        assert "34" in engine.ask("华鑫证券的报告共多少页？").answer  # the same Library reconnects by itself
+    finally:
+        stop(proc)

@@ -88,3 +88,41 @@ def test_secrets_never_reach_output_or_feedback(tmp_path):
     assert "sk-very-secret-key" not in r.stdout + r.stderr
     logs = data / "logs"
     assert not logs.exists() or all("sk-very-secret-key" not in f.read_text() for f in logs.iterdir())
+
+
+def test_answers_stay_correct_while_ingesting(tmp_path, fresh_library):
+    """One thread ingests 12 more reports while another keeps asking: every answer is right and cited."""
+    import threading
+
+    from bot.answer import Engine
+    from conftest import CORPUS
+
+    lib = fresh_library()
+    lib.ingest([CORPUS])
+    engine = Engine(lib)
+    corpus = make_corpus(tmp_path / "more", n=12)
+    done = threading.Event()
+    errors = []
+
+    def ingest():
+        try:
+            lib.ingest([corpus])
+        except Exception as e:  # surfaced by the assertion below
+            errors.append(e)
+        finally:
+            done.set()
+
+    t = threading.Thread(target=ingest)
+    t.start()
+    asked = 0
+    while not done.is_set() or asked < 5:
+        a = engine.ask("2030年AIGC监管市场规模有多大？")
+        assert "574.55" in a.answer and a.citations, a.answer
+        b = engine.ask("华鑫证券的报告共多少页？")
+        assert "34" in b.answer and not b.refused
+        for c in a.citations + b.citations:
+            assert lib.report_text(lib.find(c.doc_id))[c.start:c.end] == c.quote
+        asked += 1
+    t.join()
+    assert not errors and asked >= 5
+    assert len(lib.sources()) == 14 and len(lib.lexical) == len(lib.store.chunk_records())
