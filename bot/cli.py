@@ -293,6 +293,30 @@ def _eval_cmrc(data, limit, json_out):
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+@cli.command("bench")
+@click.option("--chunks", "scales", type=int, multiple=True, default=(10000,), show_default=True,
+              help="Corpus sizes to measure (repeat the option or give several values).")
+@click.argument("more", nargs=-1, type=int)
+@click.option("--questions", type=int, default=300, show_default=True)
+@click.option("--real-sample", type=int, default=64, show_default=True, help="Chunks embedded with the real model.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path))
+def bench_cmd(scales, more, questions, real_sample, json_out):
+    """Speed and memory at several corpus sizes (offline mode); stores under BOT_DATA_DIR/bench/."""
+    from evals import bench
+
+    settings = _settings()
+    result = {"machine": bench.cpu_note(), "scales": []}
+    for n in list(scales) + list(more):
+        s = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / f"scale-{n}")
+        result["scales"].append(bench.run_scale(s, n, questions, real_sample, lambda m: click.echo(m, err=True)))
+    click.echo(bench.markdown(result))
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        json_out.with_suffix(".md").write_text(bench.markdown(result), encoding="utf-8")
+        bench.plot(result, json_out.with_suffix(".png"))
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)

@@ -127,12 +127,18 @@ class Store:
             raise StoreError(f"No report with id {doc_id}.")
         return got["documents"][0]
 
-    def put_report(self, meta: ReportMeta, text: str, vector: np.ndarray, figures: str = "[]") -> None:
-        """The report record, written last: its presence with a matching hash marks the report complete."""
-        md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
-        md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
-        md["figures"] = figures  # JSON list of the report's quantitative facts (bot.ingest.facts)
-        self.reports.upsert(ids=[meta.doc_id], documents=[text], embeddings=[vector.tolist()], metadatas=[md])
+    def put_reports(self, metas: Sequence[ReportMeta], texts: Sequence[str], vectors: np.ndarray,
+                    figures: Sequence[str]) -> None:
+        """Report records, written after their chunks: a record with a matching hash marks its report complete."""
+        mds = []
+        for meta, figs in zip(metas, figures):
+            md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
+            md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
+            md["figures"] = figs  # JSON list of the report's quantitative facts (bot.ingest.facts)
+            mds.append(md)
+        for i in range(0, len(metas), MAX_BATCH):
+            self.reports.upsert(ids=[m.doc_id for m in metas[i:i + MAX_BATCH]], documents=list(texts[i:i + MAX_BATCH]),
+                                embeddings=vectors[i:i + MAX_BATCH], metadatas=mds[i:i + MAX_BATCH])
 
     # chunks --------------------------------------------------------------------------------------
     def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
@@ -146,8 +152,10 @@ class Store:
                             "index": c.index, "tokens": c.tokens} for c in part],
             )
 
-    def delete_chunks(self, doc_id: str) -> None:
-        self.chunks.delete(where={"doc_id": doc_id})
+    def delete_chunks_of(self, doc_ids: Sequence[str]) -> None:
+        for i in range(0, len(doc_ids), 500):
+            part = list(doc_ids[i:i + 500])
+            self.chunks.delete(where={"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}})
 
     def delete_doc(self, doc_id: str) -> None:
         """Report record first (it marks the report complete), then its chunks."""

@@ -1,0 +1,191 @@
+"""`bot bench`: speed and memory of the offline pipeline on synthetic report-like corpora.
+
+Each scale gets its own store. Reports are generated (Chinese text with realistic figures), written as
+files and ingested through the product's own pipeline. Where the point is the store and retrieval, a cheap
+deterministic embedder (character-bigram hashing, 384-d) stands in for the model; ingest throughput with
+the real model is measured on a sample, and so is the real query embedding. Then a few hundred questions go
+through `Engine.ask` (extractive), with per-stage timings.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import resource
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+COMPANIES = ["宁德时代", "比亚迪", "隆基绿能", "中芯国际", "海康威视", "迈瑞医疗", "药明康德", "立讯精密", "三一重工", "美的集团",
+             "恒瑞医药", "紫金矿业", "万华化学", "京东方", "韦尔股份", "北方华创", "阳光电源", "汇川技术", "科大讯飞", "金山办公"]
+INDUSTRIES = ["动力电池", "光伏组件", "半导体设备", "安防视频", "医疗器械", "创新药", "消费电子", "工程机械", "家电", "储能",
+              "工业自动化", "人工智能", "办公软件", "显示面板", "图像传感器", "铜矿", "化工新材料", "算力芯片", "智能驾驶", "云计算"]
+BROKERS = ["中信证券", "华泰证券", "国泰君安", "招商证券", "广发证券", "海通证券", "中金公司", "兴业证券"]
+
+
+class HashEmbedder:
+    """Deterministic bigram-hashing vectors: cheap, same space for passages and queries."""
+
+    name = "bench/hash-bigram-384"
+    dim = 384
+
+    def _one(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for i in range(len(text) - 1):
+            v[int.from_bytes(hashlib.blake2b(text[i:i + 2].encode(), digest_size=2).digest(), "big") % self.dim] += 1
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._one(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._one(text)
+
+
+def report_text(i: int, rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
+    """One synthetic report and (question, expected substring) pairs about its facts."""
+    broker = BROKERS[i % len(BROKERS)]
+    industry = INDUSTRIES[rng.randrange(len(INDUSTRIES))]
+    year = rng.choice([2024, 2025, 2026, 2030])
+    lines = [f"{broker}:{industry}行业深度报告（第{i}期）", f"{2024 + i % 3}-0{1 + i % 9}-1{i % 9}", ""]
+    facts = []
+    for p in range(12):
+        company = COMPANIES[(i * 7 + p) % len(COMPANIES)]
+        size = rng.randrange(100, 20000)
+        pct = rng.randrange(2, 60)
+        pct2 = pct + rng.randrange(1, 30)
+        lines.append(f"{company}在{industry}领域的渗透率为{pct}%，预计到{year}年将提升至{pct2}%。{broker}认为，"
+                     f"{year}年{industry}市场规模有望达到{size}亿元，同比增长{rng.randrange(3, 80)}%。报告指出，"
+                     f"{industry}行业的竞争格局正在变化，{company}等龙头企业的市占率持续提升，第{i}期第{p}段。")
+        lines.append("")
+        if p < 2:
+            facts.append((f"第{i}期报告中{company}在{industry}领域的渗透率是多少？", f"{pct}%"))
+    return "\n".join(lines), facts
+
+
+def write_corpus(folder: Path, chunks_wanted: int, seed: int = 7) -> list[tuple[str, str]]:
+    """Reports until about `chunks_wanted` chunks (a report makes ~6 chunks of 256 tokens); returns questions."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    questions = []
+    for i in range(max(1, chunks_wanted // 6)):
+        text, facts = report_text(i, rng)
+        f = folder / f"report-{i:06d}.txt"
+        if not f.exists():
+            f.write_text(text, encoding="utf-8")
+        questions.extend(facts)
+    return questions
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def disk_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def pct(xs: list[float], p: float) -> float:
+    if not xs:
+        return 0.0
+    xs = sorted(xs)
+    return round(xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))], 2)
+
+
+def run_scale(settings, n_chunks: int, n_questions: int, real_sample: int,
+              progress: Callable[[str], None] = lambda s: None) -> dict:
+    """Build (or reuse) a store of about n_chunks and measure it."""
+    from bot.answer import Engine
+    from bot.embed import LocalE5
+    from bot.library import Library
+
+    folder = settings.data_dir / "corpus"
+    questions = write_corpus(folder, n_chunks)
+    embedder = HashEmbedder()
+    t = time.perf_counter()
+    lib = Library(settings, embedder=embedder)
+    progress(f"{n_chunks}: ingesting")
+    t = time.perf_counter()
+    summary = lib.ingest([folder])
+    ingest_s = time.perf_counter() - t
+    total = lib.store.count()
+    # reopen: what start-up costs with an existing store (BM25 loaded, not rebuilt)
+    t = time.perf_counter()
+    reopened = Library(settings, embedder=embedder)
+    startup_s = time.perf_counter() - t
+    engine = Engine(reopened)
+    rng = random.Random(1)
+    sample = rng.sample(questions, min(n_questions, len(questions)))
+    engine.ask(sample[0][0], mode="extractive")  # warm
+    totals, stages, correct = [], {}, 0
+    progress(f"{n_chunks}: {len(sample)} questions")
+    for q, expected in sample:
+        a = engine.ask(q, mode="extractive")
+        totals.append(a.timings_ms["total"])
+        for k, v in a.timings_ms.items():
+            stages.setdefault(k, []).append(v)
+        correct += expected in a.answer
+    real = LocalE5()
+    texts = [c.text for c in list(reopened.store.iter_chunks(list(reopened.lexical.ids[:real_sample])))]
+    t = time.perf_counter()
+    real.embed_documents(texts)
+    real_rate = len(texts) / (time.perf_counter() - t) if texts else 0.0
+    qt = []
+    for q, _ in sample[:50]:
+        t = time.perf_counter()
+        real.embed_query(q)
+        qt.append((time.perf_counter() - t) * 1000)
+    return {
+        "chunks": total,
+        "reports": summary.added + summary.unchanged,
+        "query_ms": {"p50": pct(totals, 50), "p95": pct(totals, 95)},
+        "stages_ms": {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in stages.items() if k != "total"},
+        "real_query_embedding_ms": {"p50": pct(qt, 50), "p95": pct(qt, 95)},
+        "answer_hit_rate": round(correct / len(sample), 3),
+        "rss_mb": round(rss_mb(), 1),
+        "ingest_chunks_per_s": round(summary.chunks_added / ingest_s, 1) if summary.chunks_added else None,
+        "ingest_chunks_per_s_real_model": round(real_rate, 1),
+        "startup_s": round(startup_s, 2),
+        "disk_mb": round(disk_mb(settings.data_dir), 1),
+        "questions": len(sample),
+    }
+
+
+def markdown(result: dict) -> str:
+    rows = ["| chunks | answer p50 / p95 ms | embed (hash) | bm25 | chroma | answer | real e5 query ms | RSS MB | "
+            "ingest chunks/s (hash / e5) | start-up s | disk MB | hit rate |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for s in result["scales"]:
+        st = s["stages_ms"]
+        rows.append(f"| {s['chunks']} | {s['query_ms']['p50']} / {s['query_ms']['p95']} | {st.get('embed', {}).get('p50')} | "
+                    f"{st.get('bm25', {}).get('p50')} | {st.get('chroma', {}).get('p50')} | {st.get('answer', {}).get('p50')} | "
+                    f"{s['real_query_embedding_ms']['p50']} | {s['rss_mb']} | {s['ingest_chunks_per_s']} / "
+                    f"{s['ingest_chunks_per_s_real_model']} | {s['startup_s']} | {s['disk_mb']} | {s['answer_hit_rate']} |")
+    return "\n".join(rows) + "\n"
+
+
+def plot(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs = [s["chunks"] for s in result["scales"]]
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    ax.plot(xs, [s["query_ms"]["p50"] for s in result["scales"]], "o-", label="p50")
+    ax.plot(xs, [s["query_ms"]["p95"] for s in result["scales"]], "s--", label="p95")
+    ax.set_xscale("log")
+    ax.set_xlabel("chunks in the store")
+    ax.set_ylabel("offline answer latency (ms)")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def cpu_note() -> str:
+    return f"{os.cpu_count()} cores"
