@@ -26,7 +26,7 @@ class Library:
         self.retriever = Retriever(self.store, self.embedder, self.lexical)
         self._write_lock = threading.Lock()
         self._texts: dict[tuple[str, str], str] = {}
-        self._figures: dict[str, list] | None = None
+        self._figures: tuple[dict[str, list], list] | None = None  # (per report, all), built on first use
         self.sync_lexical()
         self.tokenizer("预热")  # load jieba's dictionary and POS table now, not during the first question
         self.tokenizer.topics("预热")
@@ -79,11 +79,14 @@ class Library:
         """The quantitative facts found at ingest (bot.tools.figures.Figure), optionally of some reports."""
         from .ingest.facts import from_json
 
-        figs = self._figures
-        if figs is None:
-            figs = self._figures = {d: from_json(j) for d, j in self.store.report_figures().items()}
-        keep = figs.keys() if doc_ids is None else [d for d in doc_ids if d in figs]
-        return [f for d in keep for f in figs[d]]
+        cached = self._figures
+        if cached is None:
+            by_doc = {d: from_json(j) for d, j in self.store.report_figures().items()}
+            cached = self._figures = (by_doc, [f for fs in by_doc.values() for f in fs])
+        by_doc, everything = cached
+        if doc_ids is None:
+            return everything
+        return [f for d in doc_ids if d in by_doc for f in by_doc[d]]
 
     def chunk_spans(self, doc_id: str) -> list[tuple[str, int, int]]:
         """(chunk id, start, end) of every chunk of a report, in text order."""

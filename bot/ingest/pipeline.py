@@ -7,6 +7,7 @@ sees no record, or an old hash, and redoes that report from scratch.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -105,7 +106,11 @@ def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress:
     summary = IngestSummary()
     files, summary.failed = expand(paths)
     count = count_tokens_fn()
-    known = {r.content_hash: r for r in store.list_reports()}
+    # one bulk read of what the store holds, instead of two queries per file (they cost 25–160 ms each at 100k)
+    reports = store.list_reports()
+    known = {r.content_hash: r for r in reports}
+    by_id = {r.doc_id: r for r in reports}
+    stored_chunks = Counter(store.chunk_records().values())
     todo: list[tuple[Report, ReportMeta | None]] = []
     for path in files:
         try:
@@ -113,10 +118,10 @@ def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress:
         except BotError as e:
             summary.failed.append((path.name, str(e)))
             continue
-        existing = store.get_report(report.meta.doc_id)
+        existing = by_id.get(report.meta.doc_id)
         twin = known.get(report.meta.content_hash)
         if existing and existing.content_hash == report.meta.content_hash \
-                and len(store.doc_chunk_ids(existing.doc_id)) == existing.chunks:
+                and stored_chunks[existing.doc_id] == existing.chunks:
             summary.unchanged += 1
             continue
         if twin and twin.doc_id != report.meta.doc_id:

@@ -182,12 +182,12 @@ def _model_size(q: str, figures: list[Figure]) -> list[Calculation] | None:
 
 def _figure_conversion(q: str, figures: list[Figure]) -> list[Calculation] | None:
     """"AIGC市场规模是多少万亿": convert the reported figure named in the question."""
+    target = _target_unit(q, 0, anchored=False)
+    if target is None:  # cheap test first: the scan below is linear in the library's figures
+        return None
     named = sorted((f for f in figures if f.label and f.label in q and f.dimension is Dimension.CURRENCY),
                    key=lambda f: -len(f.label))
-    if not named:
-        return None
-    target = _target_unit(q, 0, anchored=False)
-    if target is None or target == named[0].unit:
+    if not named or target == named[0].unit:
         return None
     f = named[0]
     return [convert_units(Operand(f.quantity(), "report", f.citation()), "", target)]
