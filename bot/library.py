@@ -26,7 +26,7 @@ class Library:
         self.retriever = Retriever(self.store, self.embedder, self.lexical)
         self._write_lock = threading.Lock()
         self._texts: dict[tuple[str, str], str] = {}
-        self._figures: tuple[dict[str, list], list] | None = None  # (per report, all), built on first use
+        self._figures: dict[str, list] = {}  # doc id → figures, filled on demand
         self.sync_lexical()
         self.tokenizer("预热")  # load jieba's dictionary and POS table now, not during the first question
         self.tokenizer.topics("预热")
@@ -50,7 +50,7 @@ class Library:
 
     def _invalidate(self) -> None:
         self.retriever.invalidate()
-        self._figures = None
+        self._figures = {}
 
     def find(self, name: str) -> ReportMeta:
         """A report by file name, doc id or title."""
@@ -75,18 +75,24 @@ class Library:
                timings: dict[str, float] | None = None) -> list[Hit]:
         return self.retriever.search(query, k or self.settings.top_k, filters, mode, timings)
 
-    def figures(self, doc_ids: Sequence[str] | None = None) -> list:
-        """The quantitative facts found at ingest (bot.tools.figures.Figure), optionally of some reports."""
+    def figures(self, doc_ids: Sequence[str]) -> list:
+        """The quantitative facts found at ingest (bot.tools.figures.Figure) of these reports, in this order.
+
+        Loaded per report on demand and kept: the whole library's figures would cost gigabytes at 100k chunks.
+        """
         from .ingest.facts import from_json
 
-        cached = self._figures
-        if cached is None:
-            by_doc = {d: from_json(j) for d, j in self.store.report_figures().items()}
-            cached = self._figures = (by_doc, [f for fs in by_doc.values() for f in fs])
-        by_doc, everything = cached
-        if doc_ids is None:
-            return everything
-        return [f for d in doc_ids if d in by_doc for f in by_doc[d]]
+        missing = [d for d in dict.fromkeys(doc_ids) if d not in self._figures]
+        if missing:
+            for d, j in self.store.report_figures(missing).items():
+                self._figures[d] = from_json(j)
+        return [f for d in dict.fromkeys(doc_ids) for f in self._figures.get(d, [])]
+
+    def reports_by_id(self) -> dict[str, ReportMeta]:
+        return self.retriever.reports()
+
+    def brokers(self) -> set[str]:
+        return {r.broker for r in self.retriever.reports().values() if r.broker}
 
     def chunk_spans(self, doc_id: str) -> list[tuple[str, int, int]]:
         """(chunk id, start, end) of every chunk of a report, in text order."""

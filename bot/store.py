@@ -116,10 +116,13 @@ class Store:
         got = self.reports.get(ids=[doc_id], include=["metadatas"])
         return _report_meta(got["ids"][0], got["metadatas"][0]) if got["ids"] else None
 
-    def report_figures(self) -> dict[str, str]:
-        """doc id → figures JSON, for every report."""
-        got = self.reports.get(include=["metadatas"])
-        return {i: m.get("figures", "[]") for i, m in zip(got["ids"], got["metadatas"])}
+    def report_figures(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """doc id → figures JSON, for these reports."""
+        out: dict[str, str] = {}
+        for i in range(0, len(doc_ids), MAX_BATCH):
+            got = self.reports.get(ids=list(doc_ids[i:i + MAX_BATCH]), include=["metadatas"])
+            out.update((d, m.get("figures", "[]")) for d, m in zip(got["ids"], got["metadatas"]))
+        return out
 
     def report_text(self, doc_id: str) -> str:
         got = self.reports.get(ids=[doc_id], include=["documents"])

@@ -104,7 +104,7 @@ class Engine:
         """A question naming one broker ("中信证券认为…") is about that broker's reports."""
         if filters or analysis_kind(q) == "compare":
             return filters
-        named = {r.broker for r in self.library.sources() if r.broker and (r.broker in q or r.broker[:2] in q)}
+        named = {b for b in self.library.brokers() if b in q or b[:2] in q}
         return Filters(broker=named.pop()) if len(named) == 1 else filters
 
     def extractive(self, q: str, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
@@ -115,11 +115,11 @@ class Engine:
             query = query.replace(focused.broker, " ").replace(focused.broker[:2], " ")  # chosen, not scored
         filters = focused
         timings: dict[str, float] = {}
-        doc_ids = filters.doc_ids(self.library.sources()) if filters else None
-        t = time.perf_counter()
-        calcs, problem = numeric.plan(query, self.library.figures(doc_ids))
-        timings["tools"] = (time.perf_counter() - t) * 1000
         hits = self.library.search(expand_query(query), filters=filters, timings=timings)
+        t = time.perf_counter()
+        # numbers come from the reports the question retrieved, best-ranked first
+        calcs, problem = numeric.plan(query, self.library.figures([h.report.doc_id for h in hits]))
+        timings["tools"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         if calcs:
             ans = self._numeric_answer(q, zh, calcs)
@@ -134,8 +134,7 @@ class Engine:
         return ans
 
     def _numeric_answer(self, q: str, zh: bool, calcs) -> Answer:
-        reports = {r.doc_id: r for r in self.library.sources()}
-        dicts, citations = numeric.cite_calculations(calcs, reports.get)
+        dicts, citations = numeric.cite_calculations(calcs, self.library.reports_by_id().get)
         text = numeric.describe(dicts, zh)
         if citations:
             text += "\n" + ("报告原文：" if zh else "From the reports:") + "\n" + \
@@ -198,7 +197,7 @@ class Engine:
         """Drop citations that are not verbatim; remove numbers found in no quote and no tool result."""
         audit = Audit()
         chunks = self.library.store.get_chunks([c.chunk_id for c in ans.citations])
-        reports = {r.doc_id: r for r in self.library.sources()}
+        reports = self.library.reports_by_id()
 
         def report_text(doc_id: str) -> str | None:
             r = reports.get(doc_id)

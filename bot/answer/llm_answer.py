@@ -50,7 +50,8 @@ class Session:
             q = args.get("question")
             if not isinstance(q, str) or not q.strip():
                 raise ToolError("report_estimate needs a 'question' string.")
-            doc_ids = self.filters.doc_ids(self.engine.library.sources()) if self.filters else None
+            hits = self.engine.library.search(q[:500], filters=self.filters)
+            doc_ids = [h.report.doc_id for h in hits] + [h.report.doc_id for h in self.passages.values()]
             calcs, problem = numeric.plan(q, self.engine.library.figures(doc_ids))
             if not calcs:
                 raise ToolError(problem or "No sizing model matches this question; use market_size with explicit inputs.")
@@ -163,7 +164,7 @@ def llm_answer(engine: "Engine", q: str, filters: Filters | None, history: Seque
         ans.extra["tool_events"] = [e.__dict__ for e in result.events]
         return ans
 
-    reports = {r.doc_id: r for r in engine.library.sources()}
+    reports = engine.library.reports_by_id()
     text, citations, dropped = attach_citations(result.text, session.passages)
     calc_dicts, calc_cites = numeric.cite_calculations(session.calcs, reports.get, first_n=len(citations) + 1)
     tool_out = numeric.tool_text(calc_dicts)
