@@ -97,39 +97,60 @@ def pct(xs: list[float], p: float) -> float:
 
 def run_scale(settings, n_chunks: int, n_questions: int, real_sample: int,
               progress: Callable[[str], None] = lambda s: None) -> dict:
-    """Build (or reuse) a store of about n_chunks and measure it."""
-    from bot.answer import Engine
-    from bot.embed import LocalE5
+    """Build (or reuse) a store of about n_chunks, then measure serving from it in a fresh process."""
+    import json
+    import subprocess
+    import sys
+
     from bot.library import Library
 
     folder = settings.data_dir / "corpus"
-    questions = write_corpus(folder, n_chunks)
-    embedder = HashEmbedder()
-    t = time.perf_counter()
-    lib = Library(settings, embedder=embedder)
+    write_corpus(folder, n_chunks)
     progress(f"{n_chunks}: ingesting")
+    lib = Library(settings, embedder=HashEmbedder())
     t = time.perf_counter()
     summary = lib.ingest([folder])
     ingest_s = time.perf_counter() - t
-    total = lib.store.count()
-    # reopen: what start-up costs with an existing store (BM25 loaded, not rebuilt)
+    ingest_rss = rss_mb()
+    del lib
+    progress(f"{n_chunks}: serving {n_questions} questions in a fresh process")
+    out = subprocess.run([sys.executable, "-m", "evals.bench", str(settings.data_dir), str(n_chunks), str(n_questions),
+                          str(real_sample)], capture_output=True, text=True, check=True, env={**os.environ},
+                         cwd=Path(__file__).resolve().parents[1])
+    serving = json.loads(out.stdout.strip().splitlines()[-1])
+    serving.update({
+        "ingest_chunks_per_s": round(summary.chunks_added / ingest_s, 1) if summary.chunks_added else None,
+        "ingest_rss_mb": round(ingest_rss, 1),
+        "disk_mb": round(disk_mb(settings.data_dir / "chroma") + disk_mb(settings.data_dir / "bm25"), 1),
+    })
+    return serving
+
+
+def measure_serving(data_dir: Path, n_chunks: int, n_questions: int, real_sample: int) -> dict:
+    """In its own process: open the existing store (start-up), answer questions (stages), peak RSS."""
+    from bot.answer import Engine
+    from bot.embed import LocalE5
+    from bot.library import Library
+    from bot.settings import Settings
+
+    settings = Settings.from_env({**os.environ, "BOT_DATA_DIR": str(data_dir)})
+    questions = write_corpus(data_dir / "corpus", n_chunks)  # files exist: this only rebuilds the question list
     t = time.perf_counter()
-    reopened = Library(settings, embedder=embedder)
+    lib = Library(settings, embedder=HashEmbedder())
     startup_s = time.perf_counter() - t
-    engine = Engine(reopened)
-    rng = random.Random(1)
-    sample = rng.sample(questions, min(n_questions, len(questions)))
+    engine = Engine(lib)
+    sample = random.Random(1).sample(questions, min(n_questions, len(questions)))
     engine.ask(sample[0][0], mode="extractive")  # warm
     totals, stages, correct = [], {}, 0
-    progress(f"{n_chunks}: {len(sample)} questions")
     for q, expected in sample:
         a = engine.ask(q, mode="extractive")
         totals.append(a.timings_ms["total"])
         for k, v in a.timings_ms.items():
             stages.setdefault(k, []).append(v)
         correct += expected in a.answer
+    rss_serving = rss_mb()  # before loading the real model below, which serving with the hash embedder lacks
     real = LocalE5()
-    texts = [c.text for c in list(reopened.store.iter_chunks(list(reopened.lexical.ids[:real_sample])))]
+    texts = [c.text for c in lib.store.iter_chunks(list(lib.lexical.ids[:real_sample]))]
     t = time.perf_counter()
     real.embed_documents(texts)
     real_rate = len(texts) / (time.perf_counter() - t) if texts else 0.0
@@ -139,30 +160,29 @@ def run_scale(settings, n_chunks: int, n_questions: int, real_sample: int,
         real.embed_query(q)
         qt.append((time.perf_counter() - t) * 1000)
     return {
-        "chunks": total,
-        "reports": summary.added + summary.unchanged,
+        "chunks": lib.store.count(),
         "query_ms": {"p50": pct(totals, 50), "p95": pct(totals, 95)},
         "stages_ms": {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in stages.items() if k != "total"},
         "real_query_embedding_ms": {"p50": pct(qt, 50), "p95": pct(qt, 95)},
         "answer_hit_rate": round(correct / len(sample), 3),
-        "rss_mb": round(rss_mb(), 1),
-        "ingest_chunks_per_s": round(summary.chunks_added / ingest_s, 1) if summary.chunks_added else None,
+        "rss_mb": round(rss_serving, 1),
+        "rss_mb_with_e5": round(rss_mb(), 1),
         "ingest_chunks_per_s_real_model": round(real_rate, 1),
         "startup_s": round(startup_s, 2),
-        "disk_mb": round(disk_mb(settings.data_dir), 1),
         "questions": len(sample),
     }
 
 
 def markdown(result: dict) -> str:
-    rows = ["| chunks | answer p50 / p95 ms | embed (hash) | bm25 | chroma | answer | real e5 query ms | RSS MB | "
-            "ingest chunks/s (hash / e5) | start-up s | disk MB | hit rate |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| chunks | answer p50 / p95 ms | embed (hash) | bm25 | chroma | tools | answer | real e5 query p50 / p95 ms | "
+            "serving RSS MB (+e5) | ingest chunks/s (hash / e5) | start-up s | disk MB | hit rate |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in result["scales"]:
         st = s["stages_ms"]
         rows.append(f"| {s['chunks']} | {s['query_ms']['p50']} / {s['query_ms']['p95']} | {st.get('embed', {}).get('p50')} | "
-                    f"{st.get('bm25', {}).get('p50')} | {st.get('chroma', {}).get('p50')} | {st.get('answer', {}).get('p50')} | "
-                    f"{s['real_query_embedding_ms']['p50']} | {s['rss_mb']} | {s['ingest_chunks_per_s']} / "
+                    f"{st.get('bm25', {}).get('p50')} | {st.get('chroma', {}).get('p50')} | {st.get('tools', {}).get('p50')} | "
+                    f"{st.get('answer', {}).get('p50')} | {s['real_query_embedding_ms']['p50']} / "
+                    f"{s['real_query_embedding_ms']['p95']} | {s['rss_mb']} ({s['rss_mb_with_e5']}) | {s['ingest_chunks_per_s']} / "
                     f"{s['ingest_chunks_per_s_real_model']} | {s['startup_s']} | {s['disk_mb']} | {s['answer_hit_rate']} |")
     return "\n".join(rows) + "\n"
 
@@ -189,3 +209,11 @@ def plot(result: dict, path: Path) -> None:
 
 def cpu_note() -> str:
     return f"{os.cpu_count()} cores"
+
+
+if __name__ == "__main__":  # the serving measurement, run by run_scale in a fresh process
+    import json
+    import sys
+
+    d, n, q, r = sys.argv[1:5]
+    print(json.dumps(measure_serving(Path(d), int(n), int(q), int(r))))
