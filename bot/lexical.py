@@ -1,13 +1,12 @@
 """BM25 (bm25s) over jieba tokens, kept in step with the Chroma collection.
 
-Chroma is the source of truth. The index is saved under BOT_DATA_DIR/bm25/<store key>/ together with a
-fingerprint of the chunk ids it was built from; at start-up it is loaded (memory-mapped) only if the
-fingerprint still matches the collection, otherwise it is rebuilt. Tokens are cached per chunk id (ids are
+Chroma is the source of truth. The index is saved under BOT_DATA_DIR/bm25/<store key>/ together with the
+store revision it was built from (a token every ingest/remove changes, plus the record counts); at start-up
+it is loaded (memory-mapped) only if that still matches, otherwise it is rebuilt. Tokens are cached per chunk id (ids are
 content-derived), so a rebuild after an ingest only tokenises the new chunks.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -83,14 +82,6 @@ class Tokenizer:
         return [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w) and w not in STOPWORDS]
 
 
-def fingerprint(ids: Iterable[str]) -> str:
-    h = hashlib.sha1()
-    for i in sorted(ids):
-        h.update(i.encode())
-        h.update(b"\n")
-    return h.hexdigest()
-
-
 class _State(NamedTuple):
     ids: list[str]
     bm25: object
@@ -126,8 +117,10 @@ class LexicalIndex:
         self._set(ids, m["docs"], bm25, expected)
         return True
 
-    def build(self, chunks_for: Callable[[list[str]], Iterable[tuple[str, str]]], records: dict[str, str]) -> None:
-        """Rebuild from `records` (chunk id → doc id); `chunks_for(missing_ids)` yields (id, text) to tokenise."""
+    def build(self, chunks_for: Callable[[list[str]], Iterable[tuple[str, str]]], records: dict[str, str],
+              fp: str) -> None:
+        """Rebuild from `records` (chunk id → doc id), saved under fingerprint `fp` (the store's revision);
+        `chunks_for(missing_ids)` yields (id, text) to tokenise."""
         import bm25s
 
         ids = list(records)
@@ -140,7 +133,6 @@ class LexicalIndex:
             tokens.update(new)
         ids = [i for i in ids if i in tokens]
         docs = [records[i] for i in ids]
-        fp = fingerprint(ids)
         tmp = self.folder / "building"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)

@@ -9,7 +9,7 @@ from typing import Sequence
 from .embed import Embedder, make_embedder
 from .errors import BotError
 from .ingest.pipeline import IngestSummary, Progress, ingest
-from .lexical import LexicalIndex, Tokenizer, fingerprint
+from .lexical import LexicalIndex, Tokenizer
 from .retrieve import Filters, Retriever
 from .settings import Settings
 from .store import Store
@@ -33,11 +33,13 @@ class Library:
 
     def sync_lexical(self) -> bool:
         """Bring BM25 in step with Chroma: load the saved index if it matches, else rebuild. True if rebuilt."""
-        records = self.store.chunk_records()
-        fp = fingerprint(records)
+        # The store's revision (bumped by every ingest/remove, with the record counts) is checked first: reading
+        # every chunk id would pull the whole collection into memory at start-up.
+        fp = self.store.revision()
         if self.lexical.fingerprint == fp or self.lexical.load(fp):
             return False
-        self.lexical.build(lambda ids: ((c.chunk_id, c.text) for c in self.store.iter_chunks(ids)), records)
+        records = self.store.chunk_records()
+        self.lexical.build(lambda ids: ((c.chunk_id, c.text) for c in self.store.iter_chunks(ids)), records, fp)
         return True
 
     def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestSummary:
@@ -45,6 +47,7 @@ class Library:
             try:
                 return ingest(paths, self.settings, self.store, self.embedder, progress)
             finally:
+                self.store.bump_revision()
                 self.sync_lexical()
                 self._invalidate()
 
@@ -63,6 +66,7 @@ class Library:
         with self._write_lock:
             report = self.find(name)
             self.store.delete_doc(report.doc_id)
+            self.store.bump_revision()
             self.sync_lexical()
             self._invalidate()
             return report

@@ -76,13 +76,15 @@ class Store:
         self.embed_dim = embed_dim
         self._client = _connect(settings)
         if reset:  # --reindex: drop what an older model built
-            for name in (f"{settings.collection}-chunks", f"{settings.collection}-reports"):
+            for name in (f"{settings.collection}-chunks", f"{settings.collection}-reports", f"{settings.collection}-facts"):
                 try:
                     self._client.delete_collection(name)
                 except Exception:  # absent already
                     pass
         self.chunks = self._open(f"{settings.collection}-chunks")
         self.reports = self._open(f"{settings.collection}-reports")
+        # figures JSON per report, apart from the report records so listing reports stays small
+        self.facts = self._open(f"{settings.collection}-facts")
 
     @property
     def key(self) -> str:
@@ -120,9 +122,20 @@ class Store:
         """doc id → figures JSON, for these reports."""
         out: dict[str, str] = {}
         for i in range(0, len(doc_ids), MAX_BATCH):
-            got = self.reports.get(ids=list(doc_ids[i:i + MAX_BATCH]), include=["metadatas"])
-            out.update((d, m.get("figures", "[]")) for d, m in zip(got["ids"], got["metadatas"]))
+            got = self.facts.get(ids=list(doc_ids[i:i + MAX_BATCH]), include=["documents"])
+            out.update(zip(got["ids"], got["documents"]))
         return out
+
+    # revision: a token that changes with every write, so readers can tell cheaply whether the store moved
+    def revision(self) -> str:
+        col = self._client.get_collection(f"{self.settings.collection}-reports")
+        return f"{(col.metadata or {}).get('revision', '')}:{self.chunks.count()}:{self.reports.count()}"
+
+    def bump_revision(self) -> None:
+        import uuid
+
+        meta = {"embed_model": self.embed_name, "embed_dim": self.embed_dim, "revision": uuid.uuid4().hex}
+        self.reports.modify(metadata=meta)
 
     def report_text(self, doc_id: str) -> str:
         got = self.reports.get(ids=[doc_id], include=["documents"])
@@ -134,11 +147,13 @@ class Store:
                     figures: Sequence[str]) -> None:
         """Report records, written after their chunks: a record with a matching hash marks its report complete."""
         mds = []
-        for meta, figs in zip(metas, figures):
+        for meta in metas:
             md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
             md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
-            md["figures"] = figs  # JSON list of the report's quantitative facts (bot.ingest.facts)
             mds.append(md)
+        for i in range(0, len(metas), MAX_BATCH):  # facts before the record: the record is the commit mark
+            self.facts.upsert(ids=[m.doc_id for m in metas[i:i + MAX_BATCH]], documents=list(figures[i:i + MAX_BATCH]),
+                              embeddings=vectors[i:i + MAX_BATCH])
         for i in range(0, len(metas), MAX_BATCH):
             self.reports.upsert(ids=[m.doc_id for m in metas[i:i + MAX_BATCH]], documents=list(texts[i:i + MAX_BATCH]),
                                 embeddings=vectors[i:i + MAX_BATCH], metadatas=mds[i:i + MAX_BATCH])
@@ -164,6 +179,7 @@ class Store:
         """Report record first (it marks the report complete), then its chunks."""
         self.reports.delete(ids=[doc_id])
         self.chunks.delete(where={"doc_id": doc_id})
+        self.facts.delete(ids=[doc_id])
 
     def doc_chunk_ids(self, doc_id: str) -> list[str]:
         return self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
