@@ -88,9 +88,25 @@ class Library:
 
         missing = [d for d in dict.fromkeys(doc_ids) if d not in self._figures]
         if missing:
-            for d, j in self.store.report_figures(missing).items():
+            found = self.store.report_figures(missing)
+            for d, j in found.items():
                 self._figures[d] = from_json(j)
+            for d in missing:
+                if d not in found:  # a store written before figures had their own collection: extract again
+                    self._figures[d] = self._backfill_figures(d)
         return [f for d in dict.fromkeys(doc_ids) for f in self._figures.get(d, [])]
+
+    def _backfill_figures(self, doc_id: str) -> list:
+        from .ingest.facts import report_figures, to_json
+
+        report = self.reports_by_id().get(doc_id)
+        if report is None:
+            return []
+        ids = [cid for cid, _, _ in self.chunk_spans(doc_id)]
+        chunks = sorted(self.store.get_chunks(ids).values(), key=lambda c: c.start)
+        figures = report_figures(chunks)
+        self.store.put_facts([doc_id], [to_json(figures)])
+        return figures
 
     def reports_by_id(self) -> dict[str, ReportMeta]:
         return self.retriever.reports()

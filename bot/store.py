@@ -126,6 +126,15 @@ class Store:
             out.update(zip(got["ids"], got["documents"]))
         return out
 
+    def put_facts(self, doc_ids: Sequence[str], figures: Sequence[str], vectors: np.ndarray | None = None) -> None:
+        """Figures JSON per report. The vector is only there because Chroma records need one (the report's)."""
+        if vectors is None:
+            vectors = np.zeros((len(doc_ids), self.embed_dim), dtype=np.float32)
+            vectors[:, 0] = 1.0
+        for i in range(0, len(doc_ids), MAX_BATCH):
+            self.facts.upsert(ids=list(doc_ids[i:i + MAX_BATCH]), documents=list(figures[i:i + MAX_BATCH]),
+                              embeddings=vectors[i:i + MAX_BATCH])
+
     # revision: a token that changes with every write, so readers can tell cheaply whether the store moved
     def revision(self) -> str:
         col = self._client.get_collection(f"{self.settings.collection}-reports")
@@ -151,9 +160,7 @@ class Store:
             md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
             md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
             mds.append(md)
-        for i in range(0, len(metas), MAX_BATCH):  # facts before the record: the record is the commit mark
-            self.facts.upsert(ids=[m.doc_id for m in metas[i:i + MAX_BATCH]], documents=list(figures[i:i + MAX_BATCH]),
-                              embeddings=vectors[i:i + MAX_BATCH])
+        self.put_facts([m.doc_id for m in metas], figures, vectors)  # before the records: they are the commit mark
         for i in range(0, len(metas), MAX_BATCH):
             self.reports.upsert(ids=[m.doc_id for m in metas[i:i + MAX_BATCH]], documents=list(texts[i:i + MAX_BATCH]),
                                 embeddings=vectors[i:i + MAX_BATCH], metadatas=mds[i:i + MAX_BATCH])

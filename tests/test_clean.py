@@ -24,8 +24,6 @@ def test_corpus_chrome_is_removed_and_content_kept():
 
 
 def test_metadata_from_corpus():
-    from pathlib import Path
-
     h, body = extract_metadata(clean_text(CITIC.read_text(encoding="utf-8")).text, CITIC)
     assert (h.broker, h.date) == ("中信证券", "2024-02-23")
     assert h.title.startswith("中信证券:Sora的突破性登场")

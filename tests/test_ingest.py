@@ -100,3 +100,17 @@ def test_bm25_index_is_persisted_and_reloaded(fresh_library):
     again = fresh_library()
     assert again.lexical.fingerprint == lib.lexical.fingerprint
     assert not again.sync_lexical()  # loaded, not rebuilt
+
+
+def test_missing_figures_are_extracted_again(fresh_library):
+    """A store from before figures had their own collection still answers numbers (and is repaired)."""
+    from bot.answer import Engine
+
+    lib = fresh_library()
+    lib.ingest([CITIC])
+    doc = lib.find(CITIC.name).doc_id
+    lib.store.facts.delete(ids=[doc])
+    lib2 = fresh_library()
+    a = Engine(lib2).ask("2030年AIGC监管市场规模有多大？", mode="extractive")
+    assert "574.55" in a.answer
+    assert lib2.store.report_figures([doc])  # written back

@@ -1,5 +1,4 @@
 """The served web chat, end to end: gradio_client against `bot serve` on 127.0.0.1 (stopped by PID)."""
-import json
 import os
 import signal
 import sqlite3
