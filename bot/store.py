@@ -114,10 +114,6 @@ class Store:
         metas = [_report_meta(i, m) for i, m in zip(got["ids"], got["metadatas"])]
         return sorted(metas, key=lambda r: (r.date, r.title))
 
-    def get_report(self, doc_id: str) -> ReportMeta | None:
-        got = self.reports.get(ids=[doc_id], include=["metadatas"])
-        return _report_meta(got["ids"][0], got["metadatas"][0]) if got["ids"] else None
-
     def report_figures(self, doc_ids: Sequence[str]) -> dict[str, str]:
         """doc id → figures JSON, for these reports."""
         out: dict[str, str] = {}
