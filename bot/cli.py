@@ -196,8 +196,6 @@ def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, j
         return _eval_cmrc(data, limit, json_out)
     if benchmark == "rgb":
         return _eval_rgb(data, limit, noise, offset, calibrate, json_out)
-    from tqdm import tqdm
-
     from evals import runner
     from .answer import Engine
 
@@ -207,9 +205,7 @@ def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, j
         click.echo(f"The store is empty: ingesting {settings.corpus_dir} first.", err=True)
         lib.ingest([settings.corpus_dir])
     items = runner.load_set(set_file or runner.GOLD)[:limit] if limit else runner.load_set(set_file or runner.GOLD)
-    bar = tqdm(total=len(items), desc="questions", file=sys.stderr, delay=0.5)
-    metrics = runner.run(Engine(lib), items, mode, lambda d, t: bar.update(d - bar.n))
-    bar.close()
+    metrics = _tracked("questions", len(items), lambda p: runner.run(Engine(lib), items, mode, p))
     for k in ("accuracy", "numeric_accuracy", "refusal_recall", "refusal_precision", "citation_verbatim_rate",
               "citation_support", "retrieval_hit@1", "retrieval_hit@5"):
         click.echo(f"{k:24} {metrics[k]}")
@@ -227,25 +223,50 @@ def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, j
         raise BotError("Below the thresholds: " + ", ".join(failed) + ".")
 
 
-def _eval_rgb(data, limit, noise, offset, calibrate, json_out):
+def _bench_library(name: str, folder_of):
+    """A Library under BOT_DATA_DIR/bench/NAME; `folder_of(data_dir)` writes the corpus and returns its folder."""
+    from .library import Library
+
+    settings = _settings()
+    bench = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / name)
+    lib = Library(bench)
+    folder = folder_of(bench.data_dir)
+    bar = _bar("ingest", None)
+    lib.ingest([folder], lambda d, t, _: (setattr(bar, "total", t), bar.update(d - bar.n)))
+    bar.close()
+    return lib
+
+
+def _bar(desc: str, total: int | None):
     from tqdm import tqdm
 
+    return tqdm(total=total, desc=desc, file=sys.stderr, delay=0.5)
+
+
+def _tracked(desc: str, total: int, run):
+    """run(progress) with a progress bar on stderr."""
+    bar = _bar(desc, total)
+    try:
+        return run(lambda d, t: bar.update(d - bar.n))
+    finally:
+        bar.close()
+
+
+def _eval_rgb(data, limit, noise, offset, calibrate, json_out):
     from evals import rgb
     from .answer import Engine
-    from .library import Library
 
     settings = _settings()
     items = rgb.load(data or Path("../shared/eval-data/rgb_zh_refine.jsonl"))[offset:]
     items = items[:limit] if limit else items
-    bench = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / "rgb")
-    lib = Library(bench)
-    plans = rgb.write_corpus(items, bench.data_dir / "passages", 5, noise)
-    bar = tqdm(desc="ingest", unit="chunk", file=sys.stderr, delay=0.5)
-    lib.ingest([bench.data_dir / "passages"], lambda d, t, _: (setattr(bar, "total", t), bar.update(d - bar.n)))
-    bar.close()
-    bar = tqdm(total=len(items), desc="questions", file=sys.stderr, delay=0.5)
-    result = rgb.run(Engine(lib), items, plans, lambda d, t: bar.update(d - bar.n))
-    bar.close()
+    plans = {}
+
+    def corpus(data_dir):
+        plans.update(rgb.write_corpus(items, data_dir / "passages", 5, noise))
+        return data_dir / "passages"
+
+    lib = _bench_library("rgb", corpus)
+    result = _tracked("questions", len(items), lambda p: rgb.run(Engine(lib), items, plans, p))
     result.update(noise_rate=noise, offset=offset, refusal_profile=settings.refusal)
     click.echo(f"questions {result['questions']} (from {offset})  profile {settings.refusal}  noise_accuracy "
                f"{result['noise_accuracy']}  rejection_rate {result['rejection_rate']}  "
@@ -258,29 +279,18 @@ def _eval_rgb(data, limit, noise, offset, calibrate, json_out):
 
 
 def _eval_cmrc(data, limit, json_out):
-    from tqdm import tqdm
-
     from evals import cmrc
-    from .library import Library
-
-    settings = _settings()
-    data = data or Path("../shared/eval-data/cmrc2018_dev_squad_style.json")
-    paragraphs, items = cmrc.load(data, limit)
-    bench = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / "cmrc")
-    lib = Library(bench)
-    folder = bench.data_dir / "paragraphs"
-    cmrc.write_corpus(paragraphs, folder)
-    bar = tqdm(desc="ingest", unit="chunk", file=sys.stderr, delay=0.5)
-    lib.ingest([folder], lambda d, t, _: (setattr(bar, "total", t), bar.update(d - bar.n)))
-    bar.close()
-    bar = tqdm(total=len(items), desc="questions", file=sys.stderr, delay=0.5)
-    result = cmrc.run(lib, items, lambda d, t: bar.update(d - bar.n))
-    bar.close()
     from .answer import Engine
 
-    bar = tqdm(total=len(items), desc="answers", file=sys.stderr, delay=0.5)
-    result["answer"] = cmrc.answer_scores(Engine(lib), items, lambda d, t: bar.update(d - bar.n))
-    bar.close()
+    paragraphs, items = cmrc.load(data or Path("../shared/eval-data/cmrc2018_dev_squad_style.json"), limit)
+
+    def corpus(data_dir):
+        cmrc.write_corpus(paragraphs, data_dir / "paragraphs")
+        return data_dir / "paragraphs"
+
+    lib = _bench_library("cmrc", corpus)
+    result = _tracked("questions", len(items), lambda p: cmrc.run(lib, items, p))
+    result["answer"] = _tracked("answers", len(items), lambda p: cmrc.answer_scores(Engine(lib), items, p))
     result["paragraphs"] = len(paragraphs)
     result["chunks"] = lib.store.count()
     click.echo(f"{'':8} {'hit@1':>7} {'hit@5':>7} {'hit@10':>7} {'MRR':>7} {'p50 ms':>7}")

@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
+import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
-CITIC = next(CORPUS.glob("中信证券*.txt"))
-HUAXIN = next(CORPUS.glob("华鑫证券*.txt"))
+sys.path.insert(0, str(Path(__file__).parent))  # for `from support import …`, whatever the invocation
+from support import CORPUS, make_settings  # noqa: E402
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -35,13 +31,6 @@ def embedder(tmp_path_factory):
     return CachedEmbedder(LocalE5(), tmp_path_factory.mktemp("emb") / "cache.sqlite")
 
 
-def make_settings(data_dir: Path, **kw):
-    from bot.settings import Settings
-
-    env = {"BOT_DATA_DIR": str(data_dir)}
-    return Settings.from_env(env, **kw)
-
-
 @pytest.fixture(scope="session")
 def library(tmp_path_factory, embedder):
     """The two seed reports, ingested once for the whole session. Tests must not modify it."""
@@ -62,16 +51,3 @@ def fresh_library(tmp_path, embedder):
         return Library(make_settings(tmp_path / "lib", **kw), embedder=embedder)
 
     return make
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def copy_corpus(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for f in CORPUS.iterdir():
-        shutil.copy(f, dest / f.name)
-    return dest

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 from test_web import Server
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StoreError
-from conftest import CORPUS, free_port, make_settings
+from support import CORPUS, free_port, make_settings
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@ from hypothesis import given, settings, strategies as st
 
 from bot.ingest.chunk import chunk_text, count_tokens_fn, is_heading, sentence_spans
 from bot.ingest.clean import clean_text
-from conftest import CITIC, HUAXIN
+from support import CITIC, HUAXIN
 
 count = count_tokens_fn()
 

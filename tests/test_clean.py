@@ -2,7 +2,7 @@ from hypothesis import given, settings, strategies as st
 
 from bot.ingest.clean import clean_text
 from bot.ingest.metadata import extract_metadata, split_header
-from conftest import CITIC, HUAXIN
+from support import CITIC, HUAXIN
 
 CHROME = ["打赏作者", "登录注册", "京ICP备", "报告下载方式", "工分", "复制链接", "分享到微信", "作者利益披露", "Copyright",
           "版权所有", "真知无价", "当前位置", "公众号《人工智能学派》", "暂无数据", "声明:文章观点来自网友"]

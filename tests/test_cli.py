@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from support import CORPUS, ROOT
 
 BOT = [sys.executable, "-m", "bot.cli"]
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from bot.answer import Engine
-from conftest import ROOT, SHARED
+from support import ROOT, SHARED
 from evals import cmrc, runner
 
 

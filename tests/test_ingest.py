@@ -3,7 +3,7 @@ import shutil
 import pytest
 
 from bot.errors import ModelMismatchError
-from conftest import CITIC, CORPUS, HUAXIN, copy_corpus
+from support import CITIC, CORPUS, HUAXIN, copy_corpus
 
 
 def _chunk_state(lib):

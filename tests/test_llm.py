@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port
+from support import free_port
 
 FAKE = Path(__file__).with_name("fake_openai.py")
 
@@ -203,7 +203,7 @@ def test_openai_compatible_embeddings_only_when_chosen(tmp_path, fake_llm):
     from bot.embed import make_embedder
     from bot.library import Library
     from bot.settings import Settings
-    from conftest import CORPUS
+    from support import CORPUS
 
     llm = fake_llm([])
     env = {"BOT_DATA_DIR": str(tmp_path / "d"), "OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": llm.url}

@@ -6,7 +6,7 @@ import pytest
 from bot.errors import IngestError
 from bot.ingest.clean import clean_text
 from bot.ingest.load import decode_text, load_text
-from conftest import CITIC, HUAXIN
+from support import CITIC, HUAXIN
 
 MB = 2**20
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import CITIC, HUAXIN, ROOT
+from support import CITIC, HUAXIN, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +95,7 @@ def test_answers_stay_correct_while_ingesting(tmp_path, fresh_library):
     import threading
 
     from bot.answer import Engine
-    from conftest import CORPUS
+    from support import CORPUS
 
     lib = fresh_library()
     lib.ingest([CORPUS])

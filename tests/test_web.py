@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import ROOT, free_port
+from support import ROOT, free_port
 
 pytestmark = pytest.mark.slow
 

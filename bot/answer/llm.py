@@ -74,7 +74,6 @@ class ToolEvent:
 class LLMResult:
     text: str
     events: list[ToolEvent] = field(default_factory=list)
-    rounds: int = 0
 
 
 def make_client(settings: Settings):
@@ -159,7 +158,7 @@ class ToolLoop:
             if not reply["tool_calls"]:
                 if not reply["content"].strip():
                     raise LLMError("the language model returned an empty answer")
-                return LLMResult(reply["content"], events, rounds)
+                return LLMResult(reply["content"], events)
             if last:
                 raise LLMError(f"the language model kept calling tools after {MAX_TOOL_ROUNDS} rounds")
             messages.append({"role": "assistant", "content": reply["content"] or None, "tool_calls": [

@@ -36,7 +36,6 @@ class IngestSummary:
     duplicates: int = 0
     chunks_added: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, message)
-    reports: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def line(self) -> str:
@@ -63,7 +62,6 @@ def _write_group(group: list, store, summary: "IngestSummary") -> None:
         return
     for report, existing, chunks, _, _ in group:
         summary.chunks_added += len(chunks)
-        summary.reports.append(report.meta.source)
         if existing:
             summary.replaced += 1
         else:

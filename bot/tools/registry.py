@@ -185,7 +185,7 @@ class Registry:
         tool = self.tools.get(name) if isinstance(name, str) else None
         if tool is None:
             raise ToolError(f"Unknown tool {name!r}; available: {', '.join(self.tools)}.")
-        args = _load(arguments)
+        args = load_arguments(arguments)
         extra = sorted(set(args) - set(tool.hints))
         if extra:
             raise ToolError(f"{name} got unexpected argument(s) {', '.join(extra)}; it takes {', '.join(tool.hints)}.")
@@ -200,7 +200,8 @@ class Registry:
             raise ToolError(f"{name} could not compute with these arguments ({type(e).__name__}).") from e
 
 
-def _load(arguments: str | dict[str, Any] | None) -> dict[str, Any]:
+def load_arguments(arguments: str | dict[str, Any] | None) -> dict[str, Any]:
+    """A tool call's arguments as a dict; ToolError for anything that is not a JSON object."""
     if arguments is None or (isinstance(arguments, str) and not arguments.strip()):
         return {}
     if isinstance(arguments, str):

@@ -1,0 +1,33 @@
+"""Test helpers and paths shared by the test modules (import these from here, not from conftest:
+pytest loads every conftest.py as a module named "conftest", so tests/tools/conftest.py could shadow it)."""
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+CITIC = next(CORPUS.glob("中信证券*.txt"))
+HUAXIN = next(CORPUS.glob("华鑫证券*.txt"))
+
+
+def make_settings(data_dir: Path, **kw):
+    from bot.settings import Settings
+
+    env = {"BOT_DATA_DIR": str(data_dir)}
+    return Settings.from_env(env, **kw)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_corpus(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in CORPUS.iterdir():
+        shutil.copy(f, dest / f.name)
+    return dest
