@@ -309,16 +309,24 @@ def _eval_cmrc(data, limit, json_out):
 @click.argument("more", nargs=-1, type=int)
 @click.option("--questions", type=int, default=300, show_default=True)
 @click.option("--real-sample", type=int, default=64, show_default=True, help="Chunks embedded with the real model.")
+@click.option("--server/--no-server", default=True, show_default=True,
+              help="Also serve each store through a `chroma run` server on 127.0.0.1.")
+@click.option("--clients", type=int, default=20, show_default=True,
+              help="Parallel gradio_client users against `bot serve` (0: skip the web load).")
+@click.option("--rounds", type=int, default=5, show_default=True, help="Questions each web client asks.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path))
-def bench_cmd(scales, more, questions, real_sample, json_out):
+def bench_cmd(scales, more, questions, real_sample, server, clients, rounds, json_out):
     """Speed and memory at several corpus sizes (offline mode); stores under BOT_DATA_DIR/bench/."""
     from evals import bench
 
     settings = _settings()
+    say = lambda m: click.echo(m, err=True)  # noqa: E731
     result = {"machine": bench.cpu_note(), "scales": []}
     for n in list(scales) + list(more):
         s = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / f"scale-{n}")
-        result["scales"].append(bench.run_scale(s, n, questions, real_sample, lambda m: click.echo(m, err=True)))
+        result["scales"].append(bench.run_scale(s, n, questions, real_sample, server, say))
+    if clients:
+        result["web"] = bench.web_load(settings.data_dir / "bench" / "web", clients, rounds, say)
     click.echo(bench.markdown(result))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -45,8 +45,8 @@ class HashEmbedder:
         return self._one(text)
 
 
-def report_text(i: int, rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
-    """One synthetic report and (question, expected substring) pairs about its facts."""
+def report_text(i: int, rng: random.Random) -> tuple[str, list[tuple[str, str, int]]]:
+    """One synthetic report and (question, expected substring, report number) triples about its facts."""
     broker = BROKERS[i % len(BROKERS)]
     industry = INDUSTRIES[rng.randrange(len(INDUSTRIES))]
     year = rng.choice([2024, 2025, 2026, 2030])
@@ -62,18 +62,22 @@ def report_text(i: int, rng: random.Random) -> tuple[str, list[tuple[str, str]]]
                      f"{industry}行业的竞争格局正在变化，{company}等龙头企业的市占率持续提升，第{i}期第{p}段。")
         lines.append("")
         if p < 2:
-            facts.append((f"第{i}期报告中{company}在{industry}领域的渗透率是多少？", f"{pct}%"))
+            facts.append((f"第{i}期报告中{company}在{industry}领域的渗透率是多少？", f"{pct}%", i))
     return "\n".join(lines), facts
 
 
-def write_corpus(folder: Path, chunks_wanted: int, seed: int = 7) -> list[tuple[str, str]]:
+def report_file(i: int) -> str:
+    return f"report-{i:06d}.txt"
+
+
+def write_corpus(folder: Path, chunks_wanted: int, seed: int = 7) -> list[tuple[str, str, int]]:
     """Reports until about `chunks_wanted` chunks (a report makes ~6 chunks of 256 tokens); returns questions."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     questions = []
     for i in range(max(1, chunks_wanted // 6)):
         text, facts = report_text(i, rng)
-        f = folder / f"report-{i:06d}.txt"
+        f = folder / report_file(i)
         if not f.exists():
             f.write_text(text, encoding="utf-8")
         questions.extend(facts)
@@ -103,14 +107,15 @@ def pct(xs: list[float], p: float) -> float:
     return round(xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))], 2)
 
 
-def run_scale(settings, n_chunks: int, n_questions: int, real_sample: int,
+def run_scale(settings, n_chunks: int, n_questions: int, real_sample: int, server: bool = True,
               progress: Callable[[str], None] = lambda s: None) -> dict:
-    """Build (or reuse) a store of about n_chunks, then measure serving from it in a fresh process."""
+    """Build (or reuse) a store of about n_chunks, then measure serving from it in a fresh process: once on
+    embedded Chroma and, with `server`, once through a `chroma run` server on the same files."""
     import json
-    import subprocess
-    import sys
 
     from bot.library import Library
+
+    from .servers import free_port, peak_rss_mb, start_chroma, stop
 
     folder = settings.data_dir / "corpus"
     write_corpus(folder, n_chunks)
@@ -119,26 +124,50 @@ def run_scale(settings, n_chunks: int, n_questions: int, real_sample: int,
     t = time.perf_counter()
     summary = lib.ingest([folder])
     ingest_s = time.perf_counter() - t
-    ingest_rss = rss_mb()
+    meta = settings.data_dir / "bench-ingest.json"  # a reused store keeps the rate measured when it was built
+    if summary.chunks_added:
+        meta.write_text(json.dumps({"ingest_chunks_per_s": round(summary.chunks_added / ingest_s, 1),
+                                    "ingest_rss_mb": round(rss_mb(), 1)}))
+    ingest = json.loads(meta.read_text()) if meta.exists() else {"ingest_chunks_per_s": None, "ingest_rss_mb": None}
     del lib
-    progress(f"{n_chunks}: serving {n_questions} questions in a fresh process")
-    out = subprocess.run([sys.executable, "-m", "evals.bench", str(settings.data_dir), str(n_chunks), str(n_questions),
-                          str(real_sample)], capture_output=True, text=True, check=True, env={**os.environ},
-                         cwd=Path(__file__).resolve().parents[1])
-    serving = json.loads(out.stdout.strip().splitlines()[-1])
-    serving.update({
-        "ingest_chunks_per_s": round(summary.chunks_added / ingest_s, 1) if summary.chunks_added else None,
-        "ingest_rss_mb": round(ingest_rss, 1),
-        "disk_mb": round(disk_mb(settings.data_dir / "chroma") + disk_mb(settings.data_dir / "bm25"), 1),
-    })
+    progress(f"{n_chunks}: serving {n_questions} questions in a fresh process (embedded Chroma)")
+    serving = _serve_child(settings.data_dir, n_chunks, n_questions, real_sample, {})
+    serving.update(ingest, disk_mb=round(disk_mb(settings.data_dir / "chroma") + disk_mb(settings.data_dir / "bm25"), 1))
+    if server:
+        progress(f"{n_chunks}: the same questions through `chroma run` on the same store")
+        port = free_port()
+        proc = start_chroma(settings.data_dir / "chroma", port, timeout=300)
+        try:
+            remote = _serve_child(settings.data_dir, n_chunks, n_questions, 0,
+                                  {"BOT_CHROMA_URL": f"http://127.0.0.1:{port}"})
+            remote["chroma_server_rss_mb"] = peak_rss_mb(proc.pid)
+        finally:
+            stop(proc)
+        serving["server"] = {k: remote[k] for k in ("query_ms", "stages_ms", "filtered_ms", "answer_hit_rate",
+                                                   "rss_mb", "chroma_server_rss_mb", "startup_s")}
     return serving
 
 
+def _serve_child(data_dir: Path, n_chunks: int, n_questions: int, real_sample: int, env: dict) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "evals.bench", str(data_dir), str(n_chunks), str(n_questions),
+                          str(real_sample)], capture_output=True, text=True, env={**os.environ, **env},
+                         cwd=Path(__file__).resolve().parents[1])
+    if out.returncode:
+        raise RuntimeError(f"serving measurement failed: {out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def measure_serving(data_dir: Path, n_chunks: int, n_questions: int, real_sample: int) -> dict:
-    """In its own process: open the existing store (start-up), answer questions (stages), peak RSS."""
+    """In its own process: open the existing store (start-up), answer questions (stages), peak RSS; then the
+    same questions restricted to their report and to a broker (Chroma `where` filters); then the real model."""
     from bot.answer import Engine
     from bot.embed import LocalE5
     from bot.library import Library
+    from bot.retrieve import Filters
     from bot.settings import Settings
 
     settings = Settings.from_env({**os.environ, "BOT_DATA_DIR": str(data_dir)})
@@ -150,48 +179,125 @@ def measure_serving(data_dir: Path, n_chunks: int, n_questions: int, real_sample
     sample = random.Random(1).sample(questions, min(n_questions, len(questions)))
     engine.ask(sample[0][0], mode="extractive")  # warm
     totals, stages, correct = [], {}, 0
-    for q, expected in sample:
+    for q, expected, _ in sample:
         a = engine.ask(q, mode="extractive")
         totals.append(a.timings_ms["total"])
         for k, v in a.timings_ms.items():
             stages.setdefault(k, []).append(v)
         correct += expected in a.answer
+    filtered: dict[str, list[float]] = {"report": [], "broker": []}
+    for q, expected, i in sample[:100]:
+        for kind, f in (("report", Filters(reports=(report_file(i),))), ("broker", Filters(broker=BROKERS[i % len(BROKERS)]))):
+            filtered[kind].append(engine.ask(q, mode="extractive", filters=f).timings_ms["total"])
     rss_serving = rss_mb()  # before loading the real model below, which serving with the hash embedder lacks
-    real = LocalE5()
-    texts = [c.text for c in lib.store.iter_chunks(list(lib.lexical.ids[:real_sample]))]
-    t = time.perf_counter()
-    real.embed_documents(texts)
-    real_rate = len(texts) / (time.perf_counter() - t) if texts else 0.0
-    qt = []
-    for q, _ in sample[:50]:
-        t = time.perf_counter()
-        real.embed_query(q)
-        qt.append((time.perf_counter() - t) * 1000)
-    return {
+    result = {
         "chunks": lib.store.count(),
         "query_ms": {"p50": pct(totals, 50), "p95": pct(totals, 95)},
         "stages_ms": {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in stages.items() if k != "total"},
-        "real_query_embedding_ms": {"p50": pct(qt, 50), "p95": pct(qt, 95)},
+        "filtered_ms": {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in filtered.items()},
         "answer_hit_rate": round(correct / len(sample), 3),
         "rss_mb": round(rss_serving, 1),
-        "rss_mb_with_e5": round(rss_mb(), 1),
-        "ingest_chunks_per_s_real_model": round(real_rate, 1),
         "startup_s": round(startup_s, 2),
         "questions": len(sample),
     }
+    if real_sample:
+        real = LocalE5()
+        texts = [c.text for c in lib.store.iter_chunks(list(lib.lexical.ids[:real_sample]))]
+        t = time.perf_counter()
+        real.embed_documents(texts)
+        real_rate = len(texts) / (time.perf_counter() - t) if texts else 0.0
+        qt = []
+        for q, _, _ in sample[:50]:
+            t = time.perf_counter()
+            real.embed_query(q)
+            qt.append((time.perf_counter() - t) * 1000)
+        result.update({"real_query_embedding_ms": {"p50": pct(qt, 50), "p95": pct(qt, 95)},
+                       "rss_mb_with_e5": round(rss_mb(), 1), "ingest_chunks_per_s_real_model": round(real_rate, 1)})
+    return result
+
+
+WEB_QUESTIONS = [("Sora最长能生成多长的视频？", "一分钟"), ("2030年AIGC监管市场规模有多大？", "574.55"),
+                 ("华鑫证券的报告共多少页？", "34"), ("Stable Diffusion 3.0采用了什么架构？", "DiT"),
+                 ("中信证券提出了哪些投资主线？", "硬件支持")]
+
+
+def web_load(data_dir: Path, clients: int, rounds: int, progress: Callable[[str], None] = lambda s: None) -> dict:
+    """`bot serve` as shipped (embedded Chroma, real e5, the seed corpus) and `clients` gradio_client users, each
+    asking `rounds` questions one after another through /ask; throughput, latency and correctness."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    from .servers import free_port, peak_rss_mb, start_bot_serve, stop
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    progress(f"web: starting `bot serve` on 127.0.0.1:{port} ({clients} clients × {rounds} questions)")
+    t = time.perf_counter()
+    proc = start_bot_serve(data_dir, port, data_dir / "serve.log", {"OMP_WAIT_POLICY": "passive"})
+    ready_s = time.perf_counter() - t
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        users = [Client(url, verbose=False) for _ in range(clients)]
+        users[0].predict(WEB_QUESTIONS[0][0], api_name="/ask")  # warm
+
+        def one(u: int) -> list[tuple[float, bool]]:
+            out = []
+            for r in range(rounds):
+                q, expected = WEB_QUESTIONS[(u + r) % len(WEB_QUESTIONS)]
+                t = time.perf_counter()
+                try:
+                    ok = expected in users[u].predict(q, api_name="/ask")["answer"]
+                except Exception:  # a failed request counts as wrong, and the run goes on
+                    ok = False
+                out.append(((time.perf_counter() - t) * 1000, ok))
+            return out
+
+        t = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            done = [x for xs in pool.map(one, range(clients)) for x in xs]
+        wall = time.perf_counter() - t
+        rss = peak_rss_mb(proc.pid)
+    finally:
+        stop(proc)
+    lat = [ms for ms, _ in done]
+    return {"clients": clients, "requests": len(done), "wall_s": round(wall, 2),
+            "throughput_per_s": round(len(done) / wall, 2), "latency_ms": {"p50": pct(lat, 50), "p95": pct(lat, 95)},
+            "correct_rate": round(sum(ok for _, ok in done) / len(done), 3), "server_rss_mb": rss,
+            "startup_s": round(ready_s, 1)}
+
+
+def _p(d: dict | None) -> str:
+    return f"{d['p50']} / {d['p95']}" if d else "-"
 
 
 def markdown(result: dict) -> str:
-    rows = ["| chunks | answer p50 / p95 ms | embed (hash) | bm25 | chroma | tools | answer | real e5 query p50 / p95 ms | "
-            "serving RSS MB (+e5) | ingest chunks/s (hash / e5) | start-up s | disk MB | hit rate |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    """Three tables: serving per store (embedded and `chroma run` side by side), ingest and model, web load."""
+    rows = ["| chunks | Chroma | answer p50 / p95 ms | embed (hash) | bm25 | chroma | fuse | tools | answer | "
+            "report filter p50 / p95 | broker filter p50 / p95 | serving RSS MB | start-up s | hit rate |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in result["scales"]:
-        st = s["stages_ms"]
-        rows.append(f"| {s['chunks']} | {s['query_ms']['p50']} / {s['query_ms']['p95']} | {st.get('embed', {}).get('p50')} | "
-                    f"{st.get('bm25', {}).get('p50')} | {st.get('chroma', {}).get('p50')} | {st.get('tools', {}).get('p50')} | "
-                    f"{st.get('answer', {}).get('p50')} | {s['real_query_embedding_ms']['p50']} / "
-                    f"{s['real_query_embedding_ms']['p95']} | {s['rss_mb']} ({s['rss_mb_with_e5']}) | {s['ingest_chunks_per_s']} / "
-                    f"{s['ingest_chunks_per_s_real_model']} | {s['startup_s']} | {s['disk_mb']} | {s['answer_hit_rate']} |")
+        for kind, m in (("embedded", s), ("server", s.get("server"))):
+            if not m:
+                continue
+            st = m["stages_ms"]
+            rss = f"{m['rss_mb']}" + (f" (+ server {m['chroma_server_rss_mb']})" if kind == "server" else "")
+            rows.append(f"| {s['chunks']} | {kind} | {_p(m['query_ms'])} | "
+                        + " | ".join(str(st.get(k, {}).get("p50")) for k in ("embed", "bm25", "chroma", "fuse", "tools", "answer"))
+                        + f" | {_p(m['filtered_ms']['report'])} | {_p(m['filtered_ms']['broker'])} | {rss} | "
+                        f"{m['startup_s']} | {m['answer_hit_rate']} |")
+    rows += ["", "| chunks | real e5 query p50 / p95 ms | serving RSS with e5 MB | ingest chunks/s (hash / e5) | "
+                 "ingest RSS MB | disk MB |", "|---|---|---|---|---|---|"]
+    for s in result["scales"]:
+        rows.append(f"| {s['chunks']} | {_p(s.get('real_query_embedding_ms'))} | {s.get('rss_mb_with_e5')} | "
+                    f"{s['ingest_chunks_per_s']} / {s.get('ingest_chunks_per_s_real_model')} | {s['ingest_rss_mb']} | "
+                    f"{s['disk_mb']} |")
+    if result.get("web"):
+        w = result["web"]
+        rows += ["", "| `bot serve` web clients | requests | throughput /s | latency p50 / p95 ms | correct | server RSS MB |",
+                 "|---|---|---|---|---|---|",
+                 f"| {w['clients']} | {w['requests']} | {w['throughput_per_s']} | {_p(w['latency_ms'])} | "
+                 f"{w['correct_rate']} | {w['server_rss_mb']} |"]
     return "\n".join(rows) + "\n"
 
 
@@ -201,10 +307,14 @@ def plot(result: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    xs = [s["chunks"] for s in result["scales"]]
+    scales = result["scales"]
+    xs = [s["chunks"] for s in scales]
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.plot(xs, [s["query_ms"]["p50"] for s in result["scales"]], "o-", label="p50")
-    ax.plot(xs, [s["query_ms"]["p95"] for s in result["scales"]], "s--", label="p95")
+    ax.plot(xs, [s["query_ms"]["p50"] for s in scales], "o-", label="embedded p50")
+    ax.plot(xs, [s["query_ms"]["p95"] for s in scales], "s--", label="embedded p95")
+    if all(s.get("server") for s in scales):
+        ax.plot(xs, [s["server"]["query_ms"]["p50"] for s in scales], "o-", label="chroma run p50")
+        ax.plot(xs, [s["server"]["query_ms"]["p95"] for s in scales], "s--", label="chroma run p95")
     ax.set_xscale("log")
     ax.set_xlabel("chunks in the store")
     ax.set_ylabel("offline answer latency (ms)")

@@ -3,8 +3,9 @@ pytest loads every conftest.py as a module named "conftest", so tests/tools/conf
 from __future__ import annotations
 
 import shutil
-import socket
 from pathlib import Path
+
+from evals.servers import free_port  # noqa: F401  (re-exported for the tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -18,12 +19,6 @@ def make_settings(data_dir: Path, **kw):
 
     env = {"BOT_DATA_DIR": str(data_dir)}
     return Settings.from_env(env, **kw)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def copy_corpus(dest: Path) -> Path:

@@ -1,47 +1,11 @@
 """Server mode against a real `chroma run` on 127.0.0.1, started and stopped (by PID) here."""
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 from bot.errors import StoreError
+from evals.servers import start_chroma, stop
 from support import CORPUS, free_port, make_settings
 
 pytestmark = pytest.mark.slow
-
-
-def chroma_exe() -> str:
-    exe = Path(sys.executable).with_name("chroma")
-    return str(exe) if exe.exists() else shutil.which("chroma")
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([chroma_exe(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("chroma run did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    os.kill(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def test_server_mode_ingest_search_and_outage(tmp_path, embedder):

@@ -1,6 +1,5 @@
 """The served web chat, end to end: gradio_client against `bot serve` on 127.0.0.1 (stopped by PID)."""
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -10,41 +9,24 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from evals.servers import start_bot_serve, stop
 from support import ROOT, free_port
 
 pytestmark = pytest.mark.slow
 
 
 class Server:
+    """`bot serve` in its own process on a free port (evals.servers starts it and stops it by PID)."""
+
     def __init__(self, data_dir, env=None):
         self.port = free_port()
         self.data_dir = data_dir
-        e = {**os.environ, "BOT_DATA_DIR": str(data_dir), "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
-        self.log = open(data_dir.parent / f"serve-{self.port}.log", "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port)], cwd=ROOT,
-                                     env=e, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.proc = start_bot_serve(data_dir, self.port, data_dir.parent / f"serve-{self.port}.log", env, timeout=180)
         self.url = f"http://127.0.0.1:{self.port}/"
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(open(self.log.name).read())
-            try:
-                urllib.request.urlopen(self.url, timeout=2)
-                return
-            except OSError:
-                time.sleep(0.5)
-        self.stop()
-        raise RuntimeError("bot serve did not start")
 
     def stop(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.log.close()
+        stop(self.proc)
 
 
 @pytest.fixture(scope="module")
