@@ -201,6 +201,7 @@ def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, j
 
     settings = _settings()
     lib = _library()
+    lib.claim_writes()  # uploads write to the store: no `bot ingest` beside it on the same embedded store
     if not lib.sources():
         click.echo(f"The store is empty: ingesting {settings.corpus_dir} first.", err=True)
         lib.ingest([settings.corpus_dir])
@@ -346,6 +347,7 @@ def serve_cmd(host, port):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.path("gradio-tmp", "x").parent))
     lib = _library()
+    lib.claim_writes()  # uploads write to the store: no `bot ingest` beside it on the same embedded store
     if not lib.sources():
         click.echo(f"The store is empty: ingesting {settings.corpus_dir} …", err=True)
         ingest_into(lib, [settings.corpus_dir])

@@ -2,18 +2,23 @@
 the web app share (ingest, remove, sources, search). Built once from Settings at the edge."""
 from __future__ import annotations
 
+import os
 import threading
+import time
 from pathlib import Path
 from typing import Sequence
 
 from .embed import Embedder, make_embedder
-from .errors import BotError
+from .errors import BotError, StoreError
 from .ingest.pipeline import IngestSummary, Progress, ingest
 from .lexical import LexicalIndex, Tokenizer
 from .retrieve import Filters, Retriever
 from .settings import Settings
 from .store import Store
 from .types import Hit, ReportMeta
+
+
+_WRITER_LOCKS: dict[str, int] = {}  # store lock file → the fd holding it, for this process's life
 
 
 class Library:
@@ -27,6 +32,7 @@ class Library:
         self._write_lock = threading.Lock()
         self._texts: dict[tuple[str, str], str] = {}
         self._figures: dict[str, list] = {}  # doc id → figures, filled on demand
+        self._checked = time.monotonic()  # when refresh() last looked at the store's revision
         self.sync_lexical()
         self.tokenizer("预热")  # load jieba's dictionary and POS table now, not during the first question
         self.tokenizer.topics("预热")
@@ -42,7 +48,55 @@ class Library:
         self.lexical.build(lambda ids: ((c.chunk_id, c.text) for c in self.store.iter_chunks(ids)), records, fp)
         return True
 
+    def refresh(self, every_s: float = 2.0) -> None:
+        """Notice writes by other processes (a `bot ingest` against the same Chroma server): at most every
+        `every_s` seconds, read the store's revision token; if another writer moved it, re-sync BM25 and the
+        report list in the background while searches go on with the state they have."""
+        now = time.monotonic()
+        if now - self._checked < every_s:
+            return
+        self._checked = now
+        try:
+            token = self.store.revision_token()
+        except StoreError:
+            return  # the search that follows says what is wrong
+        if token == self.lexical.fingerprint.split(":")[0] or not self._write_lock.acquire(blocking=False):
+            return  # unchanged, or this process is writing and will sync when it is done
+
+        def resync() -> None:
+            try:
+                self.sync_lexical()
+                self._invalidate()
+            except BotError:
+                pass  # the next refresh tries again
+            finally:
+                self._write_lock.release()
+
+        threading.Thread(target=resync, name="library-refresh", daemon=True).start()
+
+    def claim_writes(self) -> None:
+        """Embedded Chroma takes one writing process at a time: hold the store's lock for the rest of this
+        process's life (the OS drops it when the process ends, even on SIGKILL), or say who has it.
+        A `chroma run` server takes writes from many processes, so it needs no lock."""
+        if self.settings.chroma_url:
+            return
+        import fcntl
+
+        path = str(self.settings.path("store.lock").resolve())
+        if path in _WRITER_LOCKS:
+            return
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise BotError("Another process is writing to this store (the web chat `bot serve`, or another "
+                           "`bot ingest`): add reports through the web chat's upload, or wait for it to finish. "
+                           "For several writing processes, run a Chroma server (BOT_CHROMA_URL).") from None
+        _WRITER_LOCKS[path] = fd
+
     def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestSummary:
+        self.claim_writes()
         with self._write_lock:
             try:
                 return ingest(paths, self.settings, self.store, self.embedder, progress)
@@ -63,6 +117,7 @@ class Library:
         raise BotError(f"No report named {name!r}; `bot sources` lists them.")
 
     def remove(self, name: str) -> ReportMeta:
+        self.claim_writes()
         with self._write_lock:
             report = self.find(name)
             self.store.delete_doc(report.doc_id)
@@ -73,10 +128,12 @@ class Library:
 
     def sources(self) -> list[ReportMeta]:
         """The reports, by date (cached; refreshed after every ingest or remove)."""
+        self.refresh()
         return sorted(self.retriever.reports().values(), key=lambda r: (r.date, r.title))
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid",
                timings: dict[str, float] | None = None) -> list[Hit]:
+        self.refresh()
         return self.retriever.search(query, k or self.settings.top_k, filters, mode, timings)
 
     def figures(self, doc_ids: Sequence[str]) -> list:

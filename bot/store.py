@@ -133,8 +133,16 @@ class Store:
 
     # revision: a token that changes with every write, so readers can tell cheaply whether the store moved
     def revision(self) -> str:
-        col = self._client.get_collection(f"{self.settings.collection}-reports")
-        return f"{(col.metadata or {}).get('revision', '')}:{self.chunks.count()}:{self.reports.count()}"
+        return f"{self.revision_token()}:{self.chunks.count()}:{self.reports.count()}"
+
+    def revision_token(self) -> str:
+        """The token alone: one read, changed at the end of every ingest or remove (by any process)."""
+        try:
+            col = self._client.get_collection(f"{self.settings.collection}-reports")
+        except Exception as e:  # as in _Guarded: any chromadb/httpx failure means the store failed
+            raise StoreError(f"The report store ({self.settings.chroma_url or 'embedded'}) failed: "
+                             f"{type(e).__name__}; if it is a `chroma run` server, check that it is up.") from e
+        return (col.metadata or {}).get("revision", "")
 
     def bump_revision(self) -> None:
         import uuid

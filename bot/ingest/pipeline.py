@@ -7,6 +7,7 @@ sees no record, or an old hash, and redoes that report from scratch.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,17 +88,36 @@ def prepare(path: Path, settings: Settings) -> Report:
 
 
 def expand(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to ingest under the given paths (folders are walked), and paths that do not exist."""
+    """Files to ingest under the given paths, and the problems found on the way, each by name: paths that do
+    not exist, folders that cannot be listed, links to nothing, report-named entries that are not files.
+    Folders are walked without following links; hidden folders (.git, a data dir) are skipped."""
     files: list[Path] = []
-    missing: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
+
+    def unreadable(e: OSError) -> None:
+        name = Path(e.filename or "?").name
+        problems.append((name, f"{name}: the folder cannot be read ({e.strerror})."))
+
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and is_report_file(f)))
+            for root, dirs, names in os.walk(p, onerror=unreadable):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in (Path(root) / n for n in sorted(names)):
+                    if not is_report_file(f):
+                        continue
+                    if f.is_file():
+                        files.append(f)
+                    elif f.is_symlink():
+                        problems.append((f.name, f"{f.name}: is a link to something that does not exist."))
+                    else:
+                        problems.append((f.name, f"{f.name}: is not a regular file."))
         elif p.exists():
             files.append(p)
+        elif p.is_symlink():
+            problems.append((p.name, f"{p.name}: is a link to something that does not exist."))
         else:
-            missing.append((str(p), f"{p}: no such file or folder."))
-    return files, missing
+            problems.append((str(p), f"{p}: no such file or folder."))
+    return files, problems
 
 
 def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress: Progress | None = None) -> IngestSummary:
