@@ -168,20 +168,8 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
     def upload(files, lang, request: gr.Request, progress=gr.Progress()):
         if not may_upload(users, _user(request)):
             return "只有管理员可以上传报告。 Only admins can upload reports.", gr.skip(), gr.skip()
-        lines = []
-        for f in files or []:
-            src = Path(f if isinstance(f, str) else f.name)
-            name = safe_name(src.name)
-            if Path(name).suffix.lower() not in SUFFIXES:
-                lines.append(f"{html.escape(name)}: 不支持的文件类型 (unsupported type)")
-                continue
-            if src.stat().st_size > engine.settings.max_file_mb * 2**20:
-                lines.append(f"{html.escape(name)}: 文件超过 {engine.settings.max_file_mb:.0f} MB 上限 (too large)")
-                continue
-            dest = uploads / name
-            shutil.copyfile(src, dest)
-            summary = engine.library.ingest([dest], lambda d, t, _: progress(d / max(t, 1), desc=f"ingesting {name}"))
-            lines.append(f"{html.escape(name)}: {summary.line()}" + "".join(f" — {html.escape(m)}" for _, m in summary.failed))
+        paths = [Path(f if isinstance(f, str) else f.name) for f in files or []]
+        lines = accept_uploads(engine.library, uploads, paths, lambda name, x: progress(x, desc=f"ingesting {name}"))
         return "\n".join(lines) or "-", gr.update(choices=report_choices(engine)), welcome(engine, lang)
 
     def ask_api(question: str) -> dict:
@@ -262,6 +250,26 @@ def _user(request: gr.Request | None) -> str:
     return getattr(request, "username", None) or ""
 
 
+def accept_uploads(library, uploads: Path, paths: list[Path], progress=lambda name, fraction: None) -> list[str]:
+    """Check each uploaded file (type, size), copy it into `uploads` under a safe name and ingest it; one line
+    per file, HTML-escaped. (Gradio's own max_file_size stops an oversized upload before it is stored.)"""
+    limit = library.settings.max_file_mb
+    lines = []
+    for src in paths:
+        name = safe_name(src.name)
+        if Path(name).suffix.lower() not in SUFFIXES:
+            lines.append(f"{html.escape(name)}: 不支持的文件类型，请上传 {' '.join(sorted(SUFFIXES))} (unsupported type)")
+            continue
+        if src.stat().st_size > limit * 2**20:
+            lines.append(f"{html.escape(name)}: 文件超过 {limit:g} MB 上限 (too large)")
+            continue
+        dest = uploads / name
+        shutil.copyfile(src, dest)
+        summary = library.ingest([dest], lambda d, t, _: progress(name, d / max(t, 1)))
+        lines.append(f"{html.escape(name)}: {summary.line()}" + "".join(f" — {html.escape(m)}" for _, m in summary.failed))
+    return lines
+
+
 def may_upload(users: Users, username: str) -> bool:
     """With logins on, only admins upload; with logins off (local use) everyone at this machine may."""
     return not users.enabled() or users.is_admin(username)
@@ -287,5 +295,6 @@ def serve(engine: Engine, data_dir: Path, host: str = "127.0.0.1", port: int = 7
     app.queue(default_concurrency_limit=8, max_size=200)
     app.launch(server_name=host, server_port=port, auth=users.check if users.enabled() else None,
                auth_message="研报助手：请登录 / please sign in", allowed_paths=[str(charts)], prevent_thread_lock=not block,
-               show_error=False, quiet=True, footer_links=["api"], ssr_mode=False, **app.launch_options)
+               show_error=False, quiet=True, footer_links=["api"], ssr_mode=False,
+               max_file_size=int(engine.settings.max_file_mb * 2**20), **app.launch_options)
     return app

@@ -31,7 +31,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    s = Server(tmp_path_factory.mktemp("web") / "data")
+    s = Server(tmp_path_factory.mktemp("web") / "data", {"BOT_MAX_FILE_MB": "2"})
     yield s
     s.stop()
 
@@ -88,6 +88,20 @@ def test_report_filter(server):
 QUESTIONS = [("Sora最长能生成多长的视频？", "一分钟"), ("2030年AIGC监管市场规模有多大？", "574.55"),
              ("华鑫证券的报告共多少页？", "34"), ("Stable Diffusion 3.0采用了什么架构？", "DiT"),
              ("中信证券提出了哪些投资主线？", "硬件支持")]
+
+
+def test_upload_over_the_size_limit_is_refused_by_the_server(server):
+    """Gradio's max_file_size (BOT_MAX_FILE_MB, here 2) stops the upload while it streams in: 413, nothing kept."""
+    import httpx
+
+    big = httpx.post(server.url + "gradio_api/upload", files=[("files", ("big.txt", b"a" * 3 * 2**20, "text/plain"))],
+                     timeout=60)
+    assert big.status_code == 413 and "maximum allowed size" in big.text
+    small = httpx.post(server.url + "gradio_api/upload", files=[("files", ("small.txt", "小文件".encode(), "text/plain"))],
+                       timeout=60)
+    assert small.status_code == 200 and small.json()[0].endswith("small.txt")
+    stored = [f for f in server.data_dir.rglob("*") if f.is_file() and f.stat().st_size >= 2**20]
+    assert not [f for f in stored if "gradio" in str(f)], stored
 
 
 def test_twenty_concurrent_users_get_correct_answers(server):

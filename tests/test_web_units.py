@@ -44,3 +44,44 @@ def test_feedback_store(tmp_path):
     fb.add({"question": "q", "answer": "a", "citations": [{"n": 1, "quote": "引用"}], "mode": "extractive"}, -1, "不准确")
     row = fb.all()[0]
     assert (row["rating"], row["comment"], row["question"]) == (-1, "不准确", "q") and "引用" in row["citations"]
+
+
+def test_uploads_check_type_size_and_name_before_ingesting(tmp_path, fresh_library):
+    from bot.web import accept_uploads
+    from support import CITIC
+
+    lib = fresh_library(max_file_mb=1)
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    incoming = tmp_path / "incoming"
+    (incoming / "sub").mkdir(parents=True)
+    exe = incoming / "setup.exe"
+    exe.write_bytes(b"MZ\x90\x00" * 100)
+    big = incoming / "big.txt"
+    with open(big, "wb") as f:  # 3 MB, sparse: over the 1 MB limit
+        f.truncate(3 * 2**20)
+    sneaky = incoming / "sub" / "..%2f..%2fevil.txt"
+    sneaky.write_bytes(CITIC.read_bytes())
+    seen = []
+    lines = accept_uploads(lib, uploads, [exe, big, sneaky], lambda name, x: seen.append((name, x)))
+    assert "setup.exe: 不支持的文件类型" in lines[0]
+    assert lines[1] == "big.txt: 文件超过 1 MB 上限 (too large)"
+    assert "added 1" in lines[2]
+    assert [p.name for p in uploads.iterdir()] == ["%2f..%2fevil.txt"]  # leading dots dropped, inside uploads/
+    assert not (tmp_path / "evil.txt").exists() and seen and seen[-1][1] == 1.0
+    assert [r.source for r in lib.sources()] == ["%2f..%2fevil.txt"]
+
+
+def test_upload_names_with_traversal_are_flattened(tmp_path, fresh_library):
+    from bot.web import accept_uploads
+
+    lib = fresh_library()
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    odd = tmp_path / "x"
+    odd.mkdir()
+    f = odd / "<script>.txt"
+    f.write_text("不是报告", encoding="utf-8")
+    lines = accept_uploads(lib, uploads, [f])
+    assert lines[0].startswith("_script_.txt: ") and "<script>" not in lines[0]
+    assert "failed 1" in lines[0]  # too short to be a report: said so, by name
