@@ -165,6 +165,14 @@ class LexicalIndex:
         # one assignment, so a concurrent search sees the old index or the new one, never a mix
         self._state = _State(ids, bm25, fp, names, np.array([names[d] for d in docs], dtype=np.int32))
 
+    def chunks_of(self, doc_ids: Sequence[str]) -> list[str]:
+        """The chunk ids of some reports (those this index holds)."""
+        st = self._state
+        wanted = [st.doc_names[d] for d in doc_ids if d in st.doc_names]
+        if not wanted:
+            return []
+        return [st.ids[i] for i in np.flatnonzero(np.isin(st.doc_index, wanted))]
+
     @property
     def ids(self) -> list[str]:
         return self._state.ids

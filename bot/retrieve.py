@@ -13,6 +13,8 @@ from .types import Hit, ReportMeta
 # RRF constant from Cormack et al. (2009); k=60 is their recommended value and matched the best of
 # k ∈ {10, 30, 60, 100} on the CMRC benchmark (see README).
 RRF_K = 60
+EXACT_MAX = 1000  # filtered dense search: up to this many chunks are scored exactly from their vectors
+OVERSAMPLE_MAX = 2000  # …above it, an unfiltered query this deep at most, then the allowed chunks are kept
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,23 @@ class Retriever:
     def invalidate(self) -> None:
         self._reports = None
 
+    def _dense(self, vec, depth: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        """Nearest chunks, within some reports if asked. Chroma's `where` filter costs 100 ms to seconds at 100k
+        chunks (`bot bench`), so a filter is served another way: a few reports' chunks (the BM25 index knows
+        which) are scored exactly from their vectors; a large share of the library is found by an oversampled
+        unfiltered query, keeping the allowed chunks; only when that finds too few does `where` run."""
+        if doc_ids is None:
+            return self.store.query(vec, depth)
+        allowed = self.lexical.chunks_of(doc_ids)
+        if not allowed:
+            return self.store.query(vec, depth, doc_ids)  # reports newer than the BM25 index: let Chroma filter
+        if len(allowed) <= EXACT_MAX:
+            return self.store.nearest_among(vec, depth, allowed)
+        wanted = set(allowed)
+        n = min(OVERSAMPLE_MAX, depth * 2 * -(-len(self.lexical) // len(allowed)))
+        got = [(c, s) for c, s in self.store.query(vec, n) if c in wanted][:depth]
+        return got if len(got) >= min(depth, len(wanted)) else self.store.query(vec, depth, doc_ids)
+
     def search(self, query: str, k: int = 8, filters: Filters | None = None, mode: str = "hybrid",
                timings: dict[str, float] | None = None) -> list[Hit]:
         """Ranked chunks for a question. mode: hybrid | bm25 | dense."""
@@ -94,7 +113,7 @@ class Retriever:
             vec = self.embedder.embed_query(query)
             timings["embed"] = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
-            dense = self.store.query(vec, depth, doc_ids)
+            dense = self._dense(vec, depth, doc_ids)
             timings["chroma"] = (time.perf_counter() - t) * 1000
             rankings["dense"] = [c for c, _ in dense]
             scores["dense"] = dict(dense)

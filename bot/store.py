@@ -236,6 +236,23 @@ class Store:
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
 
 
+    def nearest_among(self, vector: np.ndarray, k: int, chunk_ids: Sequence[str]) -> list[tuple[str, float]]:
+        """Exact nearest chunks among a few given ids (cosine), by reading their vectors: at 100k chunks this
+        beats a `where` filter by far (a few ms for a report's chunks, against 25–160 ms)."""
+        ids, vecs = [], []
+        for i in range(0, len(chunk_ids), MAX_BATCH):
+            got = self.chunks.get(ids=list(chunk_ids[i:i + MAX_BATCH]), include=["embeddings"])
+            ids += got["ids"]
+            vecs.append(np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1))
+        if not ids:
+            return []
+        m = np.concatenate(vecs)
+        q = np.asarray(vector, dtype=np.float32)
+        sims = m @ q / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-12)
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(ids[i], float(sims[i])) for i in top]
+
+
 def _report_meta(doc_id: str, m: dict) -> ReportMeta:
     return ReportMeta(doc_id=doc_id, title=m.get("title", ""), broker=m.get("broker", ""), date=m.get("date", ""),
                       author=m.get("author", ""), source=m.get("source", ""), content_hash=m.get("content_hash", ""),

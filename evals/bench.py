@@ -141,10 +141,14 @@ def run_scale(settings, n_chunks: int, n_questions: int, real_sample: int, serve
             remote = _serve_child(settings.data_dir, n_chunks, n_questions, 0,
                                   {"BOT_CHROMA_URL": f"http://127.0.0.1:{port}"})
             remote["chroma_server_rss_mb"] = peak_rss_mb(proc.pid)
+            # the first client waits while the server loads the collection; a second one shows the client's own cost
+            remote["startup_s_second_client"] = _serve_child(settings.data_dir, n_chunks, 20, 0,
+                                                             {"BOT_CHROMA_URL": f"http://127.0.0.1:{port}"})["startup_s"]
         finally:
             stop(proc)
         serving["server"] = {k: remote[k] for k in ("query_ms", "stages_ms", "filtered_ms", "answer_hit_rate",
-                                                   "rss_mb", "chroma_server_rss_mb", "startup_s")}
+                                                   "rss_mb", "chroma_server_rss_mb", "startup_s",
+                                                   "startup_s_second_client")}
     return serving
 
 
@@ -282,10 +286,11 @@ def markdown(result: dict) -> str:
                 continue
             st = m["stages_ms"]
             rss = f"{m['rss_mb']}" + (f" (+ server {m['chroma_server_rss_mb']})" if kind == "server" else "")
+            start = f"{m['startup_s']}" + (f" (then {m['startup_s_second_client']})" if kind == "server" else "")
             rows.append(f"| {s['chunks']} | {kind} | {_p(m['query_ms'])} | "
                         + " | ".join(str(st.get(k, {}).get("p50")) for k in ("embed", "bm25", "chroma", "fuse", "tools", "answer"))
                         + f" | {_p(m['filtered_ms']['report'])} | {_p(m['filtered_ms']['broker'])} | {rss} | "
-                        f"{m['startup_s']} | {m['answer_hit_rate']} |")
+                        f"{start} | {m['answer_hit_rate']} |")
     rows += ["", "| chunks | real e5 query p50 / p95 ms | serving RSS with e5 MB | ingest chunks/s (hash / e5) | "
                  "ingest RSS MB | disk MB |", "|---|---|---|---|---|---|"]
     for s in result["scales"]:

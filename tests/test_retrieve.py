@@ -42,3 +42,25 @@ def test_filters_restrict_reports(library):
     assert none == []
     by_file = library.search("Sora", k=10, filters=Filters(reports=(library.sources()[0].source,)))
     assert {h.report.source for h in by_file} == {library.sources()[0].source}
+
+
+def test_filtered_dense_search_matches_chromas_where_filter(library, monkeypatch):
+    """Both ways of serving a filter without `where` (exact scoring of a few reports' chunks; an oversampled
+    unfiltered query) rank the same chunks as Chroma's own `where` filter."""
+    import bot.retrieve as retrieve
+
+    r = library.retriever
+    vec = library.embedder.embed_query("文生视频的监管市场规模")
+    for report in library.sources():
+        where = r.store.query(vec, 20, [report.doc_id])
+        assert [c for c, _ in r._dense(vec, 20, [report.doc_id])] == [c for c, _ in where]
+        exact = dict(r._dense(vec, 20, [report.doc_id]))
+        assert all(abs(exact[c] - s) < 1e-4 for c, s in where)  # the same cosine as Chroma's
+        monkeypatch.setattr(retrieve, "EXACT_MAX", 0)  # force the oversampling path
+        calls = []
+        query = r.store.query
+        monkeypatch.setattr(r.store, "query", lambda *a: calls.append(a[2:]) or query(*a))
+        assert [c for c, _ in r._dense(vec, 20, [report.doc_id])] == [c for c, _ in where]
+        assert calls == [()]  # one unfiltered query, no `where` fallback
+        monkeypatch.undo()
+    assert r._dense(vec, 5, ["no-such-report"]) == []
