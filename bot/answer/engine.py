@@ -24,7 +24,10 @@ from .question import check_question, is_chinese, plain
 from .refusal import PROFILES, should_refuse, signals
 from .verify import Audit, audit_numbers, verify_citations
 
-Turn = tuple[str, str]
+Turn = tuple[str, str]  # (question, answer) of earlier turns in the conversation
+# A filter selecting more reports than this is checked against the whole library's vocabulary: reading the
+# text of thousands of reports (a broker's share of 100k chunks) cost ~1 s on the first such question.
+SCOPED_TEXT_MAX_REPORTS = 50
 
 
 class ScopedText:
@@ -34,7 +37,7 @@ class ScopedText:
         self.text = text.lower()
 
     def __contains__(self, word: str) -> bool:
-        return word.lower() in self.text  # (question, answer) of earlier turns in the conversation
+        return word.lower() in self.text
 
 
 class Engine:
@@ -172,6 +175,8 @@ class Engine:
             return self.library.lexical.vocab
         reports = self.library.sources()
         wanted = set(filters.doc_ids(reports) or [])
+        if len(wanted) > SCOPED_TEXT_MAX_REPORTS:
+            return self.library.lexical.vocab
         return ScopedText("\n".join(self.library.report_text(r) for r in reports if r.doc_id in wanted))
 
     def _sentence_answer(self, q: str, query: str, zh: bool, hits: list[Hit], filters: Filters | None = None) -> Answer:
