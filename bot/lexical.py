@@ -42,6 +42,15 @@ class Tokenizer:
         self._lock = threading.Lock()
         self._pos = None  # jieba's POS tagger, built on first use (it loads a word-tag table)
 
+    def pos(self, text: str) -> list[tuple[str, str]]:
+        """(word, jieba POS flag) pairs: nr person, ns place, nt organisation, nz other proper noun, m number…"""
+        import jieba.posseg
+
+        with self._lock:
+            if self._pos is None:
+                self._pos = jieba.posseg.POSTokenizer(self._jieba)
+            return [(p.word, p.flag) for p in self._pos.cut(text)]
+
     def topics(self, text: str) -> list[tuple[str, bool]]:
         """What a question is about: (word, is_name) for its nouns and names.
 
@@ -49,21 +58,15 @@ class Tokenizer:
         names. English: capitalised words (not sentence-initial), acronyms and words with digits are names,
         other words are returned as non-names for the glossary to match.
         """
-        import jieba.posseg
-
         out: dict[str, bool] = {}
         if re.search(r"[\u4e00-\u9fff]", text):
-            with self._lock:
-                if self._pos is None:
-                    self._pos = jieba.posseg.POSTokenizer(self._jieba)
-                pairs = list(self._pos.cut(text))
-            for p in pairs:
-                w = p.word.strip()
+            for word, flag in self.pos(text):
+                w = word.strip()
                 if not w or not _WORDLIKE.search(w) or w.lower() in STOPWORDS:
                     continue
-                if p.flag in ("nr", "nrt", "nrfg", "ns", "nt", "nz", "eng") or (p.flag == "x" and w.isascii()):
+                if flag in ("nr", "nrt", "nrfg", "ns", "nt", "nz", "eng") or (flag == "x" and w.isascii()):
                     out[w.lower()] = True
-                elif p.flag.startswith("n") or p.flag in ("vn", "j"):
+                elif flag.startswith("n") or flag in ("vn", "j"):
                     out.setdefault(w.lower(), False)
             return list(out.items())
         for sentence in re.split(r"(?<=[.?!])\s+", text):

@@ -103,12 +103,12 @@ def calibrate(rows: list[dict]) -> dict:
     best = None
     for cos in (0.0, 0.88, 0.89, 0.9, 0.91, 0.92, 0.93):
         for cov in (0.0, 0.5, 0.6, 0.7, 0.8, 0.9):
-            for typed in (False, True):
-                t = Thresholds(floor_cosine=cos, floor_coverage=cov, require_type=typed)
+            for typed, present in ((False, False), (True, False), (False, True), (True, True)):
+                t = Thresholds(floor_cosine=cos, floor_coverage=cov, require_type=typed, require_presence=present)
                 rej = sum(refuses(r["signals_negative"], t) for r in rows) / len(rows)
                 acc = sum(r["noise_correct"] and not refuses(r["signals_mixed"], t) for r in rows) / len(rows)
                 if best is None or rej + acc > best["rejection_rate"] + best["noise_accuracy"]:
-                    best = {"floor_cosine": cos, "floor_coverage": cov, "require_type": typed,
+                    best = {"floor_cosine": cos, "floor_coverage": cov, "require_type": typed, "require_presence": present,
                             "rejection_rate": round(rej, 4), "noise_accuracy": round(acc, 4)}
     return best
 
@@ -116,4 +116,5 @@ def calibrate(rows: list[dict]) -> dict:
 def _signals(d: dict):
     from bot.answer.refusal import Signals
 
-    return Signals(d["names"], d["terms"], d["unknown_names"], d["unknown"], d["coverage"], d["cosine"], d["typed"])
+    return Signals(d["names"], d["terms"], d["unknown_names"], d["unknown"], d["coverage"], d["cosine"], d["typed"],
+                   d.get("years_ok"), d.get("kind_ok"))

@@ -21,6 +21,7 @@ from .extractive import extract, summary_points
 from .followup import standalone
 from .glossary import expand_query
 from .question import check_question, is_chinese, plain
+from .presence import presence
 from .refusal import PROFILES, should_refuse, signals
 from .verify import Audit, audit_numbers, verify_citations
 
@@ -185,8 +186,10 @@ class Engine:
         chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,
                                     per_report=kind == "compare")
         best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
+        best = chosen[0].sentence if chosen else None
+        found = presence(plain(q), best.text, best.hit.chunk.text, tokenize.pos) if best else None
         sig = signals(tokenize.topics(plain(q)), self._vocab(filters), chosen[0].coverage if chosen else 0.0, best_cos,
-                      tokenize, typed=chosen[0].typed if chosen else None)
+                      tokenize, typed=chosen[0].typed if chosen else None, presence=found)
         if not citations or should_refuse(sig, PROFILES[self.settings.refusal], analysis=kind is not None):
             ans = Answer(question=q, answer=refusal_text(zh, self.library.sources()), mode="extractive", refused=True)
             ans.extra["signals"] = sig.to_dict()

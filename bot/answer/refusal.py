@@ -25,6 +25,7 @@ class Thresholds:
     floor_cosine: float = 0.0
     floor_coverage: float = 0.0
     require_type: bool = False  # the best sentence must hold the kind of answer asked for (date, number…)
+    require_presence: bool = False  # …and pass presence.py: the question's years, a person/place/name/… not in it
 
 
 # BOT_REFUSAL selects a profile.
@@ -48,6 +49,8 @@ class Signals:
     coverage: float
     cosine: float
     typed: bool | None = None  # the best sentence has the kind of answer asked for
+    years_ok: bool | None = None  # presence.py: the question's years are in the best sentence (None: no years)
+    kind_ok: bool | None = None  # presence.py: it has a word of the kind asked for (None: no kind asked)
 
     @property
     def unknown_share(self) -> float:
@@ -61,7 +64,8 @@ class Signals:
 
     def to_dict(self) -> dict:
         return {"names": self.names, "terms": self.terms, "unknown_names": self.unknown_names, "unknown": self.unknown,
-                "coverage": round(self.coverage, 3), "cosine": round(self.cosine, 3), "typed": self.typed}
+                "coverage": round(self.coverage, 3), "cosine": round(self.cosine, 3), "typed": self.typed,
+                "years_ok": self.years_ok, "kind_ok": self.kind_ok}
 
 
 def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
@@ -79,7 +83,8 @@ def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
 
 
 def signals(topics: list[tuple[str, bool]], vocab, coverage: float, cosine: float,
-            split: Callable[[str], list[str]] = lambda t: [t], typed: bool | None = None) -> Signals:
+            split: Callable[[str], list[str]] = lambda t: [t], typed: bool | None = None,
+            presence=None) -> Signals:
     """`topics`: (word, is_name) pairs from `Tokenizer.topics`. English non-names only count when the
     glossary knows them (an English question over Chinese reports)."""
     from .glossary import GLOSSARY
@@ -94,7 +99,8 @@ def signals(topics: list[tuple[str, bool]], vocab, coverage: float, cosine: floa
         elif _CJK.search(w) or GLOSSARY.get(w) or GLOSSARY.get(w.rstrip("s")):
             terms.append(w)
     return Signals(names, terms, [w for w in names if not _known(w, vocab, split)],
-                   [w for w in terms if not _known(w, vocab, split)], coverage, cosine, typed)
+                   [w for w in terms if not _known(w, vocab, split)], coverage, cosine, typed,
+                   presence.years_ok if presence else None, presence.kind_ok if presence else None)
 
 
 def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False) -> bool:
@@ -104,6 +110,8 @@ def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False
     if analysis:
         return False
     if s.cosine < t.floor_cosine or s.coverage < t.floor_coverage or (t.require_type and s.typed is False):
+        return True
+    if t.require_presence and (s.years_ok is False or s.kind_ok is False):
         return True
     if s.unknown_share > t.max_unknown_share:
         return True

@@ -1,0 +1,59 @@
+"""Is the answer in the best sentence, or only the topic? Cheap checks for the strict refusal profile.
+
+RGB-style negatives share every word of the question (the same event, another year; the same film, not its
+director). Two checks catch part of that without a reader model:
+- `years`: every year the question names appears in the sentence (or its passage's first line, a dateline);
+- `kind`: the sentence holds a word of the kind asked for that the question does not contain — a person for
+  谁/导演/主演/冠军, a place for 哪里/在哪/起点, a title or proper name for 叫什么/哪部/名字, a date for 何时/时间,
+  a number for 多少/几.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+# (kind, what in a question asks for it); the first match wins, so the more specific kinds come first
+KINDS = [
+    ("person", re.compile(r"谁|哪位|什么人|导演|主演|演员|得主|冠军|创始人|首席|火炬手|主创|who\b|whom", re.I)),
+    ("place", re.compile(r"哪里|在哪|哪儿|何处|哪个(城市|国家|地方|省|地区)|哪座|起点|终点|where", re.I)),
+    ("date", re.compile(r"何时|什么时候|哪天|哪一天|几月|几号|日期|时间|哪年|哪一年|when|what date", re.I)),
+    ("number", re.compile(r"多少|多大|几[次个名人年天届辆艘项倍]|增长了?多少|数量|人数|规模|how (many|much)", re.I)),
+    ("name", re.compile(r"叫什么|名字|名称|哪部|哪个|哪款|哪家|什么(电影|游戏|类型|项目|内容|手机|产品)|what is the name", re.I)),
+]
+_SHOWS: dict[str, Callable[[str, list[tuple[str, str]]], bool]] = {
+    "person": lambda text, new: any(f in ("nr", "nrfg", "nrt") for _, f in new),
+    "place": lambda text, new: any(f in ("ns", "nsf") for _, f in new),
+    "date": lambda text, new: bool(re.search(r"\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{4}-\d{2}-\d{2}", text)),
+    "number": lambda text, new: any(f in ("m", "mq") or any(ch.isdigit() for ch in w) for w, f in new),
+    "name": lambda text, new: bool(re.search(r"《[^》]+》|“[^”]+”|\"[^\"]+\"", text))
+    or any(f in ("nz", "nr", "nrt", "nt", "ns", "eng") for _, f in new),
+}
+
+
+@dataclass(frozen=True)
+class Presence:
+    kind: str | None  # what the question asks for, if it says
+    kind_ok: bool | None  # the sentence has one (None: no kind asked)
+    years_ok: bool | None  # the question's years are there (None: it names none)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "kind_ok": self.kind_ok, "years_ok": self.years_ok}
+
+
+def asked_kind(question: str) -> str | None:
+    return next((kind for kind, asks in KINDS if asks.search(question)), None)
+
+
+def presence(question: str, sentence: str, passage: str, pos: Callable[[str], list[tuple[str, str]]]) -> Presence:
+    """`pos`: (word, jieba flag) pairs of a text (Tokenizer.pos)."""
+    years = set(YEAR.findall(question))
+    dateline = passage.strip().splitlines()[0] if passage.strip() else ""
+    years_ok = all(y in sentence or y in dateline for y in years) if years else None
+    kind = asked_kind(question)
+    if kind is None:
+        return Presence(None, None, years_ok)
+    new = [(w, f) for w, f in pos(sentence) if w.strip() and w not in question]
+    return Presence(kind, _SHOWS[kind](sentence, new), years_ok)

@@ -1,0 +1,34 @@
+"""presence.py: the best sentence holds the answer's kind and the question's years, or only the topic."""
+from bot.answer.presence import asked_kind, presence
+
+
+def test_asked_kinds():
+    assert asked_kind("电影《四海》的导演是谁") == "person"
+    assert asked_kind("首趟RCEP班列的起点？") == "place"
+    assert asked_kind("北京冬奥会开幕日期是什么时候") == "date"
+    assert asked_kind("2021年香港GDP增长了多少？") == "number"
+    assert asked_kind("北京冬奥会吉祥物叫什么") == "name"
+    assert asked_kind("请总结报告的主要观点") is None
+
+
+def test_person_asked_and_found_or_not(library):
+    pos = library.tokenizer.pos
+    q = "电影《四海》的导演是谁"
+    assert presence(q, "电影《四海》由韩寒执导，刘昊然主演。", "", pos).kind_ok
+    assert presence(q, "电影《四海》将于春节档上映，票房表现值得期待。", "", pos).kind_ok is False
+
+
+def test_years_must_match_the_question():
+    no_pos = lambda text: []  # noqa: E731
+    q = "2022年澳网男单冠军是谁"
+    assert presence(q, "德约科维奇赢得了2023年澳大利亚网球公开赛男单冠军。", "", no_pos).years_ok is False
+    assert presence(q, "纳达尔夺得了2022澳大利亚网球公开赛的男单冠军！", "", no_pos).years_ok
+    assert presence(q, "纳达尔夺冠。", "2022-01-30 体育新闻\n纳达尔夺冠。", no_pos).years_ok  # the dateline counts
+    assert presence("Sora能生成多长的视频", "最长一分钟。", "", no_pos).years_ok is None
+
+
+def test_number_and_name_kinds(library):
+    pos = library.tokenizer.pos
+    assert presence("2021年中国经济增长了多少？", "2021年中国经济增长8.1%。", "", pos).kind_ok
+    assert presence("2021年中国经济增长了多少？", "2021年中国经济稳中向好。", "", pos).kind_ok is False
+    assert presence("北京冬奥会吉祥物叫什么", "北京冬奥会吉祥物“冰墩墩”以熊猫为原型。", "", pos).kind_ok
