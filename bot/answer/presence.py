@@ -15,6 +15,11 @@ from typing import Callable
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
+# a quantity: a number with a unit or magnitude, or a percentage (dates and years are not quantities)
+_DATES = re.compile(r"\d{4}\s*[年-]|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月|\d{1,2}\s*[日号]")
+_QUANTITY = re.compile(r"\d[\d,.]*\s*(%|‰|[万亿千百]|[个人名次辆艘项倍元吨米家支座台部件例位场届岁天年]|美元|欧元|英镑|公里|千米|"
+                       r"平方|立方|小时|分钟|秒)|[一二三四五六七八九十两百千万亿]+[个人名次辆艘项倍支座台部件例位场届岁天万亿]")
+
 # (kind, what in a question asks for it); the first match wins, so the more specific kinds come first
 KINDS = [
     ("person", re.compile(r"谁|哪位|什么人|导演|主演|演员|得主|冠军|创始人|首席|火炬手|主创|who\b|whom", re.I)),
@@ -27,7 +32,7 @@ _SHOWS: dict[str, Callable[[str, list[tuple[str, str]]], bool]] = {
     "person": lambda text, new: any(f in ("nr", "nrfg", "nrt") for _, f in new),
     "place": lambda text, new: any(f in ("ns", "nsf") for _, f in new),
     "date": lambda text, new: bool(re.search(r"\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{4}-\d{2}-\d{2}", text)),
-    "number": lambda text, new: any(f in ("m", "mq") or any(ch.isdigit() for ch in w) for w, f in new),
+    "number": lambda text, new: bool(_QUANTITY.search(_DATES.sub(" ", text))),
     "name": lambda text, new: bool(re.search(r"《[^》]+》|“[^”]+”|\"[^\"]+\"", text))
     or any(f in ("nz", "nr", "nrt", "nt", "ns", "eng") for _, f in new),
 }
