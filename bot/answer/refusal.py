@@ -35,7 +35,7 @@ class Thresholds:
 #   disjoint from the reported questions 0–49); see README, "Refusal calibration".
 PROFILES = {
     "reports": Thresholds(),
-    "strict": Thresholds(floor_cosine=0.92, floor_coverage=0.5, require_presence=True),
+    "strict": Thresholds(floor_cosine=0.92, require_presence=True),
 }
 THRESHOLDS = PROFILES["reports"]
 
