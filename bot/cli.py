@@ -201,7 +201,6 @@ def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, j
 
     settings = _settings()
     lib = _library()
-    lib.claim_writes()  # uploads write to the store: no `bot ingest` beside it on the same embedded store
     if not lib.sources():
         click.echo(f"The store is empty: ingesting {settings.corpus_dir} first.", err=True)
         lib.ingest([settings.corpus_dir])

@@ -39,10 +39,14 @@ class _Guarded:
             try:
                 return attr(*args, **kwargs)
             except Exception as e:  # chromadb and httpx raise many types; all mean "the store failed"
-                raise StoreError(f"The report store ({self._where}) failed: {type(e).__name__}; "
-                                 "if it is a `chroma run` server, check that it is up.") from e
+                raise _failed(self._where, e) from e
 
         return call
+
+
+def _failed(where: str, e: Exception) -> StoreError:
+    return StoreError(f"The report store ({where}) failed: {type(e).__name__}; "
+                      "if it is a `chroma run` server, check that it is up.")
 
 
 def _connect(settings: Settings):
@@ -141,8 +145,7 @@ class Store:
         try:
             col = self._client.get_collection(f"{self.settings.collection}-reports")
         except Exception as e:  # as in _Guarded: any chromadb/httpx failure means the store failed
-            raise StoreError(f"The report store ({self.settings.chroma_url or 'embedded'}) failed: "
-                             f"{type(e).__name__}; if it is a `chroma run` server, check that it is up.") from e
+            raise _failed(self.settings.chroma_url or "embedded", e) from e
         return (col.metadata or {}).get("revision", "")
 
     def bump_revision(self) -> None:
@@ -235,7 +238,6 @@ class Store:
         got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(k, n), where=where,
                                 include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
-
 
     def nearest_among(self, vector: np.ndarray, k: int, chunk_ids: Sequence[str]) -> list[tuple[str, float]]:
         """Exact nearest chunks among a few given ids (cosine), by reading their vectors: at 100k chunks this

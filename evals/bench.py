@@ -87,13 +87,10 @@ def write_corpus(folder: Path, chunks_wanted: int, seed: int = 7) -> list[tuple[
 def rss_mb() -> float:
     """Peak RSS of this process. VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across fork+exec,
     so a child started by a big parent would report the parent's peak."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from .servers import peak_rss_mb
+
+    peak = peak_rss_mb("self")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def disk_mb(path: Path) -> float:

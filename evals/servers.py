@@ -72,8 +72,8 @@ def stop(proc: subprocess.Popen, grace: float = 15) -> None:
         proc.wait()
 
 
-def peak_rss_mb(pid: int) -> float | None:
-    """VmHWM of a running process (Linux), in MB."""
+def peak_rss_mb(pid: int | str) -> float | None:
+    """VmHWM of a running process (Linux; "self" for this one), in MB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
