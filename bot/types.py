@@ -29,6 +29,8 @@ class ReportMeta:
 class Report:
     meta: ReportMeta
     text: str  # the cleaned text; every chunk is an exact slice of it
+    breaks: tuple[int, ...] = ()  # offsets in `text` where cleaning cut something out: chunks never span them
+    cleaning: dict = field(default_factory=dict, compare=False)  # what cleaning removed, per rule
 
 
 @dataclass(frozen=True)

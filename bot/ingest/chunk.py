@@ -8,10 +8,11 @@ fact split across a boundary is still whole in one chunk.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import tiktoken
 
@@ -113,8 +114,9 @@ def chunk_id(content_hash: str, start: int, end: int) -> str:
 
 
 def chunk_text(text: str, doc_id: str, content_hash: str, max_tokens: int = 256, overlap: int = 48,
-               count: Callable[[str], int] | None = None) -> list[Chunk]:
-    """Pack whole sentences into chunks of at most `max_tokens`, starting a new chunk at a section heading."""
+               count: Callable[[str], int] | None = None, breaks: Sequence[int] = ()) -> list[Chunk]:
+    """Pack whole sentences into chunks of at most `max_tokens`, starting a new chunk at a section heading
+    and at every break (an offset where cleaning cut something out: no chunk, and so no quote, spans it)."""
     count = count or count_tokens_fn()
     sents: list[Span] = []
     for s in sentence_spans(text):
@@ -124,6 +126,10 @@ def chunk_text(text: str, doc_id: str, content_hash: str, max_tokens: int = 256,
             sents.append(s)
     sizes = [count(text[s.start:s.end]) for s in sents]
     headings = [s.para_start and is_heading(text[s.start:s.end]) and _line_is(text, s) for s in sents]
+    # hard[i]: a break lies between sentence i-1 and sentence i
+    cut_points = sorted(breaks)
+    hard = [i > 0 and bisect.bisect_right(cut_points, sents[i - 1].end - 1) < bisect.bisect_right(cut_points, s.start)
+            for i, s in enumerate(sents)]
 
     chunks: list[Chunk] = []
     section = ""
@@ -135,6 +141,8 @@ def chunk_text(text: str, doc_id: str, content_hash: str, max_tokens: int = 256,
         total = sizes[i]
         j = i + 1
         while j < len(sents) and total + sizes[j] <= max_tokens:
+            if hard[j]:
+                break
             if headings[j] and total >= max_tokens // 3:
                 break  # start the new section in a new chunk
             total += sizes[j]
@@ -155,7 +163,8 @@ def chunk_text(text: str, doc_id: str, content_hash: str, max_tokens: int = 256,
         # overlap: carry trailing whole sentences (never a heading) into the next chunk
         k = j
         carried = 0
-        while k - 1 > first and not headings[j] and not headings[k - 1] and carried + sizes[k - 1] <= overlap:
+        while k - 1 > first and not headings[j] and not hard[j] and not headings[k - 1] \
+                and carried + sizes[k - 1] <= overlap:
             carried += sizes[k - 1]
             k -= 1
         i = k

@@ -38,6 +38,7 @@ class IngestSummary:
     chunks_added: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, message)
     notes: list[str] = field(default_factory=list)
+    cleaning: dict[str, dict] = field(default_factory=dict)  # file name → what cleaning removed, per rule
 
     def line(self) -> str:
         s = f"added {self.added}, unchanged {self.unchanged}, replaced {self.replaced}, failed {len(self.failed)}"
@@ -48,7 +49,7 @@ class IngestSummary:
     def to_dict(self) -> dict:
         return {"added": self.added, "unchanged": self.unchanged, "replaced": self.replaced,
                 "duplicates": self.duplicates, "chunks_added": self.chunks_added,
-                "failed": [{"file": f, "error": m} for f, m in self.failed]}
+                "failed": [{"file": f, "error": m} for f, m in self.failed], "cleaning": self.cleaning}
 
 
 def _write_group(group: list, store, summary: "IngestSummary") -> None:
@@ -80,11 +81,22 @@ def prepare(path: Path, settings: Settings) -> Report:
     cleaned = clean_text(raw)
     header, text = extract_metadata(cleaned.text, path)
     if len(text.strip()) < 20:
-        raise IngestError(f"{path.name}: no report text left after cleaning ({len(raw)} characters read).")
+        rules = ", ".join(f"{k} {v['chars']}" for k, v in cleaned.stats.items()) or "nothing removed"
+        raise IngestError(f"{path.name}: no report text left after cleaning ({len(raw)} characters read; "
+                          f"removed: {rules}).")
     meta = ReportMeta(doc_id=doc_id_for(path.name), title=header.title, broker=header.broker, date=header.date,
                       author=header.author, source=path.name,
                       content_hash=hashlib.sha256(text.encode()).hexdigest())
-    return Report(meta=meta, text=text)
+    return Report(meta=meta, text=text, breaks=carry_cuts(cleaned.text, text, cleaned.cuts),
+                  cleaning=cleaned.report())
+
+
+def carry_cuts(cleaned: str, body: str, cuts: list[int]) -> tuple[int, ...]:
+    """Cut offsets of the cleaned text, moved into the body (the header split only drops lines at the top,
+    so past the header the body is the cleaned text shifted by a constant)."""
+    shift = len(cleaned) - len(body)
+    return tuple(c - shift for c in cuts
+                 if c - shift > 0 and cleaned[c:c + 64] == body[c - shift:c - shift + 64])
 
 
 def expand(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -147,10 +159,11 @@ def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress:
             summary.notes.append(f"{path.name}: same text as {twin.source}, skipped.")
             continue
         todo.append((report, existing))
+        summary.cleaning[path.name] = report.cleaning
         known[report.meta.content_hash] = report.meta
 
     planned = [(r, e, chunk_text(r.text, r.meta.doc_id, r.meta.content_hash, settings.chunk_tokens,
-                                 settings.chunk_overlap, count)) for r, e in todo]
+                                 settings.chunk_overlap, count, breaks=r.breaks)) for r, e in todo]
     total = sum(len(c) for _, _, c in planned)
     done = 0
     # Reports are written in groups: each Chroma write has a fixed cost (~60 ms embedded), so one delete, one

@@ -1,0 +1,153 @@
+"""Page furniture and boilerplate in PDF-extracted report text, found as spans (never whole lines).
+
+A PDF's text layer often arrives as one line per report, with every page's header and footer inline
+(`…|2020年07月05日谨请参阅尾页重要声明及华泰证券股票和行业评级标准4`), a table of contents with dot leaders,
+and a tail of disclaimers, analyst certifications and rating definitions. Each finder here returns
+(start, end, rule) spans of the text; `clean.py` removes them and makes every cut a chunk boundary.
+
+The finders look for mechanisms, not for any report's words:
+- repetition: a string that recurs on page after page (digits normalised, so page numbers may vary) and is
+  either a notice (a boilerplate cue inside it) or carries a page number that grows from one to the next;
+- notices: "请务必阅读…声明" style sentences, and layout tags (`[Table_Title]`);
+- the table of contents: entries ending in a dot leader and a page number;
+- the tail: from the first disclaimer/certification/rating heading in the second half of the text, when
+  at least two different kinds of them follow (a single mention could be report prose).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+Span = tuple[int, int, str]  # (start, end, rule)
+
+# Words that only boilerplate uses: notices to read the disclaimer, rating/certification sections, layout tags.
+CUE = re.compile(
+    r"请务必|请仔细阅读|敬请|谨请|版权所有|请参阅|请参见|请阅读|免责|声明|申明|信息披露|评级(标准|说明|体系|定义)|"
+    r"股票评级|行业评级|证券研究报告|研究报告正文|执业证书|投资咨询业务资格|Table_|[Pp]age\s*\d|第\s*\d+\s*页"
+)
+NOTICE = re.compile(
+    r"(请务必|请仔细|敬请|谨请|请)(阅读|参阅|参见|关注|查阅)[^。！？\n]{0,40}?(声明|条款|说明|部分|披露|申明|信息)"
+    r"(部分|及[^。！？\n]{0,16}?(标准|说明|部分))?(\s*[-—]?\s*\d{1,3}(\s*(/|of)\s*\d{1,3})?(?!\d))?"
+)
+MARKUP = re.compile(r"(Header)?\[?Table_[A-Za-z]+\]?|\[table_[a-z]+\]", re.IGNORECASE)
+# A table-of-contents entry: a title, a dot leader, a page number. The title may hold "1.1" section numbers.
+TOC_ENTRY = re.compile(r"(?:(?:图表|插图|表格)?目录)?(?:[^。！？\n.．…·]|\.(?=\d)){0,50}[.．…·]{5,}"
+                       r"(?:\s*[-—]?\s*\d{1,3}\s*[-—]?(?!\d))?")
+TAIL_HEAD = re.compile(
+    r"分析师(声明|承诺|申明|介绍|简介)|免责(声明|条款|申明)|法律声明|重要声明|一般声明|特别声明|版权声明|"
+    r"投资评级(说明|标准|定义)|(股票|行业|公司)?评级(说明|标准|体系|定义)|(行业|股票|公司)投资评级|信息披露|研究团队简介"
+)
+_POINTING = re.compile(r"(阅读|参阅|参见|详见|见本|请|之后的|最后的|尾页|末页)[^。！？]{0,12}$")
+_PAGE_NO = re.compile(r"\s*[-—]?\s*(\d{1,3})(\s*(/|of)\s*\d{1,3})?(?!\d)")
+_PIECE = re.compile(r"[^。！？!?]+[。！？!?]*")
+_LEADING_PAGE = re.compile(r"[\d\s/\-—]*")
+_LEAD_TRIM = "。，；、：）)」”’!！?？ \t"
+K = 10  # window for repetition: shorter strings repeat in prose ("同比增长" …), furniture is longer
+MIN_REPEAT = 3
+MAX_TAIL_SECTION = 3000  # characters; the longest disclaimer paragraphs seen run ~2,000
+
+
+def repeated_runs(text: str, k: int = K, min_count: int = MIN_REPEAT) -> list[tuple[int, int]]:
+    """Maximal stretches of one line in which every k-character window occurs ≥ min_count times in the text.
+
+    Digits are not normalised: a template sentence repeated with other numbers ("…收入NN亿元，同比增长NN%")
+    must not merge with the footer after it. Page numbers are picked up next to a run instead.
+    """
+    norm = text
+    n = len(norm) - k + 1
+    if n <= 0:
+        return []
+    counts = Counter(norm[i:i + k] for i in range(n))
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if counts[norm[i:i + k]] >= min_count and "\n" not in norm[i:i + k]:
+            j = i
+            while j < n and counts[norm[j:j + k]] >= min_count and "\n" not in norm[j:j + k]:
+                j += 1
+            runs.append((i, j + k - 1))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Leading punctuation belongs to the sentence before the furniture, not to it."""
+    while s < e and text[s] in _LEAD_TRIM:
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _with_page_number(text: str, s: int, e: int) -> int:
+    """Extend a furniture span over the page number right after it (`…声明4`, `…部分5/12`)."""
+    if e > s and text[e - 1].isdigit():
+        return e  # the digits were part of the repeated run already
+    m = _PAGE_NO.match(text, e)
+    return m.end() if m else e
+
+
+def page_furniture(text: str) -> list[Span]:
+    """Repeated page headers and footers.
+
+    A repeated run is split at full stops (a run may hold a footer and the next page's head, or a template
+    sentence next to a footer); each piece is furniture if it holds a cue word, or if it is a running head:
+    no digits or clause punctuation of its own, followed by a page number that grows from page to page.
+    """
+    spans: list[Span] = []
+    numbered: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # head → (start, end, page number)
+    for rs, re_ in repeated_runs(text):
+        for m in _PIECE.finditer(text, rs, re_):
+            s, e = _trim(text, m.start(), m.end())
+            core = s + len(_LEADING_PAGE.match(text, s, e).group())  # the tail of the previous page's number
+            piece = text[core:e]
+            if len(piece) < 4:
+                continue
+            if CUE.search(piece):
+                spans.append((s, _with_page_number(text, s, e), "page-furniture"))
+                continue
+            pm = _PAGE_NO.match(text, e)
+            if not pm or text[pm.end():pm.end() + 1].isdigit() or not 6 <= len(piece) <= 60 \
+                    or re.search(r"[\d。，,；;、：:]", piece):
+                continue
+            numbered[piece].append((s, pm.end(), int(pm.group(1))))
+    for core, occ in numbered.items():
+        pages = [p for _, _, p in occ]
+        rising = sum(1 for a, b in zip(pages, pages[1:]) if 0 < b - a <= 3)
+        if len(occ) >= MIN_REPEAT and rising >= 0.8 * (len(occ) - 1):
+            spans.extend((s, e, "page-furniture") for s, e, _ in occ)
+    return spans
+
+
+def notices(text: str) -> list[Span]:
+    """Single notices ("请务必阅读正文之后的免责条款部分5/12") and layout tags ("[Table_Summary]")."""
+    out: list[Span] = [(m.start(), m.end(), "notice") for m in NOTICE.finditer(text)]
+    out += [(m.start(), m.end(), "markup") for m in MARKUP.finditer(text)]
+    return out
+
+
+def table_of_contents(text: str) -> list[Span]:
+    return [(m.start(), m.end(), "toc") for m in TOC_ENTRY.finditer(text) if m.end() - m.start() >= 8]
+
+
+def disclaimer_tail(text: str, masked: list[bool] | None = None) -> list[Span]:
+    """The disclaimer / certification / rating-definition tail of a report.
+
+    It starts at a tail heading in the second half of the text (not a notice pointing at it, not inside
+    furniture already removed) after which only tail sections follow: at least one *other* kind of tail
+    heading, and no stretch longer than `MAX_TAIL_SECTION` without one (report prose between two mentions
+    would be longer). Everything from there to the end goes.
+    """
+    n = len(text)
+    heads = [m for m in TAIL_HEAD.finditer(text, n // 2)
+             if not (masked and masked[m.start()]) and not _POINTING.search(text[max(0, m.start() - 16):m.start()])]
+    for i, m in enumerate(heads):
+        if m.group(0) == "信息披露":
+            continue  # reports discuss disclosure rules; it may follow, not open, the tail
+        kinds = {re.sub(r"^(股票|行业|公司|投资)", "", h.group(0))[:2] for h in heads[i:]}
+        stops = [h.start() for h in heads[i:]] + [n]
+        if len(kinds) >= 2 and max(b - a for a, b in zip(stops, stops[1:])) <= MAX_TAIL_SECTION:
+            return [(m.start(), n, "disclaimer-tail")]
+    return []
