@@ -3,6 +3,7 @@ the web app share (ingest, remove, sources, search). Built once from Settings at
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -18,7 +19,23 @@ from .store import Store
 from .types import Hit, ReportMeta
 
 
-_WRITER_LOCKS: dict[str, int] = {}  # store lock file → the fd holding it, for this process's life
+_WRITER_LOCKS: dict[str, int] = {}
+_TITLE_SPLIT = re.compile(r"[：:，,。；;、！!？?\s|/—\-（）()【】\[\]“”\"《》]+")
+_GENERIC_TITLE = re.compile(r"^(行业|公司|深度|专题|研究|报告|点评|跟踪|月报|周报|年报|季报|系列|策略|展望|投资|分析|首次覆盖|"
+                            r"动态|简评|评级|买入|增持|推荐|维持|证券|研究所|\d+)+$")
+
+
+def title_parts(title: str) -> list[str]:
+    """Pieces of a title that could name it in a question: a stock code, the company before 「（code）」,
+    and the title's phrases (≥ 4 characters, not generic report words)."""
+    parts = re.findall(r"(?<!\d)\d{6}(?!\d)", title)
+    m = re.match(r"^([^（(：:]{2,12})[（(]\d{6}", title)
+    if m:
+        parts.append(m.group(1).strip())
+    for p in _TITLE_SPLIT.split(title):
+        if len(p) >= 4 and not _GENERIC_TITLE.match(p):
+            parts.append(p)
+    return list(dict.fromkeys(parts))  # store lock file → the fd holding it, for this process's life
 
 
 class Library:
@@ -32,6 +49,8 @@ class Library:
         self._write_lock = threading.Lock()
         self._texts: dict[tuple[str, str], str] = {}
         self._figures: dict[str, list] = {}  # doc id → figures, filled on demand
+        self._names: dict[str, list[str]] = {}  # doc id → distinctive parts of its title (named_reports)
+        self._names_key: tuple[str, ...] = ()
         self._checked = time.monotonic()  # when refresh() last looked at the store's revision
         self.sync_lexical()
         self.tokenizer("预热")  # load jieba's dictionary and POS table now, not during the first question
@@ -164,6 +183,32 @@ class Library:
         figures = report_figures(chunks)
         self.store.put_facts([doc_id], [to_json(figures)])
         return figures
+
+    def named_reports(self, question: str) -> list[str]:
+        """Reports a question names: 《its title》, a stock code or company in its title, or a distinctive part
+        of the title (one that at most a few titles share)."""
+        reports = self.retriever.reports()
+        names = self._title_names(tuple(sorted(reports)))
+        quoted = re.findall(r"《([^》]{2,80})》", question)
+        out = []
+        for doc_id, parts in names.items():
+            title = reports[doc_id].title if doc_id in reports else ""
+            if any(qt in title or (len(title) >= 4 and title in qt) for qt in quoted) or any(p in question for p in parts):
+                out.append(doc_id)
+        return out
+
+    def _title_names(self, key: tuple[str, ...]) -> dict[str, list[str]]:
+        if self._names_key != key:
+            reports = self.retriever.reports()
+            parts = {d: title_parts(reports[d].title) for d in key}
+            df: dict[str, int] = {}
+            for ps in parts.values():
+                for p in set(ps):
+                    df[p] = df.get(p, 0) + 1
+            limit = max(3, len(key) // 100)
+            self._names = {d: [p for p in ps if df[p] <= limit] for d, ps in parts.items()}
+            self._names_key = key
+        return self._names
 
     def reports_by_id(self) -> dict[str, ReportMeta]:
         return self.retriever.reports()

@@ -16,8 +16,9 @@ from ..library import Library
 from ..retrieve import Filters
 from ..types import Answer, Hit
 from . import numeric
-from .compose import analysis_kind, compose, display_order, refusal_text
-from .extractive import extract, summary_points
+from .analysis import Analysis, analyse
+from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refusal_text
+from .extractive import best_fact, extract, extract_fact, summary_points
 from .followup import standalone
 from .glossary import expand_query
 from .question import check_question, is_chinese, plain
@@ -105,21 +106,45 @@ class Engine:
 
     # offline -----------------------------------------------------------------------------------
     def focus(self, q: str, filters: Filters | None) -> Filters | None:
-        """A question naming one broker ("中信证券认为…") is about that broker's reports."""
+        """A question naming one broker by its whole name ("中信证券认为…") is about that broker's reports."""
         if filters or analysis_kind(q) == "compare":
             return filters
-        named = {b for b in self.library.brokers() if b in q or b[:2] in q}
+        named = {b for b in self.library.brokers() if len(b) >= 3 and b in q}
         return Filters(broker=named.pop()) if len(named) == 1 else filters
+
+    def retrieve(self, q: str, query: str, a: Analysis, filters: Filters | None = None,
+                 timings: dict[str, float] | None = None) -> list[Hit]:
+        """Passages for a question. A report the question names (《title》, a distinctive part of its title, a
+        company or stock code in it) is searched first; single-fact questions fetch deeper and are reranked so
+        that the passage whose sentence matches subject, period and indicator comes first."""
+        k = self.settings.top_k * (2 if a.is_fact else 1)
+        hits = self.library.search(expand_query(query), k=k, filters=filters, timings=timings)
+        named = [] if filters else self.library.named_reports(q)
+        if named:
+            seen = {h.chunk.chunk_id for h in hits}
+            first = self.library.search(expand_query(query), k=self.settings.top_k, filters=Filters(reports=tuple(named)))
+            hits = first + [h for h in hits if h.chunk.chunk_id not in seen.intersection(h2.chunk.chunk_id for h2 in first)]
+        if a.is_fact and hits:
+            t = time.perf_counter()
+            named_set = set(named)
+            scores = best_fact(a, hits, self.library.tokenizer)
+            order = sorted(range(len(hits)), key=lambda i: -(scores[i] + 0.3 / (1 + i)
+                                                               + (0.5 if hits[i].report.doc_id in named_set else 0)))
+            hits = [hits[i] for i in order]
+            if timings is not None:
+                timings["rerank"] = (time.perf_counter() - t) * 1000
+        return hits
 
     def extractive(self, q: str, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
         zh = is_chinese(q)
         query = standalone(plain(q), history)
         focused = self.focus(query, filters)
         if focused is not filters and focused and focused.broker:
-            query = query.replace(focused.broker, " ").replace(focused.broker[:2], " ")  # chosen, not scored
+            query = query.replace(focused.broker, " ")  # chosen, not scored
         filters = focused
+        a = analyse(query)
         timings: dict[str, float] = {}
-        hits = self.library.search(expand_query(query), filters=filters, timings=timings)
+        hits = self.retrieve(q, query, a, filters, timings)
         t = time.perf_counter()
         # numbers come from the reports the question retrieved, best-ranked first
         calcs, problem = numeric.plan(query, self.library.figures([h.report.doc_id for h in hits]))
@@ -130,7 +155,7 @@ class Engine:
         elif analysis_kind(q) == "summary" and hits:
             ans = self._summary_answer(q, zh, hits, filters)
         else:
-            ans = self._sentence_answer(q, query, zh, hits, filters)
+            ans = self._sentence_answer(q, query, zh, hits, filters, a)
             if problem and not ans.refused:
                 ans.notes.append(problem)
         timings["answer"] = (time.perf_counter() - t) * 1000
@@ -180,24 +205,32 @@ class Engine:
             return self.library.lexical.vocab
         return ScopedText("\n".join(self.library.report_text(r) for r in reports if r.doc_id in wanted))
 
-    def _sentence_answer(self, q: str, query: str, zh: bool, hits: list[Hit], filters: Filters | None = None) -> Answer:
+    def _sentence_answer(self, q: str, query: str, zh: bool, hits: list[Hit], filters: Filters | None = None,
+                         a: Analysis | None = None) -> Answer:
         tokenize = self.library.tokenizer
         kind = analysis_kind(q)
-        chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,
-                                    per_report=kind == "compare")
+        a = a or analyse(query)
+        if a.is_fact:
+            chosen, citations = extract_fact(a, query, hits, tokenize)
+        else:
+            chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,
+                                        per_report=kind == "compare")
         best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
         best = chosen[0].sentence if chosen else None
         found = presence(plain(q), best.text, best.hit.chunk.text, tokenize.pos) if best else None
         sig = signals(tokenize.topics(plain(q)), self._vocab(filters), chosen[0].coverage if chosen else 0.0, best_cos,
                       tokenize, typed=chosen[0].typed if chosen else None, presence=found)
-        if not citations or should_refuse(sig, PROFILES[self.settings.refusal], analysis=kind is not None):
-            ans = Answer(question=q, answer=refusal_text(zh, self.library.sources()), mode="extractive", refused=True)
-            ans.extra["signals"] = sig.to_dict()
+        fact = chosen[0].fact if chosen else None
+        missing_fact = fact is not None and not fact.complete  # the topic is there, the specific fact is not
+        if not citations or missing_fact or should_refuse(sig, PROFILES[self.settings.refusal], analysis=kind is not None):
+            ans = Answer(question=q, answer=refusal_text(zh, self.library), mode="extractive", refused=True)
+            ans.extra["signals"] = sig.to_dict() | ({"fact": fact.to_dict()} if fact else {})
             return ans
-        citations = display_order(citations)
-        text = compose(q, citations, zh, grouped=kind is not None)
+        if not a.is_fact:
+            citations = display_order(citations)
+        text = compose(q, citations, zh, grouped=kind in GROUPED_KINDS)
         ans = Answer(question=q, answer=text, mode="extractive", citations=citations)
-        ans.extra["signals"] = sig.to_dict()
+        ans.extra["signals"] = sig.to_dict() | ({"fact": fact.to_dict()} if fact else {})
         return self.verify(ans)
 
     # trust ---------------------------------------------------------------------------------------

@@ -6,9 +6,12 @@ import re
 from dataclasses import dataclass
 
 from ..ingest.chunk import is_heading, sentence_spans
+from ..text import quote_quality
 from ..types import Citation, Hit, ReportMeta
+from .analysis import Analysis
 from .cite import Sentence, cite, sentences
 from .glossary import expand_terms
+from .match import FactMatch, match, subject_words
 from .question import QUESTION_WORDS
 
 # What kind of answer the question wants, and how a sentence shows it has one.
@@ -31,6 +34,7 @@ class Scored:
     matched: list[str]
     coverage: float = 0.0  # IDF-weighted share of the question's terms in this sentence
     typed: bool | None = None  # has the kind of answer asked for (a date, a duration, a number); None: no kind asked
+    fact: FactMatch | None = None  # single-fact questions: how subject, period and indicator match
 
 
 def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
@@ -63,6 +67,7 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
         score += 0.1 / (1 + s.rank)  # retrieval prior
         if len(s.text) < 8 or is_heading(s.text):
             score *= 0.4  # titles, headings and fragments rarely answer anything
+        score *= 0.4 + 0.6 * quote_quality(s.text)  # table runs and captions stay searchable, rarely lead
         out.append(Scored(s, score, matched, coverage, typed))
     out.sort(key=lambda x: -x.score)
     return out
@@ -87,6 +92,40 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
     cites = [cite(i + 1, s.sentence.hit.report, s.sentence.hit.chunk.chunk_id, s.sentence.text, s.sentence.start,
                   s.sentence.end) for i, s in enumerate(chosen)]
     return chosen, cites
+
+
+def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2
+                 ) -> tuple[list[Scored], list[Citation]]:
+    """A single-fact question: the sentence whose subject, period and indicator match, with a number, leads;
+    up to `supporting` more sentences of the same report follow when they match almost as well."""
+    scored = score_sentences(question, hits, tokenize)
+    if not scored:
+        return [], []
+    words = subject_words(a, tokenize)
+    for x in scored:
+        s = x.sentence
+        x.fact = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words)
+        x.score = x.fact.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)
+    scored.sort(key=lambda x: -x.score)
+    lead = scored[0]
+    doc = lead.sentence.hit.report.doc_id
+    chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score
+                       and x.fact.quality >= 0.5][:supporting]
+    cites = [cite(i + 1, x.sentence.hit.report, x.sentence.hit.chunk.chunk_id, x.sentence.text, x.sentence.start,
+                  x.sentence.end) for i, x in enumerate(chosen)]
+    return chosen, cites
+
+
+def best_fact(a: Analysis, hits: list[Hit], tokenize) -> list[float]:
+    """Per hit, the fact score of its best sentence (for reranking passages)."""
+    words = subject_words(a, tokenize)
+    out = []
+    for h in hits:
+        best = 0.0
+        for sp in sentence_spans(h.chunk.text, full_stops_only=True):
+            best = max(best, match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words).score)
+        out.append(best)
+    return out
 
 
 def summary_points(report: ReportMeta, text: str, chunk_of, limit: int = 8) -> list[Citation]:

@@ -1,0 +1,150 @@
+"""One analysis of the question, computed once and passed to retrieval, extraction and refusal.
+
+「X公司2020年的营业收入是多少？」 → subject X公司, period 2020年 (years {2020}), indicator 营业收入 (aliases 营收,
+收入…), modifier none, wants a number. The indicator vocabulary is data (`data/indicators.json`); a question
+naming an indicator the vocabulary does not know still parses: the words between the period and
+「是多少」 are its indicator, matched as written.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .compose import analysis_kind
+from .presence import asked_kind
+from .question import is_chinese
+
+_DATA = Path(__file__).parent / "data" / "indicators.json"
+YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至到/]|H[12]|\D|$))")
+SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})(?:年|[EA](?![a-z])|Q[1-4]|H[12])")
+# the sub-period a question names after its year
+_SUB = re.compile(r"(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月)")
+_ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
+_OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
+_FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之)$")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str  # canonical, or the question's own words when the vocabulary does not know them
+    aliases: tuple[str, ...]
+    modifier: str = ""  # 同比 | 环比 | 占比 | 年复合增长率
+    modifier_aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str
+    zh: bool
+    kind: str | None  # summary | compare | themes | risks (an analysis question), else None
+    wants: str | None  # number | date | person | place | name (presence.asked_kind)
+    years: tuple[str, ...] = ()
+    period: str = ""  # the period as written ("2020年前三季度")
+    sub_period: str = ""
+    indicator: Indicator | None = None
+    subject: str = ""
+    quoted_titles: tuple[str, ...] = field(default=())  # 《…》 in the question
+
+    @property
+    def is_fact(self) -> bool:
+        """A single-fact question: a number of one subject, period and indicator."""
+        return self.zh and self.kind is None and not _OTHER_ASK.search(self.text) and (
+            self.wants == "number" or (self.wants is None and self.indicator is not None))
+
+    def year_forms(self, year: str) -> tuple[str, ...]:
+        return year_forms(year)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    data = json.loads(_DATA.read_text(encoding="utf-8"))
+    return data["bases"], data["modifiers"]
+
+
+def year_forms(year: str) -> tuple[str, ...]:
+    """Ways a report writes a year: 2020年, 2020E, 20年, 20E, 2020Q1, 1Q20 …"""
+    short = year[2:]
+    return (year, f"{short}年", f"{short}E", f"{short}A", f"{short}Q", f"Q{short}", f"{short}H")
+
+
+def _find_indicator(text: str) -> tuple[Indicator | None, int, int]:
+    """The longest vocabulary alias in the question (its span), and a modifier after or around it."""
+    bases, mods = vocabulary()
+    best = None
+    for name, aliases in bases.items():
+        for a in aliases:
+            i = text.find(a)
+            if i >= 0 and (best is None or len(a) > len(best[1])):
+                best = (name, a, i)
+    mod = None
+    for name, aliases in mods.items():
+        for a in aliases:
+            if len(a) == 1:
+                continue  # "占" alone is too common a character to mean a share
+            i = text.find(a)
+            if i >= 0 and (mod is None or len(a) > len(mod[1])):
+                mod = (name, a, i)
+    if best is None and mod is None:
+        return None, -1, -1
+    if best is None:
+        name, alias, i = mod
+        return Indicator(name=name, aliases=tuple(mods[name]), modifier=name, modifier_aliases=tuple(mods[name])), i, i + len(alias)
+    name, alias, i = best
+    ind = Indicator(name=name, aliases=tuple(dict.fromkeys([alias] + bases[name])),
+                    modifier=mod[0] if mod else "", modifier_aliases=tuple(mods[mod[0]]) if mod else ())
+    end = i + len(alias)
+    if mod:
+        end = max(end, mod[2] + len(mod[1]))
+    return ind, i, end
+
+
+def _own_indicator(rest: str) -> Indicator | None:
+    """An indicator the vocabulary does not know: the words before 「是多少」, after the period and 的."""
+    rest = _ASK_TAIL.sub("", rest).strip(" 的，,？?")
+    if 2 <= len(rest) <= 12 and is_chinese(rest):
+        return Indicator(name=rest, aliases=(rest,))
+    return None
+
+
+def _subject(body: str, period: tuple[int, int] | None, ind: tuple[int, int] | None) -> str:
+    """What the question is about: the words left when the period, the indicator and the asking are taken out
+    (the longest such piece: 「2020年前三季度电子行业的归母净利润」 → 电子行业)."""
+    ask = re.search(r"(有|是|为|达到?|约为?)?(多少|几何|多大|多高)|是什么|[？?]", body)
+    stop = ask.start() if ask else len(body)
+    cuts = sorted(x for x in (period, ind) if x)
+    pieces, pos = [], 0
+    for a, b in cuts:
+        pieces.append(body[pos:a])
+        pos = max(pos, b)
+    pieces.append(body[pos:stop])
+    pieces = [_FILLER.sub("", p.strip(" ，,的")).strip(" ，,的") for p in pieces]
+    return max(pieces, key=len, default="")
+
+
+def analyse(question: str) -> Analysis:
+    q = question.strip()
+    zh = is_chinese(q)
+    kind = analysis_kind(q)
+    wants = asked_kind(q)
+    titles = tuple(re.findall(r"《([^》]{2,80})》", q))
+    body = re.sub(r"《[^》]*》", " ", q)
+    years = tuple(dict.fromkeys(m.group(1) for m in YEAR.finditer(body)))
+    # the period: the first year with its sub-period ("2020年前三季度", "2021Q1")
+    period = sub = ""
+    m = re.search(r"((?:19|20)\d{2})\s*年?\s*(?:度)?" + _SUB.pattern + "?", body)
+    if m:
+        period = m.group(0)
+        sub = m.group(2) or ""
+    ind, i, j = _find_indicator(body)
+    subject = ""
+    if zh:
+        subject = _subject(body, (m.start(), m.end()) if m else None, (i, j) if ind else None)
+        if ind is None and m:
+            ind = _own_indicator(body[m.end():])
+        if ind is None and (ask := re.search(r"(有|是|为)?多少", body)):
+            ind = _own_indicator(body[ask.end():]) if ask.end() < len(body) - 1 else None
+    return Analysis(text=q, zh=zh, kind=kind, wants=wants, years=years, period=period, sub_period=sub,
+                    indicator=ind, subject=subject, quoted_titles=titles)
