@@ -30,6 +30,7 @@ Turn = tuple[str, str]  # (question, answer) of earlier turns in the conversatio
 # A filter selecting more reports than this is checked against the whole library's vocabulary: reading the
 # text of thousands of reports (a broker's share of 100k chunks) cost ~1 s on the first such question.
 SCOPED_TEXT_MAX_REPORTS = 50
+SUMMARY_MAX_REPORTS = 5  # a summary of more reports than this is a wall of text; the user can narrow the scope
 
 
 class ScopedText:
@@ -40,6 +41,20 @@ class ScopedText:
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.text
+
+
+class Mentioned:
+    """What counts as mentioned by the reports: a word of the library's vocabulary (or filtered text), or a
+    substring of the retrieved passages and their titles. jieba splits a name it does not know differently in
+    a question and in a report (「青禾医疗」: 青禾 + 医疗 in one, 青 + 禾医疗 in the other), so the vocabulary
+    alone would call a name the reports do use unknown."""
+
+    def __init__(self, vocab, hits: list[Hit]):
+        self.vocab = vocab
+        self.text = "\n".join([h.chunk.text for h in hits] + [h.report.title for h in hits]).lower()
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.vocab or word.lower() in self.text
 
 
 class Engine:
@@ -173,12 +188,15 @@ class Engine:
         return self.verify(ans, numeric.tool_text(dicts))
 
     def _summary_answer(self, q: str, zh: bool, hits: list[Hit], filters: Filters | None) -> Answer:
-        """Key points of the report(s) asked about: the named/filtered ones, else the best-matching one."""
+        """Key points of the report(s) asked about: the filtered or named ones, else the best-matching one (or,
+        when the question asks about several — 「各」「这几份」「all」 —, the best-matching few)."""
         reports = self.library.sources()
         if filters:
-            wanted = filters.doc_ids(reports) or []
-        elif re.search(r"两份|各|所有|全部|both|all|each", q, re.I):
-            wanted = [r.doc_id for r in reports]
+            wanted = (filters.doc_ids(reports) or [])[:SUMMARY_MAX_REPORTS]
+        elif named := self.library.named_reports(q):
+            wanted = named[:SUMMARY_MAX_REPORTS]
+        elif re.search(r"[两几多各]份|各|所有|全部|both|all|each", q, re.I):
+            wanted = list(dict.fromkeys(h.report.doc_id for h in hits))[:SUMMARY_MAX_REPORTS]
         else:
             wanted = [hits[0].report.doc_id]
         citations = []
@@ -218,7 +236,7 @@ class Engine:
         best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
         best = chosen[0].sentence if chosen else None
         found = presence(plain(q), best.text, best.hit.chunk.text, tokenize.pos) if best else None
-        sig = signals(tokenize.topics(plain(q)), self._vocab(filters), chosen[0].coverage if chosen else 0.0, best_cos,
+        sig = signals(tokenize.topics(plain(q)), Mentioned(self._vocab(filters), hits), chosen[0].coverage if chosen else 0.0, best_cos,
                       tokenize, typed=chosen[0].typed if chosen else None, presence=found)
         fact = chosen[0].fact if chosen else None
         missing_fact = fact is not None and not fact.complete  # the topic is there, the specific fact is not

@@ -92,7 +92,7 @@ def signals(topics: list[tuple[str, bool]], vocab, coverage: float, cosine: floa
 
     names, terms = [], []
     for w, is_name in topics:
-        if w in QUESTION_WORDS or (_CJK.search(w) and len(w) < 2):
+        if w in QUESTION_WORDS or len(w) < 2:  # one character names nothing ("5G" → "5" + "g")
             continue
         if is_name:
             names.append(w)

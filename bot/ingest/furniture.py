@@ -15,6 +15,7 @@ The finders look for mechanisms, not for any report's words:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 
@@ -98,6 +99,7 @@ def page_furniture(text: str) -> list[Span]:
     """
     spans: list[Span] = []
     numbered: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # head → (start, end, page number)
+    beside: dict[str, list[tuple[int, int]]] = defaultdict(list)  # other short repeated pieces
     for rs, re_ in repeated_runs(text):
         for m in _PIECE.finditer(text, rs, re_):
             s, e = _trim(text, m.start(), m.end())
@@ -108,17 +110,34 @@ def page_furniture(text: str) -> list[Span]:
             if CUE.search(piece):
                 spans.append((s, _with_page_number(text, s, e), "page-furniture"))
                 continue
-            pm = _PAGE_NO.match(text, e)
-            if not pm or text[pm.end():pm.end() + 1].isdigit() or not 6 <= len(piece) <= 60 \
-                    or re.search(r"[\d。，,；;、：:]", piece):
+            if not 6 <= len(piece) <= 60 or re.search(r"[。，,；;、：:]", piece):
                 continue
-            numbered[piece].append((s, pm.end(), int(pm.group(1))))
+            pm = _PAGE_NO.match(text, e)
+            if pm and not text[pm.end():pm.end() + 1].isdigit() and not re.search(r"\d", piece):
+                numbered[piece].append((s, pm.end(), int(pm.group(1))))
+            else:
+                beside[piece].append((s, e))
     for core, occ in numbered.items():
         pages = [p for _, _, p in occ]
         rising = sum(1 for a, b in zip(pages, pages[1:]) if 0 < b - a <= 3)
         if len(occ) >= MIN_REPEAT and rising >= 0.8 * (len(occ) - 1):
             spans.extend((s, e, "page-furniture") for s, e, _ in occ)
+    # a running head without cue or page number ("行业深度报告|医疗器械|2021年03月15日") sits right next to
+    # the furniture found so far, page after page
+    ends = sorted(e for _, e, _ in spans)
+    starts = sorted(s for s, _, _ in spans)
+    for piece, occ in beside.items():
+        if len(occ) < MIN_REPEAT:
+            continue
+        near = sum(1 for s, e in occ if _near(ends, s) or _near(starts, e))
+        if near >= 0.6 * len(occ):
+            spans.extend((s, e, "page-furniture") for s, e in occ)
     return spans
+
+
+def _near(points: list[int], x: int, gap: int = 4) -> bool:
+    i = bisect.bisect_left(points, x - gap)
+    return i < len(points) and points[i] <= x + gap
 
 
 def notices(text: str) -> list[Span]:
@@ -132,6 +151,16 @@ def table_of_contents(text: str) -> list[Span]:
     return [(m.start(), m.end(), "toc") for m in TOC_ENTRY.finditer(text) if m.end() - m.start() >= 8]
 
 
+def _before(text: str, i: int, masked: list[bool] | None, width: int = 16) -> str:
+    """The report text just before i, not reaching back into furniture already removed."""
+    start = max(0, i - width)
+    if masked:
+        for j in range(i - 1, start - 1, -1):
+            if masked[j]:
+                return text[j + 1:i]
+    return text[start:i]
+
+
 def disclaimer_tail(text: str, masked: list[bool] | None = None) -> list[Span]:
     """The disclaimer / certification / rating-definition tail of a report.
 
@@ -142,7 +171,7 @@ def disclaimer_tail(text: str, masked: list[bool] | None = None) -> list[Span]:
     """
     n = len(text)
     heads = [m for m in TAIL_HEAD.finditer(text, n // 2)
-             if not (masked and masked[m.start()]) and not _POINTING.search(text[max(0, m.start() - 16):m.start()])]
+             if not (masked and masked[m.start()]) and not _POINTING.search(_before(text, m.start(), masked))]
     for i, m in enumerate(heads):
         if m.group(0) == "信息披露":
             continue  # reports discuss disclosure rules; it may follow, not open, the tail
