@@ -19,7 +19,7 @@ from ..errors import BotError, IngestError
 from ..settings import Settings
 from ..types import Report, ReportMeta
 from .chunk import chunk_text, count_tokens_fn
-from .clean import clean_text
+from .clean import clean_text, normalize
 from .facts import report_figures, to_json
 from .load import is_report_file, load_text
 from .metadata import extract_metadata
@@ -79,7 +79,7 @@ def prepare(path: Path, settings: Settings) -> Report:
     """Read, clean and describe one file (no store access)."""
     raw = load_text(path, int(settings.max_file_mb * 2**20))
     cleaned = clean_text(raw)
-    header, text = extract_metadata(cleaned.text, path)
+    header, text = extract_metadata(cleaned.text, path, raw=normalize(raw))
     if len(text.strip()) < 20:
         rules = ", ".join(f"{k} {v['chars']}" for k, v in cleaned.stats.items()) or "nothing removed"
         raise IngestError(f"{path.name}: no report text left after cleaning ({len(raw)} characters read; "
