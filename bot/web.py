@@ -16,23 +16,22 @@ import gradio as gr
 
 from .answer import Engine
 from .errors import BotError
+from .examples import example_questions
 from .feedback import FeedbackStore
 from .ingest.load import SUFFIXES
 from .retrieve import Filters
 from .types import Answer, Citation
 from .users import Users
 
-EXAMPLES = ["Sora最长能生成多长的视频？", "2030年AIGC监管市场规模有多大？", "如果渗透率为20%，短视频文生视频市场有多大？",
-            "中信证券提出了哪些投资主线？", "请总结两份报告的主要观点", "How long can Sora videos be?"]
-
 TEXT = {
-    "zh": {"title": "研报助手", "placeholder": "输入问题，例如：Sora最长能生成多长的视频？", "send": "发送", "new": "新对话",
+    "zh": {"title": "研报助手", "placeholder": "输入问题，例如：{example}", "ask": "输入关于研报的问题", "send": "发送", "new": "新对话",
            "filter": "只在这些报告中查找（不选 = 全部）", "sources": "引用来源", "comment": "反馈意见（可选）",
            "send_comment": "提交意见", "upload": "上传新报告（管理员）", "knows": "我了解以下研报：",
            "ask_like": "示例问题：", "thanks": "谢谢反馈，已记录。", "no_answer": "请先提问，再提交反馈。",
            "intro": "每个回答都附有研报原文引用；涉及数字时，由确定性的公式计算，并标明每个输入的出处。"},
-    "en": {"title": "Research-report assistant", "placeholder": "Ask a question, e.g. How long can Sora videos be?",
-           "send": "Send", "new": "New conversation", "filter": "Only search these reports (none = all)",
+    "en": {"title": "Research-report assistant", "placeholder": "Ask a question, e.g. {example}",
+           "ask": "Ask about the reports", "send": "Send", "new": "New conversation",
+           "filter": "Only search these reports (none = all)",
            "sources": "Sources", "comment": "Feedback (optional)", "send_comment": "Send feedback",
            "upload": "Upload a report (admins)", "knows": "I know these reports:", "ask_like": "Try:",
            "thanks": "Thank you, your feedback is saved.", "no_answer": "Ask something first, then send feedback.",
@@ -55,12 +54,25 @@ class Session:
     answers: list[dict] = field(default_factory=list)
 
 
-def welcome(engine: Engine, lang: str) -> str:
+def examples(engine: Engine, lang: str) -> list[str]:
+    """Example questions built from the library's own reports (and a figure of the newest ones)."""
+    reports = engine.library.sources()
+    figures = engine.library.figures([r.doc_id for r in reports[-3:]]) if lang == "zh" and reports else []
+    return example_questions(reports, lang, figures=figures)
+
+
+def placeholder(lang: str, questions: list[str]) -> str:
+    t = TEXT[lang]
+    return t["placeholder"].format(example=questions[0]) if questions else t["ask"]
+
+
+def welcome(engine: Engine, lang: str, questions: list[str] | None = None) -> str:
     t = TEXT[lang]
     reports = engine.library.sources()
+    questions = examples(engine, lang) if questions is None else questions
     lines = [f"## {t['title']}", t["intro"], "", f"**{t['knows']}**"]
     lines += [f"- {html.escape(r.broker or '?')}（{r.date or '?'}）：{html.escape(r.title)}" for r in reports] or ["- –"]
-    lines += ["", f"**{t['ask_like']}** " + " · ".join(EXAMPLES[:4])]
+    lines += ["", f"**{t['ask_like']}** " + " · ".join(html.escape(q) for q in questions[:4])]
     return "\n".join(lines)
 
 
@@ -165,12 +177,18 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
             feedback.add(session.answers[-1], 0, text.strip(), user=_user(request))
         return TEXT[lang]["thanks"], ""
 
+    def intro(lang):
+        """Welcome text, question placeholder and example questions, from the library as it is now."""
+        questions = examples(engine, lang)
+        return (welcome(engine, lang, questions), gr.update(placeholder=placeholder(lang, questions)),
+                gr.update(samples=[[q] for q in questions]))
+
     def upload(files, lang, request: gr.Request, progress=gr.Progress()):
         if not may_upload(users, _user(request)):
-            return "只有管理员可以上传报告。 Only admins can upload reports.", gr.skip(), gr.skip()
+            return ("只有管理员可以上传报告。 Only admins can upload reports.",) + (gr.skip(),) * 4
         paths = [Path(f if isinstance(f, str) else f.name) for f in files or []]
         lines = accept_uploads(engine.library, uploads, paths, lambda name, x: progress(x, desc=f"ingesting {name}"))
-        return "\n".join(lines) or "-", gr.update(choices=report_choices(engine)), welcome(engine, lang)
+        return ("\n".join(lines) or "-", gr.update(choices=report_choices(engine))) + intro(lang)
 
     def ask_api(question: str) -> dict:
         try:
@@ -181,29 +199,33 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
     def switch(lang_label):
         lang = "en" if lang_label == "English" else "zh"
         t = TEXT[lang]
-        return (lang, welcome(engine, lang), gr.update(placeholder=t["placeholder"]), gr.update(value=t["send"]),
-                gr.update(value=t["new"]), gr.update(label=t["filter"]), gr.update(label=t["comment"]),
-                gr.update(value=t["send_comment"]), gr.update(label=t["upload"]))
+        header_md, msg_update, samples = intro(lang)
+        return (lang, header_md, msg_update, gr.update(value=t["send"]), gr.update(value=t["new"]),
+                gr.update(label=t["filter"]), gr.update(label=t["comment"]), gr.update(value=t["send_comment"]),
+                gr.update(label=t["upload"]), samples)
 
     def on_load(request: gr.Request):
-        return gr.update(visible=may_upload(users, _user(request))), gr.update(choices=report_choices(engine)), welcome(engine, "zh")
+        allowed = may_upload(users, _user(request))
+        return (gr.update(visible=allowed), gr.update(choices=report_choices(engine))) + intro("zh")
 
     t = TEXT["zh"]
+    first_questions = examples(engine, "zh")
     with gr.Blocks(title="研报助手", analytics_enabled=False) as app:
         lang = gr.State("zh")
         session = gr.State(None)
         with gr.Row():
-            header = gr.Markdown(welcome(engine, "zh"), elem_id="welcome")
+            header = gr.Markdown(welcome(engine, "zh", first_questions), elem_id="welcome")
             lang_radio = gr.Radio(["中文", "English"], value="中文", label="界面语言 / Language", scale=0, min_width=180)
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(height=480, elem_id="chat", feedback_options=("Like", "Dislike"), sanitize_html=True,
                                      label=t["title"])
-                msg = gr.Textbox(placeholder=t["placeholder"], show_label=False, elem_id="question", lines=1)
+                msg = gr.Textbox(placeholder=placeholder("zh", first_questions), show_label=False, elem_id="question",
+                                 lines=1)
                 with gr.Row():
                     send = gr.Button(t["send"], variant="primary", elem_id="send")
                     new = gr.Button(t["new"], elem_id="new")
-                gr.Examples(EXAMPLES, inputs=msg)
+                example_list = gr.Examples([[q] for q in first_questions], inputs=msg)
                 reports = gr.CheckboxGroup(report_choices(engine), label=t["filter"], elem_id="filter")
                 with gr.Row():
                     comment_box = gr.Textbox(label=t["comment"], elem_id="comment", scale=3)
@@ -226,11 +248,11 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
         new.click(new_conversation, [lang], [chatbot, session, sources, chart, status], api_name=False)
         chatbot.like(like, [session], [status], api_name=False)
         comment_btn.click(comment, [comment_box, lang, session], [status, comment_box], api_name=False)
-        files.upload(upload, [files, lang], [upload_status, reports, header], api_name=False)
+        files.upload(upload, [files, lang], [upload_status, reports, header, msg, example_list.dataset], api_name=False)
         ask_btn.click(ask_api, [ask_q], [ask_out], api_name="ask")
-        lang_radio.change(switch, [lang_radio], [lang, header, msg, send, new, reports, comment_box, comment_btn, upload_box],
-                          api_name=False)
-        app.load(on_load, None, [upload_box, reports, header], api_name=False)
+        lang_radio.change(switch, [lang_radio], [lang, header, msg, send, new, reports, comment_box, comment_btn, upload_box,
+                                                 example_list.dataset], api_name=False)
+        app.load(on_load, None, [upload_box, reports, header, msg, example_list.dataset], api_name=False)
     app.launch_options = {"theme": theme, "css": CSS}  # Gradio 6 takes theme and css at launch
     return app
 

@@ -100,3 +100,17 @@ def test_cleaning_is_verbatim_and_never_empties_prose(parts, tail):
     for s in PROSE:
         if s in parts:
             assert s in c.text
+
+
+def test_a_file_that_really_is_all_chrome_says_why_by_name(tmp_path):
+    import pytest
+
+    from bot.errors import IngestError
+    from bot.ingest.pipeline import prepare
+    from support import make_settings
+
+    f = tmp_path / "only-buttons.txt"
+    f.write_text("登录注册\n分享到微信\n打赏作者\n京ICP备12345678号\n", encoding="utf-8")
+    with pytest.raises(IngestError) as e:
+        prepare(f, make_settings(tmp_path / "data"))
+    assert "only-buttons.txt" in str(e.value) and "site-chrome" in str(e.value)

@@ -85,3 +85,24 @@ def test_upload_names_with_traversal_are_flattened(tmp_path, fresh_library):
     lines = accept_uploads(lib, uploads, [f])
     assert lines[0].startswith("_script_.txt: ") and "<script>" not in lines[0]
     assert "failed 1" in lines[0]  # too short to be a report: said so, by name
+
+
+def test_welcome_and_placeholder_use_the_librarys_own_examples():
+    from types import SimpleNamespace
+
+    from bot.types import ReportMeta
+    from bot.web import examples, placeholder, welcome
+
+    reports = [ReportMeta("a", "光伏行业周报：组件价格企稳", "东吴证券", "2024-06-03"),
+               ReportMeta("b", "隆基绿能（601012）：BC技术领先", "国信证券", "2024-04-20")]
+    asked = []
+    figure = SimpleNamespace(label="组件出货量", year=2024)
+    library = SimpleNamespace(sources=lambda: reports, figures=lambda ids: asked.append(ids) or [figure])
+    engine = SimpleNamespace(library=library)
+    zh = examples(engine, "zh")
+    assert zh[:2] == ["请总结《光伏行业周报：组件价格企稳》的主要观点", "2024年组件出货量是多少？"] and asked == [["a", "b"]]
+    assert placeholder("zh", zh) == "输入问题，例如：请总结《光伏行业周报：组件价格企稳》的主要观点"
+    assert placeholder("en", []) == "Ask about the reports"
+    page = welcome(engine, "en")
+    assert "What risks does 东吴证券 point out?" in page and "Compare 《光伏行业周报：组件价格企稳》 and" in page
+    assert "Sora" not in page and "Sora" not in placeholder("en", examples(engine, "en"))

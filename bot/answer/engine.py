@@ -20,7 +20,7 @@ from .analysis import Analysis, analyse
 from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refusal_text
 from .extractive import best_fact, extract, extract_fact, summary_points
 from .followup import standalone
-from .glossary import expand_query
+from .glossary import expand_query, names_absent
 from .question import check_question, is_chinese, plain
 from .presence import presence
 from .refusal import PROFILES, should_refuse, signals
@@ -133,6 +133,8 @@ class Engine:
         company or stock code in it) is searched first; single-fact questions fetch deeper and are reranked so
         that the passage whose sentence matches subject, period and indicator comes first."""
         k = self.settings.top_k * (2 if a.is_fact else 1)
+        if a.is_fact and a.indicator:  # the ways reports word the indicator (营收 → 营业收入), for the lexical side
+            query = query + " " + " ".join(x for x in a.indicator.aliases[:4] if x not in query)
         hits = self.library.search(expand_query(query), k=k, filters=filters, timings=timings)
         named = [] if filters else self.library.named_reports(q)
         if named:
@@ -240,6 +242,10 @@ class Engine:
                       tokenize, typed=chosen[0].typed if chosen else None, presence=found)
         fact = chosen[0].fact if chosen else None
         missing_fact = fact is not None and not fact.complete  # the topic is there, the specific fact is not
+        if best and kind is None and not missing_fact:
+            # a name the question is about must be where the answer is: the reports may mention it elsewhere
+            # (「X是哪天推出的」 answered with the launch dates of everything but X)
+            missing_fact = bool(names_absent(sig.names, f"{best.hit.report.broker} {best.hit.report.title}\n{best.hit.chunk.text}"))
         if not citations or missing_fact or should_refuse(sig, PROFILES[self.settings.refusal], analysis=kind is not None):
             ans = Answer(question=q, answer=refusal_text(zh, self.library), mode="extractive", refused=True)
             ans.extra["signals"] = sig.to_dict() | ({"fact": fact.to_dict()} if fact else {})

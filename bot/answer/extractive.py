@@ -60,7 +60,7 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
         score = coverage
         typed = bool(wanted[0].search(s.text)) if wanted else None
         if typed:
-            score += 0.2
+            score += 0.35  # a sentence with the kind of answer asked for (a number for 多少) beats a topical one
         section = s.section.lower()
         if section:  # the sentence sits under a heading about the question ("潜在风险因素")
             score += 0.6 * sum(idf[t] for t in idf if t in section) / total
@@ -141,7 +141,8 @@ def summary_points(report: ReportMeta, text: str, chunk_of, limit: int = 8) -> l
             take_next = True
             continue
         take_next = take_next or s.para_start
-        chunk_id = chunk_of(s.start, s.end) if take_next and len(line) >= 20 and line[-1] in "。！？!?;；" else None
+        chunk_id = chunk_of(s.start, s.end) if take_next and len(line) >= 20 and line[-1] in "。！？!?;；" \
+            and quote_quality(line) >= 0.6 else None
         if chunk_id:
             points.append(cite(len(points) + 1, report, chunk_id, line, s.start, s.end))
             take_next = False

@@ -49,9 +49,10 @@ ESTIMATE_TOOL = {
     "type": "function",
     "function": {
         "name": "report_estimate",
-        "description": ("Run the deterministic sizing model for a question about the reports' own estimates "
-                        "(e.g. 短视频文生视频市场, AIGC监管市场), including what-ifs ('如果渗透率为20%') and "
-                        "checks of stated figures. Inputs are cited from the reports."),
+        "description": ("Run the deterministic sizing model for a question about a market-sizing estimate a report "
+                        "makes (e.g. market size = base × share × penetration), including what-ifs that change an "
+                        "input ('如果渗透率为20%') and checks that a stated figure follows from its inputs. Inputs "
+                        "are cited from the reports."),
         "parameters": {
             "type": "object",
             "properties": {"question": {"type": "string", "description": "The sizing question, with any assumptions."}},

@@ -15,6 +15,9 @@ from .presence import _DATES, _QUANTITY
 
 _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|个百分点|pct|pp)", re.I)
 RATIO_INDICATORS = ("率", "占比", "份额", "同比", "环比", "复合", "增速", "比重")
+# The subject must be named in the sentence or the report's title (0.8 each word); found only elsewhere in the
+# passage (0.6) it is the passage's topic, not necessarily this sentence's.
+SUBJECT_FLOOR = 0.75
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.3, "subject": 1.0, "number": 0.8,
            "quality": 0.8}
 
@@ -39,8 +42,8 @@ class FactMatch:
     @property
     def complete(self) -> bool:
         """Everything the question names is there: a fact the reports state, not only its topic."""
-        return (self.indicator >= 0.5 and self.number > 0 and (self.years is None or self.years >= 0.5)
-                and self.subject >= 0.5)
+        return (self.indicator >= 0.5 and self.number >= 1 and (self.years is None or self.years >= 0.5)
+                and self.subject >= SUBJECT_FLOOR)
 
     def to_dict(self) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()} | \
@@ -57,8 +60,11 @@ def has_year(year: str, text: str) -> bool:
 
 
 def subject_words(a: Analysis, tokenize) -> list[str]:
+    """The subject's words, without the pieces search-mode tokenisation adds inside longer words
+    (血制品 → 制品 + 血制品: only 血制品 counts)."""
     words = [w for w in tokenize(a.subject) if len(w) >= 2 or not re.match(r"[\u4e00-\u9fff]", w)] if a.subject else []
-    return list(dict.fromkeys(w.lower() for w in words))
+    words = list(dict.fromkeys(w.lower() for w in words))
+    return [w for w in words if not any(w != o and w in o for o in words)]
 
 
 def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]) -> FactMatch:

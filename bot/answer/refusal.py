@@ -51,6 +51,7 @@ class Signals:
     typed: bool | None = None  # the best sentence has the kind of answer asked for
     years_ok: bool | None = None  # presence.py: the question's years are in the best sentence (None: no years)
     kind_ok: bool | None = None  # presence.py: it has a word of the kind asked for (None: no kind asked)
+    wants: str | None = None  # presence.py: the kind asked for (number, date, person, place, name)
 
     @property
     def unknown_share(self) -> float:
@@ -65,7 +66,7 @@ class Signals:
     def to_dict(self) -> dict:
         return {"names": self.names, "terms": self.terms, "unknown_names": self.unknown_names, "unknown": self.unknown,
                 "coverage": round(self.coverage, 3), "cosine": round(self.cosine, 3), "typed": self.typed,
-                "years_ok": self.years_ok, "kind_ok": self.kind_ok}
+                "years_ok": self.years_ok, "kind_ok": self.kind_ok, "wants": self.wants}
 
 
 def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
@@ -74,10 +75,10 @@ def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
     if word in vocab:
         return True
     if _CJK.search(word) and len(word) >= 3 and (word[1:] in vocab or word[:-1] in vocab):
-        return True  # jieba glued a function word to a name ("那华鑫" = 那 + 华鑫)
+        return True  # jieba glued a function word to a name ("那海通" = 那 + 海通)
     if _CJK.search(word):
         parts = [p for p in split(word) if len(p) >= 2 and p != word]
-        return bool(parts) and all(p in vocab for p in parts)  # a compound spelt apart ("监管市场")
+        return bool(parts) and all(p in vocab for p in parts)  # a compound spelt apart ("储能市场")
     zh = GLOSSARY.get(word) or GLOSSARY.get(word.rstrip("s")) or []
     return any(z.lower() in vocab or any(p in vocab for p in split(z)) for z in zh)
 
@@ -100,7 +101,8 @@ def signals(topics: list[tuple[str, bool]], vocab, coverage: float, cosine: floa
             terms.append(w)
     return Signals(names, terms, [w for w in names if not _known(w, vocab, split)],
                    [w for w in terms if not _known(w, vocab, split)], coverage, cosine, typed,
-                   presence.years_ok if presence else None, presence.kind_ok if presence else None)
+                   presence.years_ok if presence else None, presence.kind_ok if presence else None,
+                   presence.kind if presence else None)
 
 
 def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False) -> bool:
@@ -109,6 +111,8 @@ def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False
         return True  # a company, person or product no report mentions
     if analysis:
         return False
+    if (s.wants == "number" and s.kind_ok is False) or (s.wants == "date" and s.typed is False):
+        return True  # asked for a quantity (a year is not one) or a date, and the best sentence holds none
     if s.cosine < t.floor_cosine or s.coverage < t.floor_coverage or (t.require_type and s.typed is False):
         return True
     if t.require_presence and (s.years_ok is False or s.kind_ok is False):
