@@ -183,15 +183,20 @@ def ask_cmd(question, qfile, as_json, mode, chart, report, broker, since, until)
 @cli.command("eval")
 @click.option("--set", "set_file", type=click.Path(path_type=Path), help="Gold set (JSON lines); default evals/gold.jsonl.")
 @click.option("--mode", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True)
-@click.option("--benchmark", type=click.Choice(["cmrc", "rgb"]), help="Run a public benchmark instead of the gold set.")
+@click.option("--benchmark", type=click.Choice(["cmrc", "rgb", "reports"]), help="Run a public benchmark instead of the gold set.")
 @click.option("--noise", type=float, default=0.4, show_default=True, help="RGB: share of negative passages in the mix.")
 @click.option("--offset", type=int, default=0, show_default=True, help="RGB: skip the first N questions.")
 @click.option("--calibrate", is_flag=True, help="RGB: grid-search the strict refusal profile on these questions.")
 @click.option("--data", type=click.Path(path_type=Path), help="The benchmark's data file.")
-@click.option("--limit", type=int, help="Only the first N questions.")
+@click.option("--limit", type=int, help="Only the first N questions (reports: of each kind).")
+@click.option("--sample", type=int, help="reports: a seeded sample of N reports, sectors in proportion (default all). "
+              "The gate (`reports` in evals/thresholds.json) applies only to the sample and seed it names (--sample 10 --seed 6).")
+@click.option("--seed", type=int, default=0, show_default=True, help="reports: seed of the sample and of the questions.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the metrics JSON here (and .md/.png beside it).")
-def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, json_out):
+def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, sample, seed, json_out):
     """Measure answer and retrieval quality; exit 1 below the thresholds in evals/thresholds.json."""
+    if benchmark == "reports":
+        return _eval_reports(data, sample, seed, limit, json_out)
     if benchmark == "cmrc":
         return _eval_cmrc(data, limit, json_out)
     if benchmark == "rgb":
@@ -225,6 +230,13 @@ def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, j
 
 def _bench_library(name: str, folder_of):
     """A Library under BOT_DATA_DIR/bench/NAME; `folder_of(data_dir)` writes the corpus and returns its folder."""
+    return _bench_ingest(name, folder_of)[0]
+
+
+def _bench_ingest(name: str, folder_of):
+    """`_bench_library`, also returning the IngestSummary and the seconds ingest took."""
+    import time
+
     from .library import Library
 
     settings = _settings()
@@ -232,9 +244,11 @@ def _bench_library(name: str, folder_of):
     lib = Library(bench)
     folder = folder_of(bench.data_dir)
     bar = _bar("ingest", None)
-    lib.ingest([folder], lambda d, t, _: (setattr(bar, "total", t), bar.update(d - bar.n)))
+    t0 = time.perf_counter()
+    summary = lib.ingest([folder], lambda d, t, _: (setattr(bar, "total", t), bar.update(d - bar.n)))
+    seconds = time.perf_counter() - t0
     bar.close()
-    return lib
+    return lib, summary, seconds
 
 
 def _bar(desc: str, total: int | None):
@@ -301,6 +315,35 @@ def _eval_cmrc(data, limit, json_out):
                f"(published dev baselines: BERT-Chinese EM 63.5 / F1 83.6)")
     if json_out:
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _eval_reports(data, sample, seed, limit, json_out):
+    from evals import reports
+    from .answer import Engine
+
+    data = data or reports.DEFAULT_DATA
+    docs, annotations = reports.load(data)
+    picked = reports.pick(docs, sample, seed)
+    box = {}
+
+    def corpus(data_dir):
+        box["corpus"] = reports.write_corpus(picked, data, data_dir / "docs")
+        return data_dir / "docs"
+
+    lib, summary, seconds = _bench_ingest(f"reports-{sample or 'all'}-{seed}", corpus)
+    questions, head = reports.plan(lib, box["corpus"], annotations, summary, seconds, seed, limit)
+    result = _tracked("questions", len(questions), lambda p: reports.run(Engine(lib), box["corpus"], questions, p))
+    result = {"sample": sample, "seed": seed, "data": str(data), **head, **result}
+    for line in reports.table(result):
+        click.echo(line)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        json_out.with_suffix(".md").write_text(reports.markdown(result), encoding="utf-8")
+        reports.chart(result, json_out.with_suffix(".png"))
+    failed = reports.check_gate(result, sample, seed)
+    if failed:
+        raise BotError("Below the thresholds: " + ", ".join(failed) + ".")
 
 
 @cli.command("bench")
