@@ -27,6 +27,7 @@ STOPWORDS = set(
 _EN_STARTERS = set("please tell give list show explain describe compare summarize summarise ignore if assume suppose "
                    "according based in on for from with by should could would can will is are was were do does did "
                    "has have had and but or so then also".split())
+_LATIN_DIGITS = re.compile(r"(?<=[A-Za-z]{2})(?=\d{2})|(?<=\d{4})(?=[A-Za-z]{2})")
 _WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]", re.IGNORECASE)
 
 
@@ -59,6 +60,7 @@ class Tokenizer:
         other words are returned as non-names for the glossary to match.
         """
         out: dict[str, bool] = {}
+        text = _LATIN_DIGITS.sub(" ", text)  # "TV2020年" is TV and 2020年, not a name "tv2020"
         if re.search(r"[\u4e00-\u9fff]", text):
             for word, flag in self.pos(text):
                 w = word.strip()

@@ -3,7 +3,8 @@ the people's annotations, score the answers overall and per sector.
 
 Questions come from the annotations of the sampled reports that made it into the store:
 - fact: 「{subject}{time}的{indicator}是多少？」. Subject: the 公司, else the 产品 or 行业 with the 区域 in front
-  (全球 + 汽车半导体), else the 区域 alone; time: the first 时间. Annotations with neither are too vague. Every
+  (全球 + 汽车半导体), else the 区域 alone, else the company a company report's title names (爱美客（300896）：…);
+  time: the first 时间. Annotations without a subject are skipped: 「2020年的毛利率是多少？」 has no one answer. Every
   value annotated anywhere in the sample for the same (subject, time, indicator) is accepted, and every
   (report, sentence) of that key counts. At most PER_REPORT per report, so big reports do not dominate.
 - absent_company: a listed company that no ingested report mentions (reports_absent_companies.json), asked
@@ -181,6 +182,16 @@ def subject_of(attrs: dict) -> str:
     return first["区域"] + main if main and not main.startswith(first["区域"]) else main or first["区域"]
 
 
+_TITLE_COMPANY = re.compile(r"^(?:[^/]*/)?(?:C)?([^（(：:/]{2,12}?)\s*[（(]\d{6}")
+
+
+def title_company(file: str) -> str:
+    """The company a company report is about, from its title 「爱美客（300896）：…」: the annotators left the
+    subject implicit in such reports, but a question must name it."""
+    m = _TITLE_COMPANY.match(file)
+    return m.group(1).strip() if m else ""
+
+
 def time_of(attrs: dict) -> str:
     t = (attrs.get("时间") or [""])[0].strip()
     return t + "年" if re.fullmatch(r"(?:19|20)\d{2}", t) else t
@@ -195,9 +206,9 @@ def facts(anns: list[Annotation], corpus: Corpus, ingested: set[str], seed: int)
     for a in anns:
         if a.file not in ingested or not re.search(r"\d", a.value):
             continue
-        subject, when = subject_of(a.attrs), time_of(a.attrs)
-        if not subject and not when:
-            continue
+        subject, when = subject_of(a.attrs) or title_company(a.file), time_of(a.attrs)
+        if not subject:
+            continue  # 「2020年的毛利率是多少？」 fits every report: not a question with one answer
         q = groups.get((subject, when, a.indicator))
         if q is None:
             q = groups[(subject, when, a.indicator)] = Question(
@@ -433,13 +444,14 @@ def score(q: Question, ans, hits, corpus: Corpus, ms: float) -> dict:
 
 
 def run(engine, corpus: Corpus, questions: list[Question], progress=None) -> dict:
-    """Every question through `engine.ask` (offline); fact questions also through `library.search` (k=10)."""
+    """Every question through `engine.ask` (offline); fact questions also through `engine.passages` (the
+    ranking the answer is drawn from, first 10)."""
     rows = []
     for n, q in enumerate(questions, 1):
         t = time.perf_counter()
         ans = engine.ask(q.question, mode="extractive")
         ms = (time.perf_counter() - t) * 1000
-        hits = engine.library.search(q.question, k=10) if q.kind == "fact" else []
+        hits = engine.passages(q.question)[:10] if q.kind == "fact" else []
         rows.append(score(q, ans, hits, corpus, ms))
         if progress:
             progress(n, len(questions))

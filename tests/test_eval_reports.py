@@ -81,8 +81,9 @@ def test_fact_questions_accept_every_value_of_their_key(corpus):
     c, anns = corpus
     qs = reports.facts(anns, c, set(c.names), seed=0)
     by_text = {q.question: q for q in qs}
+    # 「2019年的市场规模同比是多少？」 (no subject: every report could answer it) is not asked
     assert set(by_text) == {"全球汽车半导体2019年的市场规模是多少？", "全球汽车半导体2022年的市场规模是多少？",
-                            "2019年的市场规模同比是多少？", "国内血制品2020年的市场规模是多少？"}
+                            "国内血制品2020年的市场规模是多少？"}
     q = by_text["全球汽车半导体2022年的市场规模是多少？"]
     assert q.values == ["650亿美元", "640亿美元"] and q.files == [A, B] and q.sector == "chips" and len(q.sentences) == 2
     assert not reports.facts(anns, c, {B}, seed=0)[0].question.startswith("全球汽车半导体2019")  # only ingested reports
@@ -90,10 +91,15 @@ def test_fact_questions_accept_every_value_of_their_key(corpus):
 
 def test_facts_are_capped_per_report(corpus):
     c, _ = corpus
-    many = [ann(A, S1, f"指标{i}", f"{i}亿元", 时间="2019年") for i in range(20)]
+    many = [ann(A, S1, f"指标{i}", f"{i}亿元", 时间="2019年", 区域="全球") for i in range(20)]
     qs = reports.facts([reports.Annotation(**a) for a in many], c, {A}, seed=3)
     assert len(qs) == reports.PER_REPORT
     assert [q.question for q in qs] == [q.question for q in reports.facts([reports.Annotation(**a) for a in many], c, {A}, 3)]
+
+
+def test_a_company_report_title_names_the_subject_the_annotation_left_implicit():
+    assert reports.title_company("pharma/某某药业（600001）：业绩稳健增长.txt") == "某某药业"
+    assert reports.title_company("pharma/医药行业周报：关注创新药.txt") == ""
 
 
 def test_subject_prefers_company_then_region_with_product_or_industry():

@@ -114,3 +114,23 @@ def test_missing_figures_are_extracted_again(fresh_library):
     a = Engine(lib2).ask("2030年AIGC监管市场规模有多大？", mode="extractive")
     assert "574.55" in a.answer
     assert lib2.store.report_figures([doc])  # written back
+
+
+def test_new_metadata_for_unchanged_text_rewrites_the_report(tmp_path, embedder):
+    import json
+
+    from bot.library import Library
+    from support import make_settings
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    f = folder / "note.txt"
+    f.write_text("某行业报告\n本报告认为行业需求持续恢复，市场规模稳步增长，龙头公司受益明显。", encoding="utf-8")
+    lib = Library(make_settings(tmp_path / "data"), embedder=embedder)
+    assert lib.ingest([folder]).added == 1
+    assert lib.ingest([folder]).unchanged == 1
+    (folder / "note.txt.meta.json").write_text(json.dumps({"broker": "华泰证券", "date": "2021-05-01"}), encoding="utf-8")
+    again = lib.ingest([folder])
+    assert again.replaced == 1
+    (r,) = lib.sources()
+    assert (r.broker, r.date) == ("华泰证券", "2021-05-01")

@@ -33,6 +33,7 @@ class Indicator:
     aliases: tuple[str, ...]
     modifier: str = ""  # 同比 | 环比 | 占比 | 年复合增长率
     modifier_aliases: tuple[str, ...] = ()
+    own: bool = False  # worded by the question, unknown to the vocabulary: matched word by word
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _own_indicator(rest: str) -> Indicator | None:
     """An indicator the vocabulary does not know: the words before 「是多少」, after the period and 的."""
     rest = _ASK_TAIL.sub("", rest).strip(" 的，,？?")
     if 2 <= len(rest) <= 12 and is_chinese(rest):
-        return Indicator(name=rest, aliases=(rest,))
+        return Indicator(name=rest, aliases=(rest,), own=True)
     return None
 
 

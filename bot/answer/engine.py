@@ -152,6 +152,15 @@ class Engine:
                 timings["rerank"] = (time.perf_counter() - t) * 1000
         return hits
 
+    def passages(self, question: str, filters: Filters | None = None) -> list[Hit]:
+        """The ranked passages an offline answer to `question` is drawn from (for evaluation and debugging)."""
+        q = check_question(question)
+        query = plain(q)
+        focused = self.focus(query, filters)
+        if focused is not filters and focused and focused.broker:
+            query = query.replace(focused.broker, " ")
+        return self.retrieve(q, query, analyse(query), focused)
+
     def extractive(self, q: str, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
         zh = is_chinese(q)
         query = standalone(plain(q), history)

@@ -11,7 +11,7 @@ from ..types import Citation, Hit, ReportMeta
 from .analysis import Analysis
 from .cite import Sentence, cite, sentences
 from .glossary import expand_terms
-from .match import FactMatch, match, subject_words
+from .match import FactMatch, indicator_words, match, subject_words
 from .question import QUESTION_WORDS
 
 # What kind of answer the question wants, and how a sentence shows it has one.
@@ -101,10 +101,10 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
     scored = score_sentences(question, hits, tokenize)
     if not scored:
         return [], []
-    words = subject_words(a, tokenize)
+    words, ind_words = subject_words(a, tokenize), indicator_words(a, tokenize)
     for x in scored:
         s = x.sentence
-        x.fact = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words)
+        x.fact = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words, ind_words)
         x.score = x.fact.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)
     scored.sort(key=lambda x: -x.score)
     lead = scored[0]
@@ -118,12 +118,13 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
 
 def best_fact(a: Analysis, hits: list[Hit], tokenize) -> list[float]:
     """Per hit, the fact score of its best sentence (for reranking passages)."""
-    words = subject_words(a, tokenize)
+    words, ind_words = subject_words(a, tokenize), indicator_words(a, tokenize)
     out = []
     for h in hits:
         best = 0.0
         for sp in sentence_spans(h.chunk.text, full_stops_only=True):
-            best = max(best, match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words).score)
+            best = max(best, match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words,
+                                   ind_words).score)
         out.append(best)
     return out
 

@@ -62,17 +62,28 @@ def has_year(year: str, text: str) -> bool:
 def subject_words(a: Analysis, tokenize) -> list[str]:
     """The subject's words, without the pieces search-mode tokenisation adds inside longer words
     (血制品 → 制品 + 血制品: only 血制品 counts)."""
-    words = [w for w in tokenize(a.subject) if len(w) >= 2 or not re.match(r"[\u4e00-\u9fff]", w)] if a.subject else []
+    return words_of(a.subject, tokenize)
+
+
+def indicator_words(a: Analysis, tokenize) -> list[str]:
+    return words_of(a.indicator.name, tokenize) if a.indicator and a.indicator.own else []
+
+
+def words_of(text: str, tokenize) -> list[str]:
+    words = [w for w in tokenize(text) if len(w) >= 2 or not re.match(r"[\u4e00-\u9fff]", w)] if text else []
     words = list(dict.fromkeys(w.lower() for w in words))
     return [w for w in words if not any(w != o and w in o for o in words)]
 
 
-def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]) -> FactMatch:
+def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str],
+          ind_words: list[str] = ()) -> FactMatch:
     s, p, t = sentence.lower(), passage.lower(), title.lower()
     m = FactMatch(quality=quote_quality(sentence))
     ind = a.indicator
     if ind:
         m.indicator = 1.0 if _found(ind.aliases, s) else (0.5 if _found(ind.aliases, p) else 0.0)
+        if ind.own and not m.indicator and ind_words:  # the question's own wording: its words, not the phrase
+            m.indicator = sum(w in s for w in ind_words) / len(ind_words)
         if ind.modifier:
             m.modifier = 1.0 if _found(ind.modifier_aliases, s) else 0.0
     else:

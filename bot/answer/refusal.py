@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PERIOD = re.compile(r"^(q[1-4]|h[12]|\d{1,2}[qhm]\d{0,4}|fy\d{2,4}|\d{2,4}[qh]\d?|\d{4}[ea]?)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ def signals(topics: list[tuple[str, bool]], vocab, coverage: float, cosine: floa
 
     names, terms = [], []
     for w, is_name in topics:
-        if w in QUESTION_WORDS or len(w) < 2:  # one character names nothing ("5G" → "5" + "g")
-            continue
+        if w in QUESTION_WORDS or len(w) < 2:  # one character names nothing ("5G" → "g"),
+            continue  # and Q1, H2, 4Q20, 11M20, FY21 are periods
         if is_name:
             names.append(w)
         elif _CJK.search(w) or GLOSSARY.get(w) or GLOSSARY.get(w.rstrip("s")):

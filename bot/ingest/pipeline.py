@@ -70,6 +70,12 @@ def _write_group(group: list, store, summary: "IngestSummary") -> None:
             summary.added += 1
 
 
+def _same_meta(a: ReportMeta, b: ReportMeta) -> bool:
+    """Title, broker, date and author unchanged (a better metadata reader, or a new sidecar, rewrites a report
+    whose text did not change)."""
+    return (a.title, a.broker, a.date, a.author) == (b.title, b.broker, b.date, b.author)
+
+
 def doc_id_for(source: str) -> str:
     """A report's identity is its file name, so a changed file replaces its old version."""
     return hashlib.sha1(f"source:{source}".encode()).hexdigest()[:16]
@@ -150,7 +156,7 @@ def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress:
             continue
         existing = by_id.get(report.meta.doc_id)
         twin = known.get(report.meta.content_hash)
-        if existing and existing.content_hash == report.meta.content_hash \
+        if existing and existing.content_hash == report.meta.content_hash and _same_meta(existing, report.meta) \
                 and stored_chunks[existing.doc_id] == existing.chunks:
             summary.unchanged += 1
             continue
