@@ -81,6 +81,13 @@ class Tokenizer:
                 out[w.lower()] = out.get(w.lower(), False) or name
         return list(out.items())
 
+    def words(self, text: str) -> list[str]:
+        """Precise-mode words (no overlapping sub-words), lower-cased, punctuation dropped; stopwords are kept
+        (「会」 is part of 唯品会)."""
+        with self._lock:
+            words = self._jieba.lcut(text.lower())
+        return [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w)]
+
     def __call__(self, text: str) -> list[str]:
         with self._lock:  # jieba's lazy initialisation is not thread-safe
             words = self._jieba.lcut_for_search(text.lower())

@@ -22,6 +22,9 @@ YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至
 SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})(?:年|[EA](?![a-z])|Q[1-4]|H[12])")
 # the sub-period a question names after its year
 _SUB = re.compile(r"(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月)")
+_SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z])(\d{2})(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z]))")
+_SUB_ALONE = re.compile(r"((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![A-Za-z\d])[Qq][1-4](?!\d)|第?[一二三四]季度|上半年|下半年|前三季度|"
+                        r"上周|本周|上月|本月|今年|去年|明年|年初|年末|年底|近[一二三四五两\d]+年|未来[一二三四五两\d]*年?)")
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
 _OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
 _FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之)$")
@@ -122,7 +125,10 @@ def _subject(body: str, period: tuple[int, int] | None, ind: tuple[int, int] | N
         pos = max(pos, b)
     pieces.append(body[pos:stop])
     pieces = [_FILLER.sub("", p.strip(" ，,的")).strip(" ，,的") for p in pieces]
-    return max(pieces, key=len, default="")
+    # a Chinese question names its subject first; only when it opens with the period or the indicator is the
+    # subject further on (「2020年前三季度电子行业的…」)
+    first = next((p for p in pieces if len(p) >= 2), "")
+    return first if pieces and pieces[0] == first else max(pieces, key=len, default="")
 
 
 def analyse(question: str) -> Analysis:
@@ -135,16 +141,26 @@ def analyse(question: str) -> Analysis:
     years = tuple(dict.fromkeys(m.group(1) for m in YEAR.finditer(body)))
     # the period: the first year with its sub-period ("2020年前三季度", "2021Q1")
     period = sub = ""
-    m = re.search(r"((?:19|20)\d{2})\s*年?\s*(?:度)?" + _SUB.pattern + "?", body)
+    m = re.search(r"((?:19|20)\d{2})\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_PERIOD.search(body) \
+        or _SUB_ALONE.search(body)
+    if m and m.re is _SHORT_PERIOD and not years:
+        years = ("20" + m.group(1),)  # 20Q1 is 2020Q1
     if m:
         period = m.group(0)
-        sub = m.group(2) or ""
+        sub = m.group(1) if m.re is _SUB_ALONE else (m.group(2) or "")
+        sub = sub.replace("月份", "月").replace("个月", "月")
     ind, i, j = _find_indicator(body)
     subject = ""
     if zh:
-        subject = _subject(body, (m.start(), m.end()) if m else None, (i, j) if ind else None)
         if ind is None and m:
             ind = _own_indicator(body[m.end():])
+            if ind:
+                i = body.find(ind.name, m.end())
+                j = i + len(ind.name)
+        subject = _subject(body, (m.start(), m.end()) if m else None, (i, j) if ind and i >= 0 else None)
+        if ind is None and (own := re.search(r"的([^的，,？?]{2,12}?)(?:是|为|有)?多少", body)):
+            ind = _own_indicator(own.group(1))  # 「X的国产率是多少」
+            subject = _subject(body, (m.start(), m.end()) if m else None, own.span(1))
         if ind is None and (ask := re.search(r"(有|是|为)?多少", body)):
             ind = _own_indicator(body[ask.end():]) if ask.end() < len(body) - 1 else None
     return Analysis(text=q, zh=zh, kind=kind, wants=wants, years=years, period=period, sub_period=sub,

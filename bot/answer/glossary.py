@@ -198,7 +198,9 @@ def names_absent(names: list[str], text: str) -> list[str]:
     low = text.lower()
     out = []
     for n in names:
-        forms = [n] + GLOSSARY.get(n, []) + GLOSSARY.get(n.rstrip("s"), [])
+        from .match import SUBJECT_SYNONYMS
+
+        forms = [n] + GLOSSARY.get(n, []) + GLOSSARY.get(n.rstrip("s"), []) + list(SUBJECT_SYNONYMS.get(n, ()))
         if not any(f.lower() in low for f in forms):
             out.append(n)
     return out

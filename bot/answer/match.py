@@ -13,12 +13,18 @@ from ..text import quote_quality
 from .analysis import Analysis
 from .presence import _DATES, _QUANTITY
 
+REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外", "国外", "美国", "欧洲", "日本", "韩国", "印度")
+_SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
 _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|个百分点|pct|pp)", re.I)
 RATIO_INDICATORS = ("率", "占比", "份额", "同比", "环比", "复合", "增速", "比重")
-# The subject must be named in the sentence or the report's title (0.8 each word); found only elsewhere in the
-# passage (0.6) it is the passage's topic, not necessarily this sentence's.
+# The subject must be named in the sentence, the report's title (0.8 each word) or the passage before the
+# sentence (0.75: a heading or the sentence that set the topic); found only after it (0.5), it is another
+# sentence's topic.
 SUBJECT_FLOOR = 0.75
-WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.3, "subject": 1.0, "number": 0.8,
+# Words a subject is named by interchangeably in Chinese reports (a question's 中国 is the report's 我国).
+SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
+                    "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
+WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
            "quality": 0.8}
 
 
@@ -31,6 +37,7 @@ class FactMatch:
     subject: float = 0.0  # share of the subject's words found (sentence > title > passage)
     number: float = 0.0  # the sentence holds a number of the kind asked (a % for ratios)
     quality: float = 1.0
+    own_indicator: bool = False  # the indicator is the question's own wording: any overlap will do
 
     @property
     def score(self) -> float:
@@ -42,7 +49,7 @@ class FactMatch:
     @property
     def complete(self) -> bool:
         """Everything the question names is there: a fact the reports state, not only its topic."""
-        return (self.indicator >= 0.5 and self.number >= 1 and (self.years is None or self.years >= 0.5)
+        return (self.indicator >= (0.25 if self.own_indicator else 0.5) and self.number >= 1 and (self.years is None or self.years >= 0.5)
                 and self.subject >= SUBJECT_FLOOR)
 
     def to_dict(self) -> dict:
@@ -69,10 +76,31 @@ def indicator_words(a: Analysis, tokenize) -> list[str]:
     return words_of(a.indicator.name, tokenize) if a.indicator and a.indicator.own else []
 
 
+_JOINERS = {"的", "之", "和", "与", "及", "或", "在"}
+
+
 def words_of(text: str, tokenize) -> list[str]:
-    words = [w for w in tokenize(text) if len(w) >= 2 or not re.match(r"[\u4e00-\u9fff]", w)] if text else []
-    words = list(dict.fromkeys(w.lower() for w in words))
-    return [w for w in words if not any(w != o and w in o for o in words)]
+    """A phrase's words as jieba cuts them (precise mode), single Chinese characters joined to the next word:
+    jieba cuts a name it does not know into pieces (短视频 → 短 + 视频), and 视频 alone is another subject."""
+    if not text:
+        return []
+    pieces = tokenize.words(text) if hasattr(tokenize, "words") else tokenize(text)
+    words: list[str] = []
+    carry = ""
+    for w in pieces:
+        if w in _JOINERS:
+            continue
+        if len(w) == 1 and re.match(r"[\u4e00-\u9fff]", w):
+            carry += w
+            continue
+        words.append(carry + w)
+        carry = ""
+    if carry:
+        if words:
+            words[-1] += carry
+        elif len(carry) >= 2:
+            words.append(carry)
+    return list(dict.fromkeys(w.lower() for w in words))
 
 
 def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str],
@@ -82,8 +110,12 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     ind = a.indicator
     if ind:
         m.indicator = 1.0 if _found(ind.aliases, s) else (0.5 if _found(ind.aliases, p) else 0.0)
-        if ind.own and not m.indicator and ind_words:  # the question's own wording: its words, not the phrase
-            m.indicator = sum(w in s for w in ind_words) / len(ind_words)
+        if ind.own and not m.indicator:  # the question's own wording: its words or characters, not the phrase
+            by_words = sum(w in s for w in ind_words) / len(ind_words) if ind_words else 0.0
+            grams = {ind.name[i:i + 2] for i in range(len(ind.name) - 1)}
+            by_chars = sum(g in s for g in grams) / len(grams) if grams else 0.0
+            m.indicator = max(by_words, by_chars)
+            m.own_indicator = True
         if ind.modifier:
             m.modifier = 1.0 if _found(ind.modifier_aliases, s) else 0.0
     else:
@@ -93,11 +125,19 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
         in_p = sum(has_year(y, p) or has_year(y, t) for y in a.years) / len(a.years)
         m.years = in_s if in_s == 1 else max(in_s, 0.5 * in_p)
     if a.sub_period:
-        m.sub_period = 1.0 if a.sub_period.lower() in s else 0.0
+        if re.search(rf"(?<![\d\-]){re.escape(a.sub_period.lower())}", s):
+            m.sub_period = 1.0
+        else:  # another month or quarter named instead of the one asked is a different figure
+            m.sub_period = -0.5 if _SUB_PERIOD.search(s) else 0.0
     if words:
+        before = p[:max(0, p.find(s))] if s in p else ""  # what the passage says before the sentence
         got = 0.0
         for w in words:
-            got += 1.0 if w in s else (0.8 if w in t else (0.6 if w in p else 0.0))
+            forms = (w,) + SUBJECT_SYNONYMS.get(w, ())
+            if w in REGIONS and not _found(forms, s) and any(r in s for r in REGIONS if r not in forms):
+                continue  # asked about 国内, the sentence is about 全球 (whatever the title says)
+            got += 1.0 if _found(forms, s) else 0.8 if _found(forms, t) else 0.75 if _found(forms, before) \
+                else 0.5 if _found(forms, p) else 0.0
         m.subject = got / len(words)
     else:
         m.subject = 1.0  # the question names no subject: nothing to miss
