@@ -81,7 +81,7 @@ _JOINERS = {"的", "之", "和", "与", "及", "或", "在"}
 
 def words_of(text: str, tokenize) -> list[str]:
     """A phrase's words as jieba cuts them (precise mode), single Chinese characters joined to the next word:
-    jieba cuts a name it does not know into pieces (短视频 → 短 + 视频), and 视频 alone is another subject."""
+    jieba cuts a name it does not know into pieces (狂免 → 狂 + 免; 唯品会 → 唯品 + 会)."""
     if not text:
         return []
     pieces = tokenize.words(text) if hasattr(tokenize, "words") else tokenize(text)
