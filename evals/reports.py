@@ -158,19 +158,40 @@ def ingest_info(corpus: Corpus, summary, in_store: list, seconds: float) -> dict
     """Ingest figures, and the sampled reports that did not end up in the store, with the reason."""
     stored = {r.source: r for r in in_store}
     failed = dict(summary.failed)
-    lost = []
+    lost, empty = [], []
     for d in corpus.docs:
         name = corpus.names[d.file]
         if name not in stored:
             note = next((n for n in summary.notes if n.startswith(name + ":")), "")
-            lost.append({"file": d.file, "name": name, "reason": failed.get(name) or note or "not in the store"})
+            row = {"file": d.file, "name": name, "reason": failed.get(name) or note or "not in the store"}
+            # a source file with no text is not a report cleaning lost (the product says so by name)
+            (empty if not corpus.raw(d.file).strip() else lost).append(row)
     names = set(corpus.names.values())
     return {"reports": len(corpus.docs), "in_store": len(names & set(stored)), "seconds": round(seconds, 1),
             "added": summary.added + summary.replaced, "unchanged": summary.unchanged,
             "chunks": sum(stored[n].chunks for n in names & set(stored)),
             "reports_per_min": round(60 * (summary.added + summary.replaced) / seconds, 1)
             if summary.added + summary.replaced and seconds else None,
-            "lost_reports": len(lost), "lost": lost}
+            "lost_reports": len(lost), "lost": lost, "empty_sources": empty}
+
+
+def values_cut(lib, corpus: Corpus, anns: list[Annotation], stored: list) -> dict:
+    """Annotated values that cleaning cut into: the value, with the six characters before it in its annotated
+    sentence, is no longer in the report's cleaned text (line breaks, i.e. cuts, ignored)."""
+    by_name = {r.source: r for r in stored}
+    flat: dict[str, str] = {}
+    checked, cut = 0, []
+    for a in anns:
+        r = by_name.get(corpus.names.get(a.file, ""))
+        i = a.sentence.find(a.value)
+        if r is None or i < 0:
+            continue
+        if r.source not in flat:
+            flat[r.source] = lib.report_text(r).replace("\n", "")
+        checked += 1
+        if a.sentence[max(0, i - 6):i + len(a.value)] not in flat[r.source]:
+            cut.append({"file": a.file, "value": a.value, "sentence": a.sentence[:120]})
+    return {"checked": checked, "cut": len(cut), "examples": cut[:10]}
 
 
 # --- questions ---------------------------------------------------------------------------------------------
@@ -342,7 +363,9 @@ def plan(lib, corpus: Corpus, anns: list[Annotation], summary, seconds: float, s
     ingested = {f for f, n in corpus.names.items() if n in names}
     texts = [lib.report_text(r) for r in stored] + [corpus.raw(d.file) for d in corpus.docs]
     questions, about = build(corpus, anns, ingested, texts, seed, limit)
-    return questions, {"ingest": ingest_info(corpus, summary, stored, seconds), **about}
+    info = ingest_info(corpus, summary, stored, seconds)
+    info["values_cut"] = values_cut(lib, corpus, [a for a in anns if a.file in ingested], stored)
+    return questions, {"ingest": info, **about}
 
 
 # --- scoring -----------------------------------------------------------------------------------------------
@@ -533,6 +556,9 @@ def table(result: dict) -> list[str]:
               f"ingest {ing['reports']} reports in {ing['seconds']} s ({ing['added']} added, {ing['unchanged']} unchanged; "
               f"{ing['reports_per_min'] or '—'} reports/min), {ing['chunks']} chunks, lost {ing['lost_reports']}"]
     lines += [f"  lost {x['file']}: {x['reason']}" for x in ing["lost"]]
+    lines += [f"  empty source file {x['file']}: {x['reason']}" for x in ing.get("empty_sources", [])]
+    if ing.get("values_cut"):
+        lines.append(f"  annotated values cut by cleaning: {ing['values_cut']['cut']} of {ing['values_cut']['checked']}")
     return lines
 
 
@@ -543,6 +569,9 @@ def markdown(result: dict, failures: int = 40) -> str:
              f"{ing['seconds']} s ({ing['added']} added, {ing['unchanged']} unchanged; "
              f"{ing['reports_per_min'] or '—'} reports/min). Lost at ingest: {ing['lost_reports']}.", ""]
     lines += [f"- {x['file']}: {x['reason']}" for x in ing["lost"]]
+    lines += [f"- empty source file (not a lost report) {x['file']}: {x['reason']}" for x in ing.get("empty_sources", [])]
+    if ing.get("values_cut"):
+        lines += ["", f"Annotated values cut by cleaning: {ing['values_cut']['cut']} of {ing['values_cut']['checked']}."]
     lines += ["", "| | facts | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
     for name, m in [("**overall**", o)] + list(result["by_sector"].items()):
         lines.append(f"| {name} | {m['questions']['fact']} | " + " | ".join(_cell(m[c]) for c in COLUMNS) + " |")
