@@ -94,6 +94,9 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
     return chosen, cites
 
 
+COMPLETE_BONUS = 2.0  # reranking: a passage with a sentence stating the whole fact beats any partial match
+
+
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2
                  ) -> tuple[list[Scored], list[Citation]]:
     """A single-fact question: the sentence whose subject, period and indicator match, with a number, leads;
@@ -106,7 +109,7 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
         s = x.sentence
         x.fact = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words, ind_words)
         x.score = x.fact.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)
-    scored.sort(key=lambda x: -x.score)
+    scored.sort(key=lambda x: (not x.fact.complete, -x.score))  # a sentence stating the whole fact first
     lead = scored[0]
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score
@@ -123,8 +126,8 @@ def best_fact(a: Analysis, hits: list[Hit], tokenize) -> list[float]:
     for h in hits:
         best = 0.0
         for sp in sentence_spans(h.chunk.text, full_stops_only=True):
-            best = max(best, match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words,
-                                   ind_words).score)
+            fm = match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words, ind_words)
+            best = max(best, fm.score + (COMPLETE_BONUS if fm.complete else 0.0))
         out.append(best)
     return out
 
