@@ -63,8 +63,11 @@ def _found(aliases, text: str) -> bool:
 
 
 def has_year(year: str, text: str) -> bool:
+    """The year in any form a report writes it: 2020, 2020年, 2020E, 20年, 20E, 4Q20. A year glued to a page
+    number in PDF text (「42020年」) still counts when 年/E/Q follows; 「12020台」 is a count, not a year."""
     short = year[2:]
-    return year in text or bool(re.search(rf"(?<![\d.]){short}(?:年|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text))
+    return bool(re.search(rf"(?<!\d){year}(?!\d)|{year}(?=年|[EAQH]|\s*[-~至])", text)
+                or re.search(rf"(?<![\d.]){short}(?:年|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text))
 
 
 def subject_words(a: Analysis, tokenize) -> list[str]:

@@ -1,0 +1,72 @@
+"""The shared question analysis and the fact match, on questions from several sectors (made-up names)."""
+import pytest
+
+from bot.answer.analysis import analyse
+from bot.answer.match import has_year, match, words_of
+from bot.text import is_table_like, quote_quality
+
+
+@pytest.mark.parametrize("question, subject, period, indicator, modifier", [
+    ("X公司2020年的营业收入是多少？", "X公司", "2020年", "营业收入", ""),
+    ("2020年前三季度电子行业的归母净利润同比是多少", "电子行业", "2020年前三季度", "归母净利润", "同比"),
+    ("人血白蛋白2020Q1的批签发量是多少？", "人血白蛋白", "2020Q1", "批签发量", ""),
+    ("某某医疗20Q1-Q3的管理费用率是多少？", "某某医疗", "20Q1-Q3", "管理费用率", ""),
+    ("国内5G手机1-2月的出货量是多少？", "国内5G手机", "1-2月", "出货量", ""),
+    ("中国2019年的临床试验数量是多少？", "中国", "2019年", "临床试验数量", ""),  # not in the vocabulary
+    ("DSA的国产率是多少？", "DSA", "", "国产率", ""),
+    ("全球储能电池2025年出货量的年复合增长率是多少？", "全球储能电池", "2025年", "出货量", "年复合增长率"),
+])
+def test_fact_questions_parse_into_subject_period_indicator(question, subject, period, indicator, modifier):
+    a = analyse(question)
+    assert a.is_fact
+    assert (a.subject, a.period, a.indicator.name, a.indicator.modifier) == (subject, period, indicator, modifier)
+
+
+def test_short_years_and_aliases():
+    a = analyse("某某医疗20Q1-Q3的营收是多少？")
+    assert a.years == ("2020",) and "营业收入" in a.indicator.aliases
+    assert has_year("2021", "预计21年出货量") and has_year("2020", "4Q20全球出货") and not has_year("2020", "12020台")
+
+
+@pytest.mark.parametrize("question", [
+    "哪家机构预测了市场规模？", "报告认为行业为什么会增长？", "请总结各报告的观点", "When was it launched?",
+])
+def test_other_questions_are_not_single_facts(question):
+    assert not analyse(question).is_fact
+
+
+def test_a_sentence_states_the_fact_only_with_subject_year_indicator_and_a_quantity():
+    a = analyse("青禾医疗2020年的营业收入是多少？")
+    words = ["青禾医疗"]
+    full = match(a, "2020年公司实现营业收入12.6亿元，同比增长31.5%。", "", "青禾医疗（688001）：国产内镜龙头", words)
+    assert full.complete and full.near == 1.0
+    other_year = match(a, "2021年公司营业收入预计16.8亿元。", "", "青禾医疗（688001）：国产内镜龙头", words)
+    assert not other_year.complete
+    no_number = match(a, "2020年公司营业收入保持增长。", "", "青禾医疗（688001）", words)
+    assert not no_number.complete
+    other_company = match(a, "2020年行业营业收入为300亿元。", "", "电子行业月报", words)
+    assert not other_company.complete
+
+
+def test_region_conflict_and_synonyms():
+    a = analyse("国内医美2019年的市场规模是多少？")
+    words = ["国内", "医美"]
+    assert match(a, "2019年我国医美市场规模达到1769亿元。", "", "", words).subject == 1.0
+    assert match(a, "2019年全球医美市场规模达到1.2万亿元。", "", "中国医美行业研究", words).subject < 0.75
+
+
+def test_words_of_rejoins_pieces_of_unknown_names():
+    class Cut:  # jieba-like: an unknown name in pieces
+        def words(self, text):
+            return {"狂免": ["狂", "免"], "唯品会": ["唯品", "会"], "全球储能": ["全球", "储能"]}[text]
+
+    assert words_of("狂免", Cut()) == ["狂免"]
+    assert words_of("唯品会", Cut()) == ["唯品会"]
+    assert words_of("全球储能", Cut()) == ["全球", "储能"]
+
+
+def test_quote_quality_keeps_tables_and_captions_out_of_the_lead():
+    assert is_table_like("2017201820192020营业收入5.16.79.612.6同比增长18%31%43%31%")
+    assert not is_table_like("2020年Q1/Q2/Q3批签发量分别为1012万支/1020万支/820万支，同比增长12%。")
+    assert quote_quality("2020年公司实现营业收入12.6亿元，同比增长31.5%。") == 1.0
+    assert quote_quality("图表3：公司营业收入及增速资料来源：Wind，某某证券研究所") < 0.6
