@@ -112,6 +112,8 @@ def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False
         return True  # a company, person or product no report mentions
     if analysis:
         return False
+    if s.years_ok is False:
+        return True  # the question names a year the best sentence (and its passage's dateline) does not
     if (s.wants == "number" and s.kind_ok is False) or (s.wants == "date" and s.typed is False):
         return True  # asked for a quantity (a year is not one) or a date, and the best sentence holds none
     if s.cosine < t.floor_cosine or s.coverage < t.floor_coverage or (t.require_type and s.typed is False):
