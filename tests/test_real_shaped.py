@@ -86,3 +86,12 @@ def test_no_quote_holds_page_furniture(mixed):
     for q in ("面板价格会涨到什么时候？", "青禾医疗有哪些风险？", "5G手机渗透率是多少", "软式内镜的国产替代空间"):
         for c in engine.ask(q).citations:
             assert not FURNITURE.search(c.quote), (q, c.quote)
+
+
+def test_comparing_two_brokers_quotes_only_their_reports(mixed):
+    _, engine, _ = mixed
+    brokers = sorted(engine.library.brokers())
+    assert {"北辰证券", "东海岳证券"} <= set(brokers)
+    ans = engine.ask("比较北辰证券和东海岳证券的观点")
+    assert not ans.refused and "各报告的相关内容" in ans.answer
+    assert {c.broker for c in ans.citations} <= {"北辰证券", "东海岳证券"}

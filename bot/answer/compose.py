@@ -29,9 +29,9 @@ def analysis_kind(question: str) -> str | None:
 
 
 def broker_name(broker: str, zh: bool) -> str:
-    if zh or not broker:
+    if zh or not broker or broker not in BROKER_EN:
         return broker
-    return f"{BROKER_EN.get(broker, broker)} ({broker})"
+    return f"{BROKER_EN[broker]} ({broker})"
 
 
 def report_label(c: Citation | ReportMeta, zh: bool) -> str:

@@ -131,7 +131,7 @@ class Engine:
         return Filters(broker=named.pop()) if len(named) == 1 else filters
 
     def retrieve(self, q: str, query: str, a: Analysis, filters: Filters | None = None,
-                 timings: dict[str, float] | None = None) -> list[Hit]:
+                 timings: dict[str, float] | None = None, named: Sequence[str] | None = None) -> list[Hit]:
         """Passages for a question. A report the question names (《title》, a distinctive part of its title, a
         company or stock code in it) is searched first; single-fact questions fetch deeper and are reranked so
         that the passage whose sentence matches subject, period and indicator comes first."""
@@ -139,11 +139,12 @@ class Engine:
         if a.is_fact and a.indicator:  # the ways reports word the indicator (营收 → 营业收入), for the lexical side
             query = query + " " + " ".join(x for x in a.indicator.aliases[:4] if x not in query)
         hits = self.library.search(expand_query(query), k=k, filters=filters, timings=timings)
-        named = [] if filters else self.library.named_reports(q)
+        if named is None:
+            named = [] if filters else self.library.named_reports(q)
         if named:
-            seen = {h.chunk.chunk_id for h in hits}
             first = self.library.search(expand_query(query), k=self.settings.top_k, filters=Filters(reports=tuple(named)))
-            hits = first + [h for h in hits if h.chunk.chunk_id not in seen.intersection(h2.chunk.chunk_id for h2 in first)]
+            first_ids = {h.chunk.chunk_id for h in first}
+            hits = first + [h for h in hits if h.chunk.chunk_id not in first_ids]
         if a.is_fact and hits:
             t = time.perf_counter()
             named_set = set(named)
@@ -173,7 +174,16 @@ class Engine:
         filters = focused
         a = analyse(query)
         timings: dict[str, float] = {}
-        hits = self.retrieve(q, query, a, filters, timings)
+        named = [] if filters else self.library.named_reports(q)
+        if a.kind == "compare" and not filters:
+            # 「比较A证券和B证券对…的看法」: those brokers' reports, and their names are not terms to score
+            brokers = [b for b in self.library.brokers() if len(b) >= 3 and b in query]
+            if len(brokers) >= 2:
+                filters = Filters(reports=tuple(r.doc_id for r in self.library.sources() if r.broker in brokers))
+                named = []
+                for b in brokers:
+                    query = query.replace(b, " ")
+        hits = self.retrieve(q, query, a, filters, timings, named)
         t = time.perf_counter()
         # numbers come from the reports the question retrieved, best-ranked first
         calcs, problem = numeric.plan(query, self.library.figures([h.report.doc_id for h in hits]))
@@ -184,7 +194,7 @@ class Engine:
         elif analysis_kind(q) == "summary" and hits:
             ans = self._summary_answer(q, zh, hits, filters)
         else:
-            ans = self._sentence_answer(q, query, zh, hits, filters, a)
+            ans = self._sentence_answer(q, query, zh, hits, filters, a, set(named))
             if problem and not ans.refused:
                 ans.notes.append(problem)
         timings["answer"] = (time.perf_counter() - t) * 1000
@@ -238,7 +248,7 @@ class Engine:
         return ScopedText("\n".join(self.library.report_text(r) for r in reports if r.doc_id in wanted))
 
     def _sentence_answer(self, q: str, query: str, zh: bool, hits: list[Hit], filters: Filters | None = None,
-                         a: Analysis | None = None) -> Answer:
+                         a: Analysis | None = None, named: set[str] = frozenset()) -> Answer:
         tokenize = self.library.tokenizer
         kind = analysis_kind(q)
         a = a or analyse(query)
@@ -246,7 +256,7 @@ class Engine:
             chosen, citations = extract_fact(a, query, hits, tokenize)
         else:
             chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,
-                                        per_report=kind == "compare")
+                                        per_report=kind == "compare", prefer=named)
         best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
         best = chosen[0].sentence if chosen else None
         found = presence(plain(q), best.text, best.hit.chunk.text, tokenize.pos) if best else None

@@ -74,7 +74,7 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
 
 
 def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
-            per_report: bool = False) -> tuple[list[Scored], list[Citation]]:
+            per_report: bool = False, prefer: set[str] = frozenset()) -> tuple[list[Scored], list[Citation]]:
     """The answering sentences (best first) and their citations.
 
     `per_report`: the best sentences of every retrieved report (for comparisons), not just overall.
@@ -82,6 +82,11 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
     scored = score_sentences(question, hits, tokenize)
     if not scored:
         return [], []
+    if prefer:  # the reports the question names answer first
+        for x in scored:
+            if x.sentence.hit.report.doc_id in prefer:
+                x.score *= NAMED_REPORT_BOOST
+        scored.sort(key=lambda x: -x.score)
     best = scored[0]
     chosen = [s for s in scored[:max_sentences]
               if s is best or (s.score >= 0.6 * best.score and s.coverage >= 0.5 * best.coverage and s.matched)]
@@ -94,6 +99,7 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
     return chosen, cites
 
 
+NAMED_REPORT_BOOST = 1.5  # a sentence of a report the question names (《title》, its company) leads over others
 COMPLETE_BONUS = 2.0  # reranking: a passage with a sentence stating the whole fact beats any partial match
 
 
