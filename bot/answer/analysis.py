@@ -27,6 +27,7 @@ _SUB_ALONE = re.compile(r"((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![A-Za
                         r"上周|本周|上月|本月|今年|去年|明年|年初|年末|年底|近[一二三四五两\d]+年|未来[一二三四五两\d]*年?)")
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
 _OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
+_REPORT_REF = re.compile(r"(这份|该|本|此|这篇)?(研究)?(报告|研报)(中|里面|里|提到|指出|认为|称|显示)")  # where, not what
 _FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之)$")
 
 
@@ -124,7 +125,7 @@ def _subject(body: str, period: tuple[int, int] | None, ind: tuple[int, int] | N
         pieces.append(body[pos:a])
         pos = max(pos, b)
     pieces.append(body[pos:stop])
-    pieces = [_FILLER.sub("", p.strip(" ，,的")).strip(" ，,的") for p in pieces]
+    pieces = [_FILLER.sub("", _REPORT_REF.sub("", p).strip(" ，,的")).strip(" ，,的") for p in pieces]
     # a Chinese question names its subject first; only when it opens with the period or the indicator is the
     # subject further on (「2020年前三季度电子行业的…」)
     first = next((p for p in pieces if len(p) >= 2), "")
