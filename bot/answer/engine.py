@@ -263,6 +263,8 @@ class Engine:
         sig = signals(tokenize.topics(plain(q)), Mentioned(self._vocab(filters), hits), chosen[0].coverage if chosen else 0.0, best_cos,
                       tokenize, typed=chosen[0].typed if chosen else None, presence=found)
         fact = chosen[0].fact if chosen else None
+        if fact is not None:
+            sig.years_ok = None  # the fact match checks the years, in every form a report writes them (20年, 4Q20)
         missing_fact = fact is not None and not fact.complete  # the topic is there, the specific fact is not
         if best and kind is None and not missing_fact:
             # a name the question is about must be where the answer is: the reports may mention it elsewhere
