@@ -4,7 +4,6 @@ The source of `bot/` names none of the seed reports' subjects, and the example q
 library is loaded (here a made-up pharma one). `bot/tools/` is covered by its own issue (the sizing models).
 """
 import re
-from pathlib import Path
 
 from support import ROOT
 
