@@ -158,21 +158,26 @@ def ingest_info(corpus: Corpus, summary, in_store: list, seconds: float) -> dict
     """Ingest figures, and the sampled reports that did not end up in the store, with the reason."""
     stored = {r.source: r for r in in_store}
     failed = dict(summary.failed)
-    lost, empty = [], []
+    lost, empty, duplicates = [], [], []
     for d in corpus.docs:
         name = corpus.names[d.file]
         if name not in stored:
             note = next((n for n in summary.notes if n.startswith(name + ":")), "")
             row = {"file": d.file, "name": name, "reason": failed.get(name) or note or "not in the store"}
-            # a source file with no text is not a report cleaning lost (the product says so by name)
-            (empty if not corpus.raw(d.file).strip() else lost).append(row)
+            twin = re.search(r"same text as (.+), skipped\.$", note)
+            if twin and twin.group(1) in stored:
+                duplicates.append(row)  # its text is in the store, under the other file's name
+            elif not corpus.raw(d.file).strip():
+                empty.append(row)  # a source file with no text is not a report cleaning lost
+            else:
+                lost.append(row)
     names = set(corpus.names.values())
     return {"reports": len(corpus.docs), "in_store": len(names & set(stored)), "seconds": round(seconds, 1),
             "added": summary.added + summary.replaced, "unchanged": summary.unchanged,
             "chunks": sum(stored[n].chunks for n in names & set(stored)),
             "reports_per_min": round(60 * (summary.added + summary.replaced) / seconds, 1)
             if summary.added + summary.replaced and seconds else None,
-            "lost_reports": len(lost), "lost": lost, "empty_sources": empty}
+            "lost_reports": len(lost), "lost": lost, "empty_sources": empty, "duplicates": duplicates}
 
 
 def values_cut(lib, corpus: Corpus, anns: list[Annotation], stored: list) -> dict:
@@ -557,6 +562,7 @@ def table(result: dict) -> list[str]:
               f"{ing['reports_per_min'] or '—'} reports/min), {ing['chunks']} chunks, lost {ing['lost_reports']}"]
     lines += [f"  lost {x['file']}: {x['reason']}" for x in ing["lost"]]
     lines += [f"  empty source file {x['file']}: {x['reason']}" for x in ing.get("empty_sources", [])]
+    lines += [f"  duplicate (text already in the store) {x['file']}: {x['reason']}" for x in ing.get("duplicates", [])]
     if ing.get("values_cut"):
         lines.append(f"  annotated values cut by cleaning: {ing['values_cut']['cut']} of {ing['values_cut']['checked']}")
     return lines
@@ -570,6 +576,7 @@ def markdown(result: dict, failures: int = 40) -> str:
              f"{ing['reports_per_min'] or '—'} reports/min). Lost at ingest: {ing['lost_reports']}.", ""]
     lines += [f"- {x['file']}: {x['reason']}" for x in ing["lost"]]
     lines += [f"- empty source file (not a lost report) {x['file']}: {x['reason']}" for x in ing.get("empty_sources", [])]
+    lines += [f"- duplicate, its text is in the store under another name: {x['file']}" for x in ing.get("duplicates", [])]
     if ing.get("values_cut"):
         lines += ["", f"Annotated values cut by cleaning: {ing['values_cut']['cut']} of {ing['values_cut']['checked']}."]
     lines += ["", "| | facts | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
