@@ -33,7 +33,7 @@ def _filters(report, broker, since, until) -> Filters:
 
 filter_options = [
     click.option("--report", multiple=True, help="Only these reports (file name or doc id); repeatable."),
-    click.option("--broker", default="", help="Only reports by this broker, e.g. 中信证券."),
+    click.option("--broker", default="", help="Only reports by this broker (its whole name, e.g. 华泰证券)."),
     click.option("--since", default="", help="Only reports dated on/after YYYY-MM-DD."),
     click.option("--until", default="", help="Only reports dated on/before YYYY-MM-DD."),
 ]

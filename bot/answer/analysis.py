@@ -19,7 +19,6 @@ from .question import is_chinese
 
 _DATA = Path(__file__).parent / "data" / "indicators.json"
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至到/]|H[12]|\D|$))")
-SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})(?:年|[EA](?![a-z])|Q[1-4]|H[12])")
 # the sub-period a question names after its year
 _SUB = re.compile(r"(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月)")
 _SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|年(?!间|内|来|以))")
@@ -59,20 +58,11 @@ class Analysis:
         return self.zh and self.kind is None and not _OTHER_ASK.search(self.text) and (
             self.wants == "number" or (self.wants is None and self.indicator is not None))
 
-    def year_forms(self, year: str) -> tuple[str, ...]:
-        return year_forms(year)
-
 
 @lru_cache(maxsize=1)
 def vocabulary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
     return data["bases"], data["modifiers"]
-
-
-def year_forms(year: str) -> tuple[str, ...]:
-    """Ways a report writes a year: 2020年, 2020E, 20年, 20E, 2020Q1, 1Q20 …"""
-    short = year[2:]
-    return (year, f"{short}年", f"{short}E", f"{short}A", f"{short}Q", f"Q{short}", f"{short}H")
 
 
 def _find_indicator(text: str) -> tuple[Indicator | None, int, int]:

@@ -159,21 +159,19 @@ class Engine:
     def passages(self, question: str, filters: Filters | None = None) -> list[Hit]:
         """The ranked passages an offline answer to `question` is drawn from (for evaluation and debugging)."""
         q = check_question(question)
-        query = plain(q)
-        focused = self.focus(query, filters)
-        if focused is not filters and focused and focused.broker:
-            query = query.replace(focused.broker, " ")
-        return self.retrieve(q, query, analyse(query), focused)
+        query, filters, a, named = self.scope(q, plain(q), filters)
+        return self.retrieve(q, query, a, filters, named=named)
 
-    def extractive(self, q: str, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
-        zh = is_chinese(q)
-        query = standalone(plain(q), history)
+    def scope(self, q: str, query: str, filters: Filters | None
+              ) -> tuple[str, Filters | None, Analysis, list[str]]:
+        """Where to look and what to score: a broker named by its whole name becomes a filter (and leaves the
+        scored query); two brokers named in a comparison restrict it to their reports; reports the question
+        names are searched first. Returns (query, filters, analysis, named report ids)."""
         focused = self.focus(query, filters)
         if focused is not filters and focused and focused.broker:
             query = query.replace(focused.broker, " ")  # chosen, not scored
         filters = focused
         a = analyse(query)
-        timings: dict[str, float] = {}
         named = [] if filters else self.library.named_reports(q)
         if a.kind == "compare" and not filters:
             # 「比较A证券和B证券对…的看法」: those brokers' reports, and their names are not terms to score
@@ -183,6 +181,12 @@ class Engine:
                 named = []
                 for b in brokers:
                     query = query.replace(b, " ")
+        return query, filters, a, named
+
+    def extractive(self, q: str, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
+        zh = is_chinese(q)
+        query, filters, a, named = self.scope(q, standalone(plain(q), history), filters)
+        timings: dict[str, float] = {}
         hits = self.retrieve(q, query, a, filters, timings, named)
         t = time.perf_counter()
         # numbers come from the reports the question retrieved, best-ranked first

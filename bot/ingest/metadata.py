@@ -192,7 +192,7 @@ _STRONG_AFTER = re.compile(r"(?:证券)?(?:[(（]香港[)）])?(?:控股|股份)
 _LEGAL_NAME = re.compile(r"(?:有限(?:责任)?公司|研究所|研究发展中心)$")  # not 研究院: 头豹研究院 is cited as a source
 _STRONG_BEFORE = re.compile(r"(?:本报告由|仅供|版权(?:均)?(?:归|属于?|为)|请务必阅读|请仔细阅读|谨请参阅|敬请参阅|请参阅"
                             r"|敬请阅读|出品方)[^。；！？!?]*$")
-# A quoted view ("据中信证券研究部测算") is another firm's; a figure's source ("资料来源：Wind、XX证券研究所") is
+# A quoted view ("据某某证券研究部测算") is another firm's; a figure's source ("资料来源：Wind、XX证券研究所") is
 # usually the firm's own institute, so there the institute suffix still counts.
 _QUOTED_BEFORE = re.compile(r"(?:据|根据|引用|参考|援引|转引自|转载自)[^。；]{0,12}$")
 _SOURCE_BEFORE = re.compile(r"来源[:：][^。；]{0,12}$")
