@@ -1,0 +1,376 @@
+"""Estimates a report makes: a figure it derives from inputs it states, found in its text.
+
+Research reports size markets with small formulas written as prose ("假设渗透率为5%…则市场规模为80亿元",
+"出货量×单机用量×单价"). `detect_estimates(text)` finds such passages in any report and keeps each as data:
+the result as stated, the inputs as the report words them (value or range, unit, exact quote and offsets)
+and the operation. Nothing here knows a report, a market or a company: the cues are the words reports use
+to derive a figure, and an estimate is kept only when its inputs, multiplied, come near the stated result
+or when the passage says in so many words that it derives it (假设/若/按…测算/则).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from itertools import combinations
+from typing import Any
+
+from bot.errors import ToolError
+from bot.tools.numbers import NumberSpan, find_numbers
+from bot.text import number_density
+from bot.tools.units import Dimension, mul, unit_info
+
+OPERATIONS = ("product", "product_of_sum", "quantity_x_price", "ratio")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A number the report states: an input of an estimate or its result."""
+
+    name: str  # as the report words it: "渗透率", "手机出货量", "市场规模"
+    value: Decimal  # the low end for a range
+    unit: str  # canonical unit ("亿元", "%", "万台", "元/平米"); "" for a plain number
+    quote: str  # the sentence holding the number, verbatim
+    quote_start: int  # offsets of the quote in the text given to detect_estimates
+    quote_end: int
+    start: int  # offsets of the number itself
+    end: int
+    high: Decimal | None = None  # the high end of a range ("5%-35%")
+    period: str = ""  # "2025年", "2019-2022E": the time the figure is for, as written
+    chunk_id: str = ""  # the chunk holding the quote, once the report is chunked
+
+    @property
+    def text(self) -> str:
+        return self.quote[self.start - self.quote_start:self.end - self.quote_start]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One estimate of a report: result = operation(inputs), as the report states it."""
+
+    id: str  # "<doc_id>#<n>", stable for one ingest of the report
+    doc_id: str
+    subject: str  # what the result measures, as worded ("文生视频市场规模")
+    result: Term
+    inputs: tuple[Term, ...]
+    operation: str  # one of OPERATIONS
+    start: int  # the passage: from the first input's sentence to the result's
+    end: int
+    summed: tuple[int, ...] = ()  # product_of_sum: the inputs added together before multiplying
+    cue: str = ""  # the derivation word that marked the passage ("假设", "测算", "则"), "" if found by arithmetic
+    chunk_id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for t in [d["result"], *d["inputs"]]:
+            t["value"] = str(t["value"])
+            t["high"] = None if t["high"] is None else str(t["high"])
+        return d
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> "Derivation":
+        def term(t: dict[str, Any]) -> Term:
+            return Term(**{**t, "value": Decimal(t["value"]), "high": None if t["high"] is None else Decimal(t["high"])})
+        return Derivation(**{**d, "result": term(d["result"]), "inputs": tuple(term(t) for t in d["inputs"]),
+                              "summed": tuple(d.get("summed", ()))})
+
+
+# --- reading the passage ---------------------------------------------------------------------------------------
+_SENTENCE_END = "。！？!?；;\n"
+_CLAUSE_END = "。！？!?；;\n，,：:（()）、"
+WINDOW_SENTENCES = 3  # a result's inputs sit in its own sentence or the few before it
+WINDOW_CHARS = 480
+MAX_CANDIDATES = 9  # the nearest inputs tried; subsets of 2..MAX_FACTORS of them
+MAX_FACTORS = 4
+CUE_REACH = 40  # a result's derivation word is at most this far before it
+NAME_CHARS = 16  # an input's name: the last words before its number
+TOLERANCE = Decimal("0.015")  # a product within 1.5% of the stated result (reports round inputs and results)
+
+# Words that derive a figure. A result follows one of them in its sentence; an estimate stated without arithmetic
+# that agrees ("假设…则…") needs one of the strong ones.
+RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|得出|可得|由此|即|乘以|×|相当于|折合")
+# Words that only announce a figure: a result after one of them needs an assumption (STRONG_CUE) before it.
+WEAK_CUE = re.compile(r"预计|预测|预估|有望|将达|达到|可达|约为|规模为|空间为|空间约")
+STRONG_CUE = re.compile(r"假设|假定|若|如果|按照?[^，。；]{0,24}(?:测算|计算|估算)|以[^，。；]{0,24}(?:测算|计算|估算)")
+# A percentage that is a change, not a share of something: it does not multiply a base.
+_CHANGE = re.compile(r"(?:同比|环比|增长|增速|增幅|下降|下滑|降幅|涨幅|复合|CAGR|提升|提高|上升|减少)[^，。；%]{0,4}$", re.I)
+_BASIS_AFTER = re.compile(r"[^，。；,;]{0,6}?(?:测算|计算|估算|为基础|为基准|计)")  # "以170元/瓶测算": an input
+_JOIN = re.compile(r"\s*(?:和|与|及|、|以及|,|，|加上|\+)\s*")
+_TO_LEVEL = re.compile(r"(?:至|到|为)\s*$")
+_NOT_QUANTITY_BEFORE = re.compile(r"(?:图表?|表|附图|附表|Figure|Table|第|Q|H)\s*$", re.I)
+_NOT_QUANTITY_AFTER = re.compile(r"^\s*(?:年|月|日|季度|Q|H|E\b|个月|天|周|倍|只股票|家公司)", re.I)
+_FILLER = re.compile(r"^(?:假设|假定|如果|若|按照|按|以|则|对应|并且|并|且|而|其中|即|预计|预测|预估|测算|估算|我们|到|在|将|"
+                     r"为|是|的|了|和|及|与|约|其|该|这|此|来看|来说|计算|考虑)+")
+_TAIL_FILLER = re.compile(r"(?:已经|已|将会|将|可能|有望|预计|预估|可|能|会|约为|约|大约|接近|近|超过|高达|达到了|达到|达|为|是|在|"
+                          r"的|了|之|共计|总计|合计|分别|中值|取|按|占|提升至|提升到|提高到|增长至|降至|下降至)+$")
+_YEARS = re.compile(r"((?:19|20)\d{2})\s*(?:年|E\b|A\b|e\b)?(?:\s*[-–—~至到]\s*((?:19|20)\d{2})\s*(?:年|E|A|e)?)?")
+
+
+@dataclass(frozen=True)
+class _Num:
+    span: NumberSpan
+    base_low: Decimal  # in base units (元, piece, fraction for ratios)
+    base_high: Decimal
+    ratio: bool
+    sentence: tuple[int, int]
+    parts: tuple["_Num", ...] = ()  # a sum of segments ("分别为621亿元和518亿元"): its addends
+
+    @property
+    def ranged(self) -> bool:
+        return self.base_low != self.base_high
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence, the closing mark included; a line break ends one too."""
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in _SENTENCE_END:
+            if text[start:i + 1].strip():
+                out.append((start, i + 1 if ch != "\n" else i))
+            start = i + 1
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+def _base(value: Decimal, unit: str) -> Decimal | None:
+    try:
+        return mul(value, unit_info(unit).factor)
+    except ToolError:
+        return None
+
+
+def _numbers(text: str) -> list[_Num]:
+    sents = sentences(text)
+    out: list[_Num] = []
+    k = 0
+    for span in find_numbers(text):
+        while k < len(sents) and sents[k][1] <= span.start:
+            k += 1
+        if k >= len(sents):
+            break
+        try:
+            dim = span.dimension
+        except (KeyError, ToolError):
+            continue
+        if dim in (Dimension.YEARS, Dimension.DURATION, Dimension.PAGES) or span.value <= 0:
+            continue
+        if dim is Dimension.NUMBER and span.high is None and 1900 <= span.value <= 2100 and span.value == int(span.value):
+            continue  # a year written without 年 (2019-2022E)
+        if _in_table(text, span):
+            continue
+        if dim is Dimension.NUMBER and not re.search(r"[万亿千百]", span.text):
+            continue  # a bare number ("3", "1.2") is a section number, a code or a table cell more often than an input
+        if _NOT_QUANTITY_BEFORE.search(text[max(0, span.start - 4):span.start]) or \
+                _NOT_QUANTITY_AFTER.match(text[span.end:span.end + 4]):
+            continue
+        ratio = dim is Dimension.RATIO
+        if ratio and _CHANGE.search(text[max(sents[k][0], span.start - 10):span.start]) and \
+                not _TO_LEVEL.search(text[max(0, span.start - 3):span.start]):
+            continue  # "同比增长20%": a change
+        lo = _base(span.value, span.unit)
+        hi = _base(span.high if span.high is not None else span.value, span.unit)
+        if lo is None or hi is None or (ratio and (hi > 1 or lo <= 0)):
+            continue
+        out.append(_Num(span, lo, hi, ratio, sents[k]))
+    return out
+
+
+def _in_table(text: str, span: NumberSpan) -> bool:
+    """A cell of a flattened table: glued to another number, or in a run that is mostly digits."""
+    before, after = text[max(0, span.start - 1):span.start], text[span.end:span.end + 1]
+    if (before and (before.isdigit() or before in ".%％")) or (after and (after.isdigit() or after in ".")):
+        return True
+    return number_density(text[max(0, span.start - 30):span.end + 30]) > 0.45
+
+
+def _name(text: str, sent_start: int, pos: int) -> str:
+    """What a number measures, as the words before it in its clause say ("AI视频应用渗透率")."""
+    clause_start = max([sent_start] + [text.rfind(c, sent_start, pos) + 1 for c in _CLAUSE_END])
+    before = text[clause_start:pos]
+    before = re.split(r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:%|％|年|月|日|亿元|万元|元|亿|万)?", before)[-1]
+    before = _TAIL_FILLER.sub("", _FILLER.sub("", before.strip())).strip()
+    if len(before) > NAME_CHARS:
+        cut = before.rfind("的", 0, len(before) - 2)
+        if cut >= len(before) - NAME_CHARS:
+            before = before[cut + 1:]
+        else:
+            at = len(before) - NAME_CHARS
+            while 0 < at < len(before) and before[at - 1].isascii() and before[at - 1].isalnum():
+                at -= 1  # never cut a Latin word ("AIGC") in two
+            before = before[at:]
+    return before
+
+
+def _period(text: str, sent: tuple[int, int], pos: int) -> str:
+    """The year(s) a number is for: the nearest written before it in its sentence, else the first after."""
+    found = list(_YEARS.finditer(text, sent[0], sent[1]))
+    before = [m for m in found if m.end() <= pos]
+    after = [m for m in found if m.start() >= pos]
+    m = before[-1] if before else (after[0] if after else None)
+    return m.group(0).strip() if m else ""
+
+
+def _term(text: str, n: _Num) -> Term:
+    s = n.span
+    return Term(name=_name(text, n.sentence[0], s.start), value=s.value, unit=s.unit,
+                quote=text[n.sentence[0]:n.sentence[1]].strip(), quote_start=_lstrip(text, n.sentence),
+                quote_end=_rstrip(text, n.sentence), start=s.start, end=s.end, high=s.high,
+                period=_period(text, n.sentence, s.start))
+
+
+def _lstrip(text: str, sent: tuple[int, int]) -> int:
+    i = sent[0]
+    while i < sent[1] and text[i].isspace():
+        i += 1
+    return i
+
+
+def _rstrip(text: str, sent: tuple[int, int]) -> int:
+    j = sent[1]
+    while j > sent[0] and text[j - 1].isspace():
+        j -= 1
+    return j
+
+
+def _close(a: Decimal, b: Decimal) -> bool:
+    return b != 0 and abs(a - b) <= abs(b) * TOLERANCE
+
+
+def _product(nums: tuple[_Num, ...]) -> tuple[Decimal, Decimal, Decimal]:
+    lows = mul(*(n.base_low for n in nums))
+    highs = mul(*(n.base_high for n in nums))
+    mids = mul(*((n.base_low + n.base_high) / 2 for n in nums))
+    return lows, mids, highs
+
+
+def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
+    """How far the product of `inputs` is from `result` (relative), or None when not within tolerance."""
+    lo, mid, hi = _product(inputs)
+    if result.ranged:
+        if _close(lo, result.base_low) and _close(hi, result.base_high):
+            return abs(lo - result.base_low) / result.base_low
+        return None
+    r = result.base_low
+    best = min((abs(x - r) / r for x in ((lo, mid, hi) if lo != hi else (lo,))))
+    return best if best <= TOLERANCE else None
+
+
+def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
+    """A product of ratios alone is not a market; ratios at 100% and factors of 1 change nothing."""
+    if result.ratio or all(n.ratio for n in inputs):
+        return False
+    return all(n.base_low != 1 for n in inputs) and all(n.span.start != result.span.start for n in inputs)
+
+
+def _cue(text: str, start: int, end: int, pattern: re.Pattern[str]) -> str:
+    m = None
+    for m in pattern.finditer(text, start, end):
+        pass
+    return m.group(0) if m else ""
+
+
+def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[Derivation]:
+    """Every estimate stated in `text` (a cleaned report or a chunk), in reading order.
+
+    A result is a number after a derivation word in its sentence (则, 对应, 测算, 预计, 空间…). Its inputs are
+    numbers before it in the same passage (its sentence and the few before). It is an estimate when
+    - some inputs multiply to the result (within rounding): the operation is their product (quantity × unit
+      price when no input is a ratio), or
+    - the passage says it assumes (假设, 若, 按…测算): a base of the result's kind before the assumed ratios,
+      times those ratios — kept even when the stated result does not follow, so that the gap can be shown.
+    """
+    nums = _numbers(text)
+    sents = sentences(text)
+    index = {s: i for i, s in enumerate(sents)}
+    out: list[Derivation] = []
+    used_results: set[int] = set()
+    for r_i, result in enumerate(nums):
+        s0, s1 = result.sentence
+        if _BASIS_AFTER.match(text, result.span.end):
+            continue
+        k = index[result.sentence]
+        reach = max(s0, result.span.start - CUE_REACH)
+        strong = _cue(text, sents[max(0, k - 1)][0], result.span.start, STRONG_CUE)
+        cue = _cue(text, reach, result.span.start, RESULT_CUE) or (strong and _cue(text, reach, result.span.start, WEAK_CUE))
+        if not cue:
+            continue
+        first = sents[max(0, k - WINDOW_SENTENCES)][0]
+        first = max(first, s0 - WINDOW_CHARS)
+        before = [n for n in nums[:r_i] if n.span.start >= first and n.span.end <= result.span.start]
+        # the nearest inputs, and the values equal to the result are restatements, not inputs
+        cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
+        cands = cands[-MAX_CANDIDATES:]
+        cands = cands + _sums(text, cands)
+        best: tuple[tuple, tuple[_Num, ...]] | None = None
+        for size in range(2, MAX_FACTORS + 1):
+            for combo in combinations(cands, size):
+                if not _plausible(combo, result) or _overlap(combo):
+                    continue
+                err = _agrees(combo, result)
+                if err is None:
+                    continue
+                in_sentence = sum(n.sentence == result.sentence for n in combo)
+                distance = result.span.start - combo[0].span.start
+                key = (round(err * 200), -in_sentence, distance, size)
+                if best is None or key < best[0]:
+                    best = (key, combo)
+        if best is None and strong and not result.ratio:
+            combo = _assumed(text, cands, result)
+            if combo:
+                best = ((), combo)
+        if best is None:
+            continue
+        combo = best[1]
+        used_results.add(r_i)
+        flat = [p for n in combo for p in (n.parts or (n,))]
+        summed = tuple(i for i, p in enumerate(flat) if any(p in n.parts for n in combo))
+        ops = ("product_of_sum" if summed else
+               "quantity_x_price" if not any(n.ratio for n in combo) else "product")
+        res = _term(text, result)
+        out.append(Derivation(
+            id=f"{doc_id}#{len(out) + 1}", doc_id=doc_id, subject=res.name, result=res,
+            inputs=tuple(_term(text, n) for n in flat), operation=ops, summed=summed,
+            start=_lstrip(text, min((n.sentence for n in flat))), end=_rstrip(text, result.sentence),
+            cue=strong or cue, chunk_id=chunk_id))
+    return out
+
+
+def _sums(text: str, cands: list[_Num]) -> list[_Num]:
+    """Segments written side by side in one unit ("分别为621亿元和518亿元"), as one summed input."""
+    out = []
+    for i in range(len(cands)):
+        for j in range(i + 2, min(i + 4, len(cands)) + 1):
+            run = cands[i:j]
+            if any(n.ratio or n.ranged or n.span.unit != run[0].span.unit for n in run) or \
+                    any(not _JOIN.fullmatch(text[a.span.end:b.span.start]) for a, b in zip(run, run[1:])):
+                continue
+            total = sum((n.base_low for n in run), Decimal(0))
+            out.append(_Num(run[0].span, total, total, False, run[0].sentence, tuple(run)))
+    return out
+
+
+def _overlap(combo: tuple[_Num, ...]) -> bool:
+    seen: set[int] = set()
+    for n in combo:
+        for p in (n.parts or (n,)):
+            if p.span.start in seen:
+                return True
+            seen.add(p.span.start)
+    return False
+
+
+def _assumed(text: str, cands: list[_Num], result: _Num) -> tuple[_Num, ...]:
+    """A stated base × the ratios assumed in the result's sentence (假设 A占B的10%、渗透率5%-35%…则…): the nearest
+    base before those ratios that is of the result's kind (both money, or both not) and larger than it."""
+    ratios = [n for n in cands if n.ratio and n.sentence == result.sentence and not n.parts
+              and STRONG_CUE.search(text, n.sentence[0], n.span.start)]
+    if not ratios:
+        return ()
+    money = result.span.dimension is Dimension.CURRENCY
+    bases = [n for n in cands if not n.ratio and not n.parts and n.span.start < ratios[0].span.start
+             and (n.span.dimension is Dimension.CURRENCY) == money and n.base_low > result.base_high]
+    if not bases:
+        return ()
+    return (bases[-1], *ratios[:MAX_FACTORS - 1])

@@ -1,0 +1,249 @@
+"""Rebuild a report's estimate from its own cited inputs, reconcile it with what the report states, vary it.
+
+`rebuild(derivation)` recomputes the estimate exactly (Decimal; ranges as low / mid / high, mid at the midpoint of
+every ranged input) in the unit the report states the result in, and says whether the stated figure agrees, agrees
+once rounded to the digits the report writes, or differs — and then which value of each input the stated figure
+implies, the others unchanged. `rebuild(derivation, overrides)` is a what-if: the user's values, labelled as theirs,
+replace the named inputs; every other input stays the report's, cited.
+
+All inputs come from the one derivation, so from one report and one passage of it: nothing here mixes reports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any, Mapping
+
+from bot.errors import ToolError
+from bot.tools.estimates import Derivation, Term
+from bot.tools.formulas import Calculation, Estimate, Operand, operand
+from bot.tools.units import (
+    EXACT_PREC, Dimension, Quantity, QuantityRange, div, format_quantity, format_range, mul, plain, tidy, unit_info,
+)
+
+VERDICTS = ("agrees", "rounding", "differs")
+_VERDICT_ZH = {"agrees": "一致", "rounding": "四舍五入后一致", "differs": "不一致"}
+
+
+@dataclass
+class Rebuilt:
+    derivation: Derivation
+    calculation: Calculation
+    verdict: str | None  # None for a what-if (the user's values: nothing to reconcile)
+    implied: dict[str, Quantity] = field(default_factory=dict)  # input name → the value the stated result needs
+    implied_calculations: list[Calculation] = field(default_factory=list)
+    message: str = ""
+    message_en: str = ""
+
+    def calculations(self) -> list[Calculation]:
+        return [self.calculation, *self.implied_calculations]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.derivation.id, "verdict": self.verdict, "message": self.message,
+                "implied": {k: f"{plain(v.value)}{v.unit}" for k, v in self.implied.items()},
+                "calculation": self.calculation.to_dict()}
+
+
+def show(v: Quantity | QuantityRange) -> str:
+    try:
+        return str(format_range(v) if isinstance(v, QuantityRange) else format_quantity(v))
+    except (ToolError, KeyError):
+        if isinstance(v, QuantityRange):
+            return f"{plain(v.low.value)}–{plain(v.high.value)}{v.unit}"
+        return f"{plain(v.value)}{v.unit}"
+
+
+def input_names(d: Derivation) -> list[str]:
+    """One distinct label per input: the report's words, or 输入N when it names none."""
+    out: list[str] = []
+    for i, t in enumerate(d.inputs, 1):
+        name = t.name or f"输入{i}"
+        while name in out:
+            name = f"{name}({i})"
+        out.append(name)
+    return out
+
+
+def term_value(t: Term) -> Quantity | QuantityRange:
+    low = Quantity(t.value, t.unit)
+    return low if t.high is None else QuantityRange(low, Quantity(t.high, t.unit))
+
+
+def citation(d: Derivation, t: Term) -> dict[str, Any]:
+    return {"doc_id": d.doc_id, "chunk_id": t.chunk_id or d.chunk_id,
+            "quote": t.quote, "start": t.quote_start, "end": t.quote_end}
+
+
+def _is_ratio(q: Quantity) -> bool:
+    return q.dimension is Dimension.RATIO
+
+
+def _bases(v: Quantity | QuantityRange) -> tuple[Decimal, Decimal, Decimal]:
+    """low, mid, high in base units (a ratio as a fraction)."""
+    if isinstance(v, QuantityRange):
+        return v.low.base_value(), v.mid.base_value(), v.high.base_value()
+    b = v.base_value()
+    return b, b, b
+
+
+def _check(name: str, op: Operand, like: Term) -> None:
+    """A user's value must be of the input's kind: a share stays a share (≤ 100%), a count is not negative."""
+    v = op.value
+    qs = (v.low, v.high) if isinstance(v, QuantityRange) else (v,)
+    want = Quantity(like.value, like.unit).dimension
+    for q in qs:
+        if want is Dimension.RATIO:
+            if q.dimension not in (Dimension.RATIO, Dimension.NUMBER):
+                raise ToolError(f"{name} 是比例, 请给出百分比 (e.g. 20%); got {show(q)}.")
+            if q.base_value() > 1 or q.base_value() < 0:
+                raise ToolError(f"{name} {show(q)} 不在0–100%之间 (a share cannot be above 100% or negative).")
+        else:
+            if q.dimension is Dimension.RATIO:
+                raise ToolError(f"{name} 不是比例 (it is {like.unit or 'a number'}, not a percentage): got {show(q)}.")
+            if q.value < 0:
+                raise ToolError(f"{name} 不能为负 (cannot be negative): got {show(q)}.")
+            try:
+                q.to(like.unit)
+            except ToolError as e:
+                raise ToolError(f"{name} 的单位应为{like.unit or '数值'} (the report's unit), got {q.unit or 'none'}: {e}") from None
+
+
+def _round_like(value: Decimal, stated: Decimal) -> Decimal:
+    places = max(0, -stated.as_tuple().exponent)  # type: ignore[operator]
+    with localcontext(prec=EXACT_PREC):
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuilt:
+    """Recompute an estimate from its inputs; reconcile it with the stated result, or apply the user's values.
+
+    Args:
+        d: a detected estimate.
+        overrides: input name (as `input_names` gives it) → the user's value ("20%", "4000亿元", a Quantity...).
+
+    Raises:
+        ToolError: an override names no input, or is not of the input's kind.
+    """
+    names = input_names(d)
+    overrides = dict(overrides or {})
+    for key in overrides:
+        if key not in names:
+            raise ToolError(f"估算 {d.id} 没有输入 {key!r}; 它的输入是: {', '.join(names)}.")
+    ops: list[Operand] = []
+    for name, t in zip(names, d.inputs):
+        if name in overrides:
+            op = operand(overrides[name], name, allow_range=True)
+            op = Operand(op.value, "user", None)
+            _check(name, op, t)
+        else:
+            op = Operand(term_value(t), "report", citation(d, t))
+        ops.append(op)
+    result_unit = d.result.unit
+    factor = unit_info(result_unit).factor
+    lows, mids, highs = _evaluate(d, ops)
+    low, mid, high = (Quantity(tidy(div(x, factor)[0]), result_unit) for x in (lows, mids, highs))
+    result: Quantity | Estimate = low if low.value == high.value else Estimate(low, mid, high)
+    formula = _formula(d, ops) + " = " + (show(low) if isinstance(result, Quantity)
+                                          else show(QuantityRange(low, high)) + f"(中值 {show(mid)})")
+    user = any(o.source == "user" for o in ops)
+    note = f"{d.subject or '结果'} = {_formula(d, names)}"
+    calc = Calculation("rebuild_estimate", formula, dict(zip(names, ops)), result, note)
+    calc.extra.update(estimate=d.id, stated=term_value(d.result), user=user)
+    if user:
+        kept = [n for n, o in zip(names, ops) if o.source == "report"]
+        calc.note += "; 用户假设: " + "、".join(f"{n}={show(o.value)}" for n, o in zip(names, ops) if o.source == "user")
+        if kept:
+            calc.note += "; 其余输入取报告原值"
+        return Rebuilt(d, calc, None)
+    out = _reconcile(d, names, ops, result)
+    calc.note += " " + out.message
+    out.calculation = calc
+    return out
+
+
+def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Decimal]:
+    """low, mid, high of the operation, in base units."""
+    parts = [_bases(o.value) for o in ops]
+    if d.summed:
+        total = tuple(sum((parts[i][k] for i in d.summed), Decimal(0)) for k in range(3))
+        rest = [p for i, p in enumerate(parts) if i not in d.summed]
+        parts = [total, *rest]
+    with localcontext(prec=EXACT_PREC):
+        return tuple(mul(*(p[k] for p in parts)) for k in range(3))  # type: ignore[return-value]
+
+
+def _formula(d: Derivation, items: list) -> str:
+    shown = [show(x.value) if isinstance(x, Operand) else str(x) for x in items]
+    if d.summed:
+        total = "(" + " + ".join(shown[i] for i in d.summed) + ")"
+        return " × ".join([total, *(s for i, s in enumerate(shown) if i not in d.summed)])
+    return " × ".join(shown)
+
+
+def _reconcile(d: Derivation, names: list[str], ops: list[Operand], result: Quantity | Estimate) -> Rebuilt:
+    stated = term_value(d.result)
+    if isinstance(stated, QuantityRange):
+        r_lo = result.low if isinstance(result, Estimate) else result
+        r_hi = result.high if isinstance(result, Estimate) else result
+        pairs = [(r_lo, stated.low), (r_hi, stated.high)]
+        computed = show(QuantityRange(r_lo, r_hi)) if r_lo.value <= r_hi.value else show(r_lo)
+    else:
+        r = result.mid if isinstance(result, Estimate) else result
+        pairs = [(r, stated)]
+        computed = show(r) + ("(中值)" if isinstance(result, Estimate) else "")
+    said = show(stated)
+    if all(c.value == s.value for c, s in pairs):
+        verdict = "agrees"
+        msg = f"一致: 按报告输入重算为{computed}, 与报告所述{said}相同。"
+        en = f"Agrees: the report's inputs give {computed}, exactly the stated {said}."
+        return Rebuilt(d, None, verdict, message=msg, message_en=en)  # type: ignore[arg-type]
+    if all(_round_like(c.value, s.value) == s.value for c, s in pairs):
+        msg = f"四舍五入后一致: 按报告输入重算为{computed}, 报告称{said}, 取整后相同。"
+        en = f"Agrees after rounding: the report's inputs give {computed}; it states {said}, the same once rounded."
+        return Rebuilt(d, None, "rounding", message=msg, message_en=en)  # type: ignore[arg-type]
+    implied, calcs = _implied(d, names, ops, stated)
+    need = "，或".join(f"{k}为{show(v)}" for k, v in implied.items())
+    msg = f"不一致: 按报告输入重算为{computed}, 而报告称{said}。" + (f"要得到{said}, 需要{need}(其余输入不变)。" if need else "")
+    en = f"Does not agree: the report's inputs give {computed}, but it states {said}." + (
+        " That figure would need " + " or ".join(f"{k} = {show(v)}" for k, v in implied.items()) + ", the other inputs unchanged."
+        if implied else "")
+    years = {t.period for t in d.inputs if t.period} - {d.result.period}
+    if d.result.period and years:
+        msg += f" 注意: 部分输入是{'、'.join(sorted(years))}的数据, 而结果是{d.result.period}的。"
+    return Rebuilt(d, None, "differs", implied, calcs, msg, en)  # type: ignore[arg-type]
+
+
+def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quantity | QuantityRange
+             ) -> tuple[dict[str, Quantity], list[Calculation]]:
+    """The value of each input (one at a time, the others at their mid) that gives the stated result (its mid)."""
+    target = stated.mid if isinstance(stated, QuantityRange) else stated
+    mids = [o.value.mid if isinstance(o.value, QuantityRange) else o.value for o in ops]
+    out: dict[str, Quantity] = {}
+    calcs: list[Calculation] = []
+    for i, (name, m) in enumerate(zip(names, mids)):
+        if i in d.summed:
+            continue
+        others = [mids[j].base_value() for j in range(len(mids)) if j != i]
+        if d.summed:
+            others = [sum((mids[j].base_value() for j in d.summed), Decimal(0))] + \
+                     [mids[j].base_value() for j in range(len(mids)) if j != i and j not in d.summed]
+        denom = mul(*others)
+        if denom == 0:
+            continue
+        base, exact = div(target.base_value(), denom)
+        unit = "%" if _is_ratio(m) else m.unit
+        value, _ = div(base, unit_info(unit).factor)
+        q = Quantity(tidy(value) if exact else value, unit)
+        if _is_ratio(m) and q.value > 100:
+            continue  # no share can give it
+        out[name] = q
+        calcs.append(Calculation(
+            "implied_input", f"{show(target)} ÷ ({' × '.join(show(mids[j]) for j in range(len(mids)) if j != i)}) = {show(q)}",
+            {"报告所述结果": Operand(target, "report", citation(d, d.result)),
+             **{names[j]: Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(mids)) if j != i}},
+            q, f"报告所述结果所需的{name}(其余输入取中值不变)" + ("" if exact else "; 已四舍五入到28位有效数字")))
+    return out, calcs
+
+
+def verdict_zh(v: str | None) -> str:
+    return _VERDICT_ZH.get(v or "", "")
