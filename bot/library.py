@@ -49,6 +49,7 @@ class Library:
         self._write_lock = threading.Lock()
         self._texts: dict[tuple[str, str], str] = {}
         self._figures: dict[str, list] = {}  # doc id → figures, filled on demand
+        self._estimates: dict[str, list] = {}  # doc id → estimates (bot.tools.estimates.Derivation), on demand
         self._names: dict[str, list[str]] = {}  # doc id → distinctive parts of its title (named_reports)
         self._names_key: tuple[str, ...] = ()
         self._checked = time.monotonic()  # when refresh() last looked at the store's revision
@@ -127,6 +128,7 @@ class Library:
     def _invalidate(self) -> None:
         self.retriever.invalidate()
         self._figures = {}
+        self._estimates = {}
 
     def find(self, name: str) -> ReportMeta:
         """A report by file name, doc id or title."""
@@ -171,6 +173,33 @@ class Library:
                 if d not in found:  # a store written before figures had their own collection: extract again
                     self._figures[d] = self._backfill_figures(d)
         return [f for d in dict.fromkeys(doc_ids) for f in self._figures.get(d, [])]
+
+    def estimates(self, doc_ids: Sequence[str]) -> list:
+        """The estimates found at ingest (bot.tools.estimates.Derivation) of these reports, in this order.
+
+        A store written before estimates were looked for gets them found now, from the report's text, and kept.
+        """
+        from .ingest.facts import estimates_from_json, from_json, report_estimates, to_json
+
+        missing = [d for d in dict.fromkeys(doc_ids) if d not in self._estimates]
+        if missing:
+            found = self.store.report_figures(missing)
+            reports = self.reports_by_id()
+            for d in missing:
+                got = estimates_from_json(found[d]) if d in found else None
+                if got is None and d in reports:
+                    ids = [cid for cid, _, _ in self.chunk_spans(d)]
+                    chunks = sorted(self.store.get_chunks(ids).values(), key=lambda c: c.start)
+                    got = report_estimates(self.report_text(reports[d]), chunks, d)
+                    figures = from_json(found[d]) if d in found else self.figures([d])
+                    self.store.put_facts([d], [to_json(figures, got)])
+                self._estimates[d] = got or []
+        return [e for d in dict.fromkeys(doc_ids) for e in self._estimates.get(d, [])]
+
+    def estimate(self, estimate_id: str):
+        """One estimate by its id ("<doc_id>#<n>"), or None."""
+        doc_id = estimate_id.split("#", 1)[0]
+        return next((e for e in self.estimates([doc_id]) if e.id == estimate_id), None)
 
     def _backfill_figures(self, doc_id: str) -> list:
         from .ingest.facts import report_figures, to_json

@@ -15,7 +15,7 @@ from ..errors import LLMError
 from ..library import Library
 from ..retrieve import Filters
 from ..types import Answer, Hit
-from . import numeric
+from . import compute, numeric
 from .analysis import Analysis, analyse
 from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refusal_text
 from .extractive import best_fact, extract, extract_fact, summary_points
@@ -187,10 +187,17 @@ class Engine:
         zh = is_chinese(q)
         query, filters, a, named = self.scope(q, standalone(plain(q), history), filters)
         timings: dict[str, float] = {}
+        # [compute hook] 「X 2017年到2023年…的年均复合增长率」: two figures of one report, computed (compute.py)
+        if (spec := compute.detect(query)) is not None:
+            t = time.perf_counter()
+            ans = compute.answer(self, q, spec, filters, named)
+            ans.timings_ms = {"compute": (time.perf_counter() - t) * 1000}
+            return ans
         hits = self.retrieve(q, query, a, filters, timings, named)
         t = time.perf_counter()
         # numbers come from the reports the question retrieved, best-ranked first
-        calcs, problem = numeric.plan(query, self.library.figures([h.report.doc_id for h in hits]))
+        ids = list(dict.fromkeys(h.report.doc_id for h in hits))
+        calcs, problem = numeric.plan(query, self.library.figures(ids), self.library.estimates(ids))
         timings["tools"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         if calcs:

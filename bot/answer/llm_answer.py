@@ -52,7 +52,7 @@ class Session:
                 raise ToolError("report_estimate needs a 'question' string.")
             hits = self.engine.library.search(q[:500], filters=self.filters)
             doc_ids = [h.report.doc_id for h in hits] + [h.report.doc_id for h in self.passages.values()]
-            calcs, problem = numeric.plan(q, self.engine.library.figures(doc_ids))
+            calcs, problem = numeric.plan(q, self.engine.library.figures(doc_ids), self.engine.library.estimates(doc_ids))
             if not calcs:
                 raise ToolError(problem or "No sizing model matches this question; use market_size with explicit inputs.")
             self.calcs.extend(calcs)

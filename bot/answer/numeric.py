@@ -6,7 +6,7 @@ input's `citation` becomes that citation's number n. Inputs from the user are la
 from __future__ import annotations
 
 import json
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..errors import ToolError
 from ..tools import route
@@ -15,10 +15,10 @@ from ..types import Citation, ReportMeta
 from .cite import cite
 
 
-def plan(question: str, figures: list) -> tuple[list[Calculation], str]:
+def plan(question: str, figures: list, estimates: Sequence = ()) -> tuple[list[Calculation], str]:
     """(calculations, problem): problem is the tool layer's message when the intent was clear but it could not run."""
     try:
-        return route.plan(question, figures) or [], ""
+        return route.plan(question, figures, estimates) or [], ""
     except ToolError as e:
         return [], str(e)
 

@@ -1,7 +1,9 @@
-"""Figures (quantitative facts) of a report, found at ingest chunk by chunk and kept with the report.
+"""Figures (quantitative facts) and estimates of a report, found at ingest and kept with the report.
 
-Offsets are moved from the chunk into the cleaned report text, so a figure's quote is cited like any
-other span. Overlapping chunks find a figure twice; the first chunk keeps it.
+Figures are found chunk by chunk; offsets are moved from the chunk into the cleaned report text, so a figure's
+quote is cited like any other span (overlapping chunks find a figure twice; the first chunk keeps it).
+Estimates (`bot.tools.estimates`) are found in the whole report text, since a passage may cross a chunk
+boundary; each quote is tied to the chunk holding it.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import json
 from decimal import Decimal
 from typing import Sequence
 
+from ..tools.estimates import Derivation, detect_estimates
 from ..tools.figures import Figure, extract_figures
 from ..types import Chunk
 
@@ -28,7 +31,22 @@ def report_figures(chunks: Sequence[Chunk]) -> list[Figure]:
     return out
 
 
-def to_json(figures: Sequence[Figure]) -> str:
+def report_estimates(text: str, chunks: Sequence[Chunk], doc_id: str) -> list[Derivation]:
+    """The estimates of a report (its cleaned text), each quote tied to the first chunk that holds it whole."""
+    spans = sorted((c.start, c.start + len(c.text), c.chunk_id) for c in chunks)
+
+    def chunk_of(start: int, end: int) -> str:
+        return next((cid for a, b, cid in spans if a <= start and end <= b), "")
+
+    out = []
+    for d in detect_estimates(text, doc_id):
+        terms = [dataclasses.replace(t, chunk_id=chunk_of(t.quote_start, t.quote_end)) for t in (d.result, *d.inputs)]
+        out.append(dataclasses.replace(d, result=terms[0], inputs=tuple(terms[1:]), chunk_id=terms[0].chunk_id))
+    return out
+
+
+def to_json(figures: Sequence[Figure], estimates: Sequence[Derivation] | None = None) -> str:
+    """One document per report: {"figures": [...], "estimates": [...]} (estimates None: not looked for yet)."""
     rows = []
     for f in figures:
         d = dataclasses.asdict(f)
@@ -36,14 +54,24 @@ def to_json(figures: Sequence[Figure]) -> str:
         d["high"] = None if f.high is None else str(f.high)
         d["qualifiers"] = list(f.qualifiers)
         rows.append(d)
-    return json.dumps(rows, ensure_ascii=False)
+    doc = {"figures": rows, "estimates": None if estimates is None else [e.to_dict() for e in estimates]}
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def estimates_from_json(text: str) -> list[Derivation] | None:
+    """The estimates kept with a report; None when its document predates estimates (find them again)."""
+    doc = json.loads(text) if text else None
+    if not isinstance(doc, dict) or doc.get("estimates") is None:
+        return None
+    return [Derivation.from_dict(d) for d in doc["estimates"]]
 
 
 def from_json(text: str) -> list[Figure]:
     if not text:
         return []
+    doc = json.loads(text)
     out = []
-    for d in json.loads(text):
+    for d in (doc["figures"] if isinstance(doc, dict) else doc):  # a bare list: written before estimates
         d["value"] = Decimal(d["value"])
         d["high"] = None if d["high"] is None else Decimal(d["high"])
         d["qualifiers"] = tuple(d["qualifiers"])

@@ -20,7 +20,7 @@ from ..settings import Settings
 from ..types import Report, ReportMeta
 from .chunk import chunk_text, count_tokens_fn
 from .clean import clean_text, normalize
-from .facts import report_figures, to_json
+from .facts import report_estimates, report_figures, to_json
 from .load import is_report_file, load_text
 from .metadata import extract_metadata
 
@@ -58,7 +58,8 @@ def _write_group(group: list, store, summary: "IngestSummary") -> None:
         store.add_chunks([c for g in group for c in g[2]], np.asarray([v for g in group for v in g[3]], dtype=np.float32))
         metas = [ReportMeta(**{**g[0].meta.to_dict(), "chunks": len(g[2])}) for g in group]
         store.put_reports(metas, [g[0].text for g in group], np.asarray([g[4] for g in group]),
-                          [to_json(report_figures(g[2])) for g in group])
+                          [to_json(report_figures(g[2]), report_estimates(g[0].text, g[2], g[0].meta.doc_id))
+                           for g in group])
     except BotError as e:
         summary.failed.extend((g[0].meta.source, str(e)) for g in group)
         return

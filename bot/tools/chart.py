@@ -53,24 +53,24 @@ def find_cjk_font() -> str | None:
 
 
 def scenarios_from(calcs: list[Calculation]) -> tuple[list[Scenario], str]:
-    """Scenarios from model Calculations (route.plan output): one per market_size run, plus
-    the report's stated figure once per model. Returns them with their common unit."""
+    """Scenarios from estimate Calculations (route.plan output): one per rebuild (the report's inputs, or the
+    user's), plus the report's stated result once per estimate. Returns them with their common unit."""
     out: list[Scenario] = []
     unit = ""
     seen_stated: set[str] = set()
     for c in calcs:
-        if c.tool != "market_size":
+        if c.tool not in ("rebuild_estimate", "market_size"):
             continue
         r = c.result
         unit = unit or r.unit
         low, mid, high = (r.low, r.mid, r.high) if isinstance(r, Estimate) else (r, r, r)
         low, mid, high = (q.to(unit).value for q in (low, mid, high))
-        model = c.extra.get("model", "")
+        model = c.extra.get("estimate", c.extra.get("model", ""))
         if c.extra.get("user"):
             users = [k for k, v in c.inputs.items() if v.source == "user"]
             out.append(Scenario("用户假设: " + "、".join(users), low, high, mid, "user", "user assumption"))
         else:
-            out.append(Scenario(f"{model}(报告输入重算)" if model else "重算", low, high, mid, "computed",
+            out.append(Scenario("报告输入重算", low, high, mid, "computed",
                                 "recomputed from report inputs"))
         stated = c.extra.get("stated")
         if stated is not None and model not in seen_stated:

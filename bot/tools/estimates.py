@@ -99,7 +99,7 @@ _BASIS_AFTER = re.compile(r"[^，。；,;]{0,6}?(?:测算|计算|估算|为基�
 _JOIN = re.compile(r"\s*(?:和|与|及|、|以及|,|，|加上|\+)\s*")
 _TO_LEVEL = re.compile(r"(?:至|到|为)\s*$")
 _NOT_QUANTITY_BEFORE = re.compile(r"(?:图表?|表|附图|附表|Figure|Table|第|Q|H)\s*$", re.I)
-_NOT_QUANTITY_AFTER = re.compile(r"^\s*(?:年|月|日|季度|Q|H|E\b|个月|天|周|倍|只股票|家公司)", re.I)
+_NOT_QUANTITY_AFTER = re.compile(r"^\s*(?:年|月|日|季度|Q|H|E\b|个月|天|周|倍|只股票|家公司)|^[A-Za-z]", re.I)  # 5G, 4K
 _FILLER = re.compile(r"^(?:假设|假定|如果|若|按照|按|以|则|对应|并且|并|且|而|其中|即|预计|预测|预估|测算|估算|我们|到|在|将|"
                      r"为|是|的|了|和|及|与|约|其|该|这|此|来看|来说|计算|考虑)+")
 _TAIL_FILLER = re.compile(r"(?:已经|已|将会|将|可能|有望|预计|预估|可|能|会|约为|约|大约|接近|近|超过|高达|达到了|达到|达|为|是|在|"
@@ -189,7 +189,7 @@ def _name(text: str, sent_start: int, pos: int) -> str:
     """What a number measures, as the words before it in its clause say ("AI视频应用渗透率")."""
     clause_start = max([sent_start] + [text.rfind(c, sent_start, pos) + 1 for c in _CLAUSE_END])
     before = text[clause_start:pos]
-    before = re.split(r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:%|％|年|月|日|亿元|万元|元|亿|万)?", before)[-1]
+    before = re.split(r"[0-9０-９]+(?:\.[0-9]+)?(?![0-9A-Za-z])\s*(?:%|％|年|月|日|亿元|万元|元|亿|万)?", before)[-1]
     before = _TAIL_FILLER.sub("", _FILLER.sub("", before.strip())).strip()
     if len(before) > NAME_CHARS:
         cut = before.rfind("的", 0, len(before) - 2)

@@ -1,10 +1,9 @@
 """Quantitative facts in report text: value, unit, what it measures, year and the exact quote.
 
 `extract_figures(text)` finds money, ratios, durations and page counts, labels each from
-the words around it ("短视频市场规模", "AI视频应用渗透率"...), and keeps the containing
-sentence as the quote with offsets into `text`, so `text[f.start:f.end] == f.quote` always.
-A range ("5%-35%") is one Figure with `high` set. Labels come from a small lexicon of the
-measures these reports size markets with; other figures get the words just before them.
+the words just before it in its clause ("中国AIGC市场规模", "AI视频应用渗透率"...), and keeps the
+containing sentence as the quote with offsets into `text`, so `text[f.start:f.end] == f.quote` always.
+A range ("5%-35%") is one Figure with `high` set. Durations and page counts are labelled by kind.
 """
 from __future__ import annotations
 
@@ -35,15 +34,7 @@ def _r(label: str, kw: str, dim: Dimension, *requires: str) -> _Rule:
 
 # Order breaks ties between keywords at the same distance: more specific first.
 RULES: tuple[_Rule, ...] = (
-    _r("AIGC监管市场规模", r"AIGC\s*监管市场", Dimension.CURRENCY),
-    _r("AIGC市场规模", r"AIGC\s*市场", Dimension.CURRENCY),
-    _r("短视频市场规模", r"短视频市场规模?", Dimension.CURRENCY),
-    _r("短视频文生视频市场规模", r"文生视频|市场潜力|市场规模", Dimension.CURRENCY, "文生视频", "短视频"),
-    _r("AIGC监管成本占比", r"监管成本", Dimension.RATIO),
-    _r("视频创作成本占比", r"创作成本", Dimension.RATIO),
-    _r("AI视频应用渗透率", r"渗透率", Dimension.RATIO),
-    _r("信息化安全投入占比", r"安全投入", Dimension.RATIO),
-    _r("视频时长", r"视频|时长|长度", Dimension.DURATION),
+    _r("时长", r"时长|长度|视频", Dimension.DURATION),
     _r("页数", r"页|共计", Dimension.PAGES),
 )
 _GENERIC = {Dimension.CURRENCY: "金额", Dimension.RATIO: "比例", Dimension.DURATION: "时长", Dimension.PAGES: "页数"}

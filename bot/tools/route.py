@@ -1,27 +1,34 @@
 """The offline router: recognise a numeric question and run the right tool on it.
 
-`plan(question, figures)` tries, in order: a unit conversion ("11491亿元是多少万亿"), a CAGR
-("从2022年的3000亿元到2030年的11491亿元, 年复合增长率?"), a check of a stated figure quoted
-in the question ("80亿是怎么算出来的?"), a what-if ("如果渗透率为20%"), a check of a named
-model, a named model's size ("AIGC监管市场规模有多大?"), a conversion of a reported
-figure ("AIGC市场规模是多少万亿"), and an explicit product ("3000亿元 × 10% × 20%"). It returns the
-Calculations, or None when the question asks for no number.
+`plan(question, figures, estimates)` tries, in order: a unit conversion ("11491亿元是多少万亿"), a CAGR
+("从2022年的3000亿元到2030年的11491亿元, 年复合增长率?"), then the estimates the retrieved reports make
+(`bot.tools.estimates`, found at ingest): a check of a stated result quoted in the question ("80亿是怎么算出来的?"),
+a what-if on an input named in the question ("如果渗透率为20%"), a check or the size of the estimate whose result
+the question names ("X市场规模有多大?"); then a conversion of a reported figure ("X市场规模是多少万亿") and an
+explicit product ("3000亿元 × 10% × 20%"). It returns the Calculations, or None when the question asks for no number.
 
-It raises `ToolError` when the intent is clear but an input is missing (a CAGR without the
-number of years, a model whose figures were not retrieved): the caller shows that message
-or falls back to an answer without calculation.
+It raises `ToolError` when the intent is clear but an input is missing (a CAGR without the number of years):
+the caller shows that message or falls back to an answer without calculation.
 """
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from bot.errors import ToolError
 from bot.tools.figures import Figure
 from bot.tools.formulas import Calculation, Operand, cagr, convert_units, market_size
-from bot.tools.models import MODELS, ModelResult, NamedModel, build_model, detect_model
+from bot.tools.estimates import Derivation
 from bot.tools.numbers import find_numbers
+from bot.tools.rebuild import input_names, rebuild, term_value
 from bot.tools.units import Dimension, Quantity, QuantityRange, normalize_unit
-from bot.tools.whatif import CUES, Assumption, apply, models_for, overrides_for, parse_assumptions
+from bot.tools.whatif import CUES, Assumption, _grams, match_input, overrides_for, parse_assumptions, translated
+
+SIZE_FLOOR = 0.75  # share of the question's subject words the estimate's result must name to answer a size question
+CHECK_FLOOR = 0.6
+WHATIF_FLOOR = 0.5  # a what-if's other words must name the estimate's result at least this well
+WHATIF_MARGIN = 0.2  # ... and nearly as well as the estimate they name best
+NAME_GRAMS = 5  # a result name this long is distinctive enough to be recognised alone
 
 _UNIT_WORD = (r"(?P<unit>万亿元|万亿|亿元|亿|万元|万|元|(?:trillion|billion|million|thousand)(?:\s*(?:yuan|rmb|cny))?"
               r"|yuan|rmb|cny)")
@@ -41,12 +48,13 @@ _SIZE = re.compile(r"规模|多大|多少|几何|测算|估算|预测|空间|潜
                    re.IGNORECASE)
 
 
-def plan(question: str, figures: list[Figure]) -> list[Calculation] | None:
+def plan(question: str, figures: list[Figure], estimates: Sequence[Derivation] = ()) -> list[Calculation] | None:
     """The calculations a numeric question needs, or None if it asks for no number.
 
     Args:
         question: the user's question.
         figures: figures extracted from the retrieved report text (with citations).
+        estimates: the estimates of the retrieved reports (bot.tools.estimates), best-ranked report first.
 
     Raises:
         ToolError: a numeric question whose inputs are missing.
@@ -54,8 +62,15 @@ def plan(question: str, figures: list[Figure]) -> list[Calculation] | None:
     q = question.strip()
     if not q:
         return None
-    for step in (_conversion, _cagr, _check_stated, _what_if, _check_named, _model_size, _figure_conversion,
-                 _product):
+    for step in (_conversion, _cagr):
+        out = step(q, figures)
+        if out is not None:
+            return out
+    for on_estimates in (_check_stated, _what_if, _check_named, _estimate_size):
+        out = on_estimates(q, estimates)
+        if out is not None:
+            return out
+    for step in (_figure_conversion, _product):
         out = step(q, figures)
         if out is not None:
             return out
@@ -100,84 +115,112 @@ def _cagr(q: str, figures: list[Figure]) -> list[Calculation] | None:
     return [cagr(Operand(money[0].quantity(), "user"), Operand(money[1].quantity(), "user"), str(n))]
 
 
-def _differs(assumptions: list[Assumption], figures: list[Figure]) -> bool:
-    """Whether some assumption is not simply a figure of the report restated.
+def _subject_grams(q: str) -> set[str]:
+    """The question's words that can name what an estimate measures (no question words, numbers or years)."""
+    q = _QUESTION_WORDS.sub(" ", re.sub(r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:年|%|％|亿元|万元|亿|万|元)?", " ", q))
+    return _grams(translated(q))
 
-    "市场规模3000亿是哪一年的" restates the short-video base, even though the AIGC model's
-    base differs; a restatement needs to match one model's figure, not all.
-    """
-    for a in assumptions:
-        restated = any(
-            f.label == name and _same(f.quantity(), op.value)
-            for m in MODELS for name, op in overrides_for(m, [a]).items() for f in figures
-        )
-        if not restated:
-            return True
-    return False
+
+_QUESTION_WORDS = re.compile(r"是多少|有多大|多大|多少|几何|如何|怎么|怎样|是否|能否|吗|呢|请问|报告中|报告|的|了|"
+                             r"测算|估算|计算|算出|推出|得出|由其|输入|中值|如果|假设|假如|若|的话|what|how|big|large|is|the|of|in|"
+                             r"does|do|follow|from|report'?s?|own|inputs?|median|estimate|if|would|be", re.IGNORECASE)
+
+
+def subject_score(q: str, d: Derivation) -> float:
+    """How much of the question's subject words the estimate's result names (its clause in the report)."""
+    want = _subject_grams(q)
+    if not want:
+        return 0.0
+    t = d.result
+    clause = t.quote[max(0, t.start - t.quote_start - 48):t.start - t.quote_start] + t.name
+    covered = len(want & _grams(clause)) / len(want)
+    name = _grams(t.name)  # a long name the question spells out whole, whatever else it says
+    return max(covered, len(want & name) / len(name) if len(name) >= NAME_GRAMS else 0.0)
+
+
+def _year_ok(q: str, d: Derivation) -> bool:
+    years = set(re.findall(r"(?:19|20)\d{2}", q))
+    return not years or bool(years & set(re.findall(r"(?:19|20)\d{2}", d.result.period or d.result.quote)))
+
+
+def _best(q: str, estimates: Sequence[Derivation], floor: float) -> Derivation | None:
+    scored = [(subject_score(q, d), -i, d) for i, d in enumerate(estimates) if _year_ok(q, d)]
+    scored = [s for s in scored if s[0] >= floor]
+    return max(scored, key=lambda s: s[:2])[2] if scored else None
 
 
 def _same(a: Quantity | QuantityRange, b: Quantity | QuantityRange) -> bool:
     try:
         return type(a) is type(b) and a.to(b.unit) == b
-    except ToolError:  # different dimensions
+    except (ToolError, KeyError):  # different dimensions
         return False
 
 
-def _what_if(q: str, figures: list[Figure]) -> list[Calculation] | None:
+def _restates(assumptions: list[Assumption], estimates: Sequence[Derivation]) -> bool:
+    """Every assumption is a value some estimate already uses ("市场规模3000亿是哪一年的"): not a what-if."""
+    values = [term_value(t) for d in estimates for t in d.inputs]
+    return all(any(_same(v, a.value) for v in values) for a in assumptions)
+
+
+def _what_if(q: str, estimates: Sequence[Derivation]) -> list[Calculation] | None:
     assumptions = parse_assumptions(q)
-    if not assumptions or not (CUES.search(q) or _differs(assumptions, figures)):
+    if not assumptions or not estimates or not (CUES.search(q) or not _restates(assumptions, estimates)):
         return None
-    named = detect_model(q)
-    models = [named] if named is not None and overrides_for(named, assumptions) else models_for(assumptions)
-    if not models:
+    rest = q
+    for a in assumptions:
+        rest = rest.replace(a.text, " ")
+    best: tuple | None = None
+    named = _subject_grams(rest)
+    top = max((subject_score(rest, d) for d in estimates), default=0.0) if named else 0.0
+    for i, d in enumerate(estimates):
+        names = input_names(d)
+        used = overrides_for(d, names, assumptions)
+        score = subject_score(rest, d) if named else 0.0
+        if not used or (named and (score < WHATIF_FLOOR or score < top - WHATIF_MARGIN)):
+            continue  # the question is about something else than this estimate's result
+        fit = sum(m[1] for a in assumptions if (m := match_input(a, names, d)) is not None)
+        key = (round(subject_score(rest, d), 1), len(used), fit, -i)
+        if best is None or key > best[0]:
+            best = (key, d, used)
+    if best is None:
         return None
-    out: list[Calculation] = []
-    errors: list[ToolError] = []
-    for m in models:
-        try:
-            out.append(apply(m, figures, q).calculation)
-        except ToolError as e:
-            errors.append(e)
-            continue
-        try:  # the report's own estimate, for comparison with the user's
-            out.append(build_model(m, figures).calculation)
-        except ToolError:
-            pass
-    if not out:
-        raise errors[0]
-    return out
+    _, d, used = best
+    return [rebuild(d, used).calculation, rebuild(d).calculation]
 
 
-def _model_by_stated(q: str, figures: list[Figure]) -> NamedModel | None:
-    """The model whose stated result is a number quoted in the question ("80亿是怎么算的")."""
+def _by_stated(q: str, estimates: Sequence[Derivation]) -> Derivation | None:
+    """The estimate whose stated result is a number quoted in the question ("80亿是怎么算的")."""
     for span in find_numbers(q):
-        if span.dimension is not Dimension.CURRENCY:
+        if span.dimension in (Dimension.RATIO, Dimension.YEARS):
             continue
-        for m in MODELS:
-            if any(f.label == m.stated_label and _same(f.quantity(), span.quantity()) for f in figures):
-                return m
+        for d in estimates:
+            stated = term_value(d.result)
+            ends = [stated.low, stated.high, stated.mid] if isinstance(stated, QuantityRange) else [stated]
+            if any(_same(e, span.quantity()) for e in ends) or _same(stated, span.quantity()):
+                return d
     return None
 
 
-def _check_stated(q: str, figures: list[Figure]) -> list[Calculation] | None:
+def _check_stated(q: str, estimates: Sequence[Derivation]) -> list[Calculation] | None:
     """"80亿是怎么算出来的?": a check of a stated figure quoted in the question (no hypothetical)."""
     if not _CHECK.search(q) or CUES.search(q):
         return None
-    m = _model_by_stated(q, figures)
-    return None if m is None else build_model(m, figures).calculations()
+    d = _by_stated(q, estimates)
+    return None if d is None else rebuild(d).calculations()
 
 
-def _check_named(q: str, figures: list[Figure]) -> list[Calculation] | None:
-    """"文生视频市场的测算对得上吗?": a check of a model named in the question."""
-    m = detect_model(q) if _CHECK.search(q) else None
-    return None if m is None else build_model(m, figures).calculations()
+def _check_named(q: str, estimates: Sequence[Derivation]) -> list[Calculation] | None:
+    """"文生视频市场的测算对得上吗?": a check of the estimate the question names."""
+    d = _best(q, estimates, CHECK_FLOOR) if _CHECK.search(q) else None
+    return None if d is None else rebuild(d).calculations()
 
 
-def _model_size(q: str, figures: list[Figure]) -> list[Calculation] | None:
-    m = detect_model(q)
-    if m is None or not _SIZE.search(q):
+def _estimate_size(q: str, estimates: Sequence[Derivation]) -> list[Calculation] | None:
+    """"2030年X市场规模有多大?": the estimate whose result the question names, rebuilt from its inputs."""
+    if not _SIZE.search(q):
         return None
-    return build_model(m, figures).calculations()
+    d = _best(q, estimates, SIZE_FLOOR)
+    return None if d is None else rebuild(d).calculations()
 
 
 def _figure_conversion(q: str, figures: list[Figure]) -> list[Calculation] | None:
@@ -185,8 +228,10 @@ def _figure_conversion(q: str, figures: list[Figure]) -> list[Calculation] | Non
     target = _target_unit(q, 0, anchored=False)
     if target is None:  # cheap test first: the scan below is linear in the library's figures
         return None
-    named = sorted((f for f in figures if f.label and f.label in q and f.dimension is Dimension.CURRENCY),
-                   key=lambda f: -len(f.label))
+    want = _subject_grams((q[:q.find("多少")] if "多少" in q else q).rstrip("是为有约合"))
+    named = sorted((f for f in figures if f.label and f.dimension is Dimension.CURRENCY and want
+                    and len(want & _grams(f.label)) / len(want) >= SIZE_FLOOR),
+                   key=lambda f: -len(want & _grams(f.label)))
     if not named or target == named[0].unit:
         return None
     f = named[0]
@@ -211,20 +256,4 @@ def _product(q: str, figures: list[Figure]) -> list[Calculation] | None:
     return None
 
 
-def model_results(question: str, figures: list[Figure]) -> list[ModelResult]:
-    """The named-model results a question is about (for charts), [] if none applies."""
-    named = detect_model(question) or _model_by_stated(question, figures)
-    assumptions = parse_assumptions(question)
-    models = [named] if named else models_for(assumptions)
-    out: list[ModelResult] = []
-    for m in models:
-        try:
-            out.append(build_model(m, figures))
-            if overrides_for(m, assumptions):
-                out.append(apply(m, figures, question))
-        except ToolError:
-            continue
-    return out
-
-
-__all__ = ["plan", "model_results"]
+__all__ = ["plan", "subject_score"]

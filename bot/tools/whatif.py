@@ -1,155 +1,174 @@
-"""User assumptions in a question ("如果渗透率为20%", "with a 4000亿 market") as model overrides.
+"""User assumptions in a question ("如果渗透率为20%", "with a 4000亿 market") and the estimate inputs they set.
 
-`parse_assumptions` finds each number the question ties to a model input word (渗透率,
-成本占比, 市场规模, penetration, market...), before it ("渗透率提高到百分之三十") or after
-it ("25% penetration"). `overrides_for` maps them onto one model's input names, labelled
-source "user"; `apply` recomputes the model with them.
+`parse_assumptions` reads each number the question gives together with the words that name it — before it
+("渗透率提高到百分之三十", "if penetration is 25%") or after it ("25% penetration", "20%的渗透率"). `match_input`
+finds the input of a detected estimate (`bot.tools.estimates`) the words name: the report's own wording
+(渗透率, 出厂价格, 人均消费, 单机用量…), a close paraphrase, or an English word of the small glossary in
+`data/terms.json`. Nothing here knows a report: the words are the user's, the names the report's.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from bot.errors import ToolError
-from bot.tools.figures import Figure
-from bot.tools.formulas import Operand
-from bot.tools.models import MODELS, ModelResult, NamedModel, build_model, get_model
+from bot.tools.estimates import Derivation
 from bot.tools.numbers import NumberSpan, find_numbers
 from bot.tools.units import Dimension, Quantity, QuantityRange
 
 # Words that mark a hypothetical. Route uses them to tell a what-if from a restated figure.
 CUES = re.compile(r"如果|假设|假如|倘若|若是|若|要是|设定|换成|改为|改成|提高到|提升到|降到|降低到|下调到|上调到|"
                   r"\bif\b|\bassum|\bsuppose|\bwhat if\b|\bwith an?\b|\binstead\b", re.IGNORECASE)
-# Every word a model input goes by, with the dimensions it can take.
-def _term_dimensions() -> dict[str, set[Dimension]]:
-    out: dict[str, set[Dimension]] = {}
-    for m in MODELS:
-        for i in m.inputs:
-            for word in (i.name, *i.aliases):
-                out.setdefault(word.lower(), set()).add(i.dimension)
-    return out
-
-
-_TERM_DIMS = _term_dimensions()
-_TERM = re.compile("|".join(
-    rf"(?<![a-z]){re.escape(t)}(?![a-z])" if t.isascii() else re.escape(t)
-    for t in sorted(_TERM_DIMS, key=len, reverse=True)), re.IGNORECASE)
-_BREAK = re.compile(r"[,，。;；?？!！]")
-_TARGET_VERB = re.compile(r"(?:到|至|为|成|是|=|\bto|\bbe|\bis|\bof|\bat)\s*$", re.IGNORECASE)
-_AFTER_OK = re.compile(r"^\s*(?:的|of|in|the|an?)?\s*$", re.IGNORECASE)
-# A model's *result* named in the question ("the regulation market is 9999亿", "监管市场为…") is a claim
-# about the answer, not an input: it is never taken as an assumption.
-_RESULT_NAME = re.compile(r"(监管|regulation|regulatory|文生视频|text-to-video)\s*(市场|market)", re.IGNORECASE)
-_MAX_GAP_BEFORE = 16  # "渗透率从5%提高到" + "20%": a verb and another number may sit between
-_MAX_GAP_AFTER = 4
+_CLAUSE = re.compile(r"[,，。;；?？!！:：]")
+_LEAD = re.compile(r"^(?:\s|如果|假设|假如|倘若|若是|若|要是|设定|我们|把|将|让|当|在|按照|按|以|并且|并|且|而|同时|再|"
+                   r"\bwhat\b|\bif\b|\bassuming\b|\bassume\b|\bsuppose\b|\bthat\b|\bthe\b|\bwith\b|\ban?\b|\band\b)+",
+                   re.IGNORECASE)
+_VERB_TAIL = re.compile(r"(?:\s|为|是|取|等于|=|设为|达到|达|到|至|变成|变为|换成|改为|改成|提高到|提升到|增加到|增长到|降到|降低到|"
+                        r"下调到|上调到|下降到|从|由|\bis\b|\bare\b|\bwere\b|\bwas\b|\bbe\b|\bto\b|\bat\b|\bof\b|\bbecomes\b)+$",
+                        re.IGNORECASE)
+_AFTER_EN = re.compile(r"\s*(?:of\s+|in\s+|the\s+|an?\s+)*((?:(?!how\b|what\b|would\b|is\b|are\b|will\b)[a-z][a-z\-]*\s?){1,3})",
+                       re.IGNORECASE)
+_AFTER_ZH = re.compile(r"\s*的?([\u4e00-\u9fffA-Za-z]{2,12}?)(?=的情况|情况|时|下|[,，。;；?？!！]|有多|是多|会|将|能|可|的话|$)")
+_NOT_TERM = re.compile(r"^(?:是|多少|几|等于|合|约|换算|折合|相当于|what|how|is|in|into)", re.IGNORECASE)
+_FROM_TO = re.compile(r"\s*(?:提高到|提升到|增加到|增长到|降到|降低到|下降到|上调到|下调到|到|至|变成|变为|\bto\b)", re.IGNORECASE)
+_MIN_MATCH = 0.5
 
 
 @dataclass(frozen=True)
 class Assumption:
-    term: str  # the user's word, lower-cased: "渗透率", "market"
+    term: str  # the user's words for the input, lower-cased: "渗透率", "penetration"
     value: Quantity | QuantityRange
     start: int  # span in the question covering the term and the number
     end: int
     text: str
 
 
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, list[str]]:
+    """English words → the Chinese words reports use for them (general vocabulary, not any report's)."""
+    data = json.loads((Path(__file__).parent / "data" / "terms.json").read_text(encoding="utf-8"))
+    return {k.lower(): v for k, v in data["en_zh"].items()}
+
+
 def _usable(span: NumberSpan) -> bool:
-    return span.dimension in (Dimension.CURRENCY, Dimension.RATIO, Dimension.NUMBER)
-
-
-def _fits(term: str, span: NumberSpan) -> bool:
-    dims = _TERM_DIMS[term.lower()]
-    if span.dimension is Dimension.CURRENCY:
-        return Dimension.CURRENCY in dims
-    return Dimension.RATIO in dims  # a ratio, or a bare fraction such as 0.2
+    try:
+        return span.dimension not in (Dimension.YEARS, Dimension.DURATION, Dimension.PAGES)
+    except Exception:
+        return False
 
 
 def parse_assumptions(question: str) -> list[Assumption]:
-    """Every (input word, value) pair in the question, in order.
+    """Every (words, value) pair the question sets, in order; numbers without naming words are left out.
 
-    A word takes a number after it in the same clause ("渗透率为20%"; of "从5%提高到20%"
-    the one after 到/为/to), else a number right before it ("25% penetration"); the number
-    must fit the word (money for 市场规模, a ratio for 渗透率).
-
-    Args:
-        question: the user's question, Chinese or English.
+    Of "渗透率从5%提高到20%" only the value after 提高到 is an assumption.
     """
-    spans = [s for s in find_numbers(question) if _usable(s)]
-    results = [m.span() for m in _RESULT_NAME.finditer(question)]
-    terms = [t for t in _TERM.finditer(question) if not any(a <= t.start() < b for a, b in results)]
-    pairs: list[tuple[re.Match[str], NumberSpan]] = []
-    taken: set[int] = set()
-    for t in terms:
-        cands = [i for i, s in enumerate(spans) if i not in taken and s.start >= t.end()
-                 and s.start - t.end() <= _MAX_GAP_BEFORE and _fits(t.group(), s)
-                 and not _BREAK.search(question[t.end():s.start]) and not _TERM.search(question[t.end():s.start])]
-        if cands:
-            verbs = [i for i in cands if _TARGET_VERB.search(question, t.end(), spans[i].start)]
-            i = verbs[-1] if verbs else cands[0]
-            taken.add(i)
-            pairs.append((t, spans[i]))
-    paired_terms = {t.start() for t, _ in pairs}
+    spans = [s for s in find_numbers(question) if _usable(s) and not question[s.end:s.end + 1].isascii()
+             or _usable(s) and not question[s.end:s.end + 1].isalpha()]  # "5G" names a thing, it sets nothing
+    out: list[Assumption] = []
     for i, s in enumerate(spans):
-        if i in taken:
+        if i + 1 < len(spans) and _FROM_TO.match(question, s.end) and spans[i + 1].start - s.end <= 6:
+            continue  # "从5%提高到20%": 5% is where it starts, not the assumption
+        clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(question, 0, s.start)])
+        before = question[clause_start:s.start]
+        term = _VERB_TAIL.sub("", _LEAD.sub("", before.strip())).strip()
+        term = re.split(r"从|由", term)[0]  # "渗透率从5%提高到20%": the words before 从 name it
+        term = _VERB_TAIL.sub("", term).strip()
+        lo, hi = clause_start + len(before) - len(before.lstrip()), s.end
+        if not term or _NOT_TERM.match(term):
+            m = _AFTER_EN.match(question, s.end) if question[s.end:s.end + 2].strip()[:1].isascii() else \
+                _AFTER_ZH.match(question, s.end)
+            term = m.group(1).strip() if m else ""
+            lo, hi = s.start, (m.end(1) if m else s.end)
+            if _NOT_TERM.match(term):
+                term = ""
+        if not term:
             continue
-        after = [t for t in terms if t.start() >= s.end and t.start() not in paired_terms]
-        if after and _fits(after[0].group(), s) and _AFTER_OK.match(question[s.end:after[0].start()]) \
-                and after[0].start() - s.end <= _MAX_GAP_AFTER:
-            paired_terms.add(after[0].start())
-            pairs.append((after[0], s))
-    out = []
-    for t, s in sorted(pairs, key=lambda p: min(p[0].start(), p[1].start)):
-        lo, hi = min(t.start(), s.start), max(t.end(), s.end)
-        out.append(Assumption(t.group().lower(), s.quantity(), lo, hi, question[lo:hi]))
+        lo = question.find(term, lo, hi) if term in question[lo:hi] else lo
+        out.append(Assumption(term.lower(), s.quantity(), min(lo, s.start), max(hi, s.end), question[min(lo, s.start):max(hi, s.end)]))
     return out
 
 
-def _accepts(model: NamedModel, a: Assumption) -> str | None:
-    """The model input an assumption sets, matched by word and dimension; None if none."""
-    for inp in model.inputs:
-        if a.term not in (x.lower() for x in (inp.name, *inp.aliases)):
+def _grams(text: str) -> set[str]:
+    text = text.lower()
+    words = set(re.findall(r"[a-z][a-z0-9]+", text))
+    cjk = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    grams = {a + b for part in cjk.split() for a, b in zip(part, part[1:])}
+    singles = {part for part in cjk.split() if len(part) == 1}
+    return words | grams | singles
+
+
+def variants(term: str) -> list[str]:
+    """The user's words as reports would write them: English words of the glossary put into Chinese in place
+    ("aigc regulation market" → "aigc 监管 市场规模"); a term that is one glossary entry also gives its other
+    Chinese words ("share" → 占比, 份额, 比例)."""
+    g = glossary()
+    low = term.lower().strip()
+    whole = low
+    for en in sorted(g, key=len, reverse=True):
+        whole = re.sub(rf"(?<![a-z]){re.escape(en)}(?![a-z])", g[en][0], whole)
+    if whole == low:
+        return [term]
+    return [whole, *g.get(low, [])[1:]]
+
+
+def translated(text: str) -> str:
+    """English words of the glossary replaced by the Chinese word reports use first."""
+    return variants(text)[0]
+
+
+def name_score(term: str, name: str) -> float:
+    """How well the user's words name an input: the share of their words / character pairs in its name."""
+    best = 0.0
+    for v in variants(term):
+        want = _grams(v)
+        if not want:
             continue
-        dim = a.value.dimension
-        if inp.dimension is Dimension.CURRENCY and dim is Dimension.CURRENCY:
-            return inp.name
-        if inp.dimension is Dimension.RATIO and dim in (Dimension.RATIO, Dimension.NUMBER):
-            return inp.name
-    return None
+        have = _grams(name)
+        best = max(best, len(want & have) / len(want), 1.0 if v and v in name else 0.0)
+    return best
 
 
-def overrides_for(model: NamedModel, assumptions: list[Assumption]) -> dict[str, Operand]:
-    """The assumptions this model can use, keyed by its input names, labelled source "user"."""
-    out: dict[str, Operand] = {}
+def _fits(a: Assumption, like: Quantity) -> bool:
+    want = like.dimension
+    got = a.value.dimension
+    if want is Dimension.RATIO:
+        return got in (Dimension.RATIO, Dimension.NUMBER)
+    if got is Dimension.RATIO:
+        return False
+    try:
+        (a.value.high if isinstance(a.value, QuantityRange) else a.value).to(like.unit)
+        return True
+    except Exception:
+        return got is Dimension.NUMBER
+
+
+def match_input(a: Assumption, names: list[str], d: Derivation) -> tuple[int, float] | None:
+    """The index of the input the assumption sets, and how well its words match; None if none fits."""
+    best: tuple[int, float] | None = None
+    for i, (name, t) in enumerate(zip(names, d.inputs)):
+        try:
+            like = Quantity(t.value, t.unit)
+        except Exception:
+            continue
+        if not _fits(a, like):
+            continue
+        score = name_score(a.term, name)
+        if score >= _MIN_MATCH and (best is None or score > best[1]):
+            best = (i, score)
+    return best
+
+
+def overrides_for(d: Derivation, names: list[str], assumptions: list[Assumption]) -> dict[str, Quantity | QuantityRange]:
+    """The assumptions this estimate can use, keyed by its input names.
+
+    Words that name the estimate's result better than any input ("the regulation market is 9999亿") are a claim
+    about the answer, not an input: they set nothing.
+    """
+    out: dict[str, Quantity | QuantityRange] = {}
     for a in assumptions:
-        name = _accepts(model, a)
-        if name is not None:
-            out[name] = Operand(a.value, "user", None)
+        m = match_input(a, names, d)
+        if m is not None and name_score(a.term, d.result.name) <= m[1]:
+            out[names[m[0]]] = a.value
     return out
-
-
-def models_for(assumptions: list[Assumption]) -> list[NamedModel]:
-    """The models that can use the most of the assumptions (several on a tie).
-
-    "渗透率" points only at the short-video model; "市场规模" alone fits both models.
-    """
-    scored = [(sum(_accepts(m, a) is not None for a in assumptions), m) for m in MODELS]
-    best = max((n for n, _ in scored), default=0)
-    return [m for n, m in scored if n == best and n > 0]
-
-
-def apply(model: NamedModel | str, figures: list[Figure], question: str) -> ModelResult:
-    """Recompute a named model with the user's assumptions from the question.
-
-    Args:
-        model: the model or its name/alias.
-        figures: figures extracted from the report text, for the inputs the user keeps.
-        question: the question holding the assumptions.
-
-    Raises:
-        ToolError: the question sets none of the model's inputs, or an input is missing.
-    """
-    m = get_model(model) if isinstance(model, str) else model
-    overrides = overrides_for(m, parse_assumptions(question))
-    if not overrides:
-        raise ToolError(f"The question sets none of the inputs of {m.name} ({', '.join(i.name for i in m.inputs)}).")
-    return build_model(m, figures, overrides)

@@ -30,3 +30,9 @@ def huaxin_text() -> str:
 def corpus_figures(citic_text: str, huaxin_text: str) -> list[Figure]:
     return (extract_figures(citic_text, doc_id="citic", chunk_id="citic#0")
             + extract_figures(huaxin_text, doc_id="huaxin", chunk_id="huaxin#0"))
+
+
+@pytest.fixture(scope="session")
+def corpus_estimates(citic_text: str, huaxin_text: str) -> list:
+    from bot.tools.estimates import detect_estimates
+    return detect_estimates(citic_text, doc_id="citic") + detect_estimates(huaxin_text, doc_id="huaxin")

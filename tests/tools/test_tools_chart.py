@@ -11,8 +11,8 @@ from bot.tools.route import plan
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def test_scenarios_from_plan(corpus_figures):
-    scenarios, unit = scenarios_from(plan("如果渗透率为20%", corpus_figures))
+def test_scenarios_from_plan(corpus_figures, corpus_estimates):
+    scenarios, unit = scenarios_from(plan("如果渗透率为20%", corpus_figures, corpus_estimates))
     assert unit == "亿元"
     assert [s.kind for s in scenarios] == ["computed", "stated", "user"]
     computed, stated, user = scenarios
@@ -21,8 +21,8 @@ def test_scenarios_from_plan(corpus_figures):
     assert user.low == user.high == 60 and "AI视频应用渗透率" in user.label
 
 
-def test_range_chart_writes_png(tmp_path, corpus_figures):
-    out = chart_calculations(plan("AIGC监管市场规模有多大", corpus_figures), tmp_path / "sub" / "c.png",
+def test_range_chart_writes_png(tmp_path, corpus_figures, corpus_estimates):
+    out = chart_calculations(plan("AIGC监管市场规模有多大", corpus_figures, corpus_estimates), tmp_path / "sub" / "c.png",
                              "AIGC监管市场", "AIGC regulation market")
     assert out.read_bytes().startswith(PNG)
 

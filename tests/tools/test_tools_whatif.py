@@ -1,11 +1,13 @@
+"""What-ifs on any estimate: the user's words for an input, matched to the report's own wording."""
 from decimal import Decimal
 
 import pytest
 
 from bot.errors import ToolError
-from bot.tools.models import AIGC_REGULATION, SHORT_VIDEO
+from bot.tools.estimates import detect_estimates
+from bot.tools.rebuild import input_names, rebuild
 from bot.tools.units import Quantity, QuantityRange
-from bot.tools.whatif import apply, models_for, overrides_for, parse_assumptions
+from bot.tools.whatif import match_input, name_score, overrides_for, parse_assumptions
 
 
 @pytest.mark.parametrize("question,term,value", [
@@ -17,6 +19,7 @@ from bot.tools.whatif import apply, models_for, overrides_for, parse_assumptions
     ("市场规模为五千亿", "市场规模", Quantity("5000", "亿元")),
     ("监管成本占比12%", "监管成本占比", Quantity("12", "%")),
     ("25% penetration", "penetration", Quantity("25", "%")),
+    ("20%的渗透率下市场多大", "渗透率", Quantity("20", "%")),
     ("渗透率为10%-20%", "渗透率", QuantityRange(Quantity("10", "%"), Quantity("20", "%"))),
 ])
 def test_parse_assumptions(question, term, value):
@@ -32,49 +35,58 @@ def test_several_assumptions_and_none():
     assert parse_assumptions("Sora是什么") == []
 
 
-def test_overrides_map_to_model_inputs():
-    a = parse_assumptions("假设成本占比8%")
-    assert set(overrides_for(SHORT_VIDEO, a)) == {"视频创作成本占比"}
-    assert set(overrides_for(AIGC_REGULATION, a)) == {"AIGC监管成本占比"}
-    assert models_for(parse_assumptions("如果渗透率为20%")) == [SHORT_VIDEO]
-    assert models_for(parse_assumptions("监管成本占比12%")) == [AIGC_REGULATION]
-    assert models_for(a) == [SHORT_VIDEO, AIGC_REGULATION]
-    o = overrides_for(SHORT_VIDEO, parse_assumptions("with a 4000亿 market"))
-    assert o["短视频市场规模"].source == "user" and o["短视频市场规模"].citation is None
-
-
-def test_penetration_20_gives_60(corpus_figures):
-    r = apply(SHORT_VIDEO, corpus_figures, "如果渗透率为20%")
-    c = r.calculation
-    assert c.result == Quantity("60", "亿元")
-    assert c.formula == "3000亿元 × 10% × 20% = 60亿元"
-    d = c.to_dict()
-    assert d["inputs"]["AI视频应用渗透率"] == {"value": "20", "unit": "%", "source": "user", "citation": None}
-    assert d["inputs"]["短视频市场规模"]["source"] == "report"
-    assert "用户假设" in d["note"]
-
-
-def test_other_what_ifs(corpus_figures):
-    assert apply("监管市场", corpus_figures, "监管成本占比12%").calculation.result == Quantity("1378.92", "亿元")
-    r = apply(SHORT_VIDEO, corpus_figures, "with a 4000亿 market").calculation.result
-    assert r.mid == Quantity("80", "亿元")
-    r = apply(SHORT_VIDEO, corpus_figures, "渗透率提高到百分之三十").calculation.result
-    assert r.value == Decimal(90)
-
-
-def test_apply_without_assumption_is_error(corpus_figures):
-    with pytest.raises(ToolError, match="sets none"):
-        apply(AIGC_REGULATION, corpus_figures, "如果渗透率为20%")
-
-
 def test_change_from_to_takes_the_target():
     [a] = parse_assumptions("如果渗透率从5%提高到20%")
-    assert a.value == Quantity("20", "%")
+    assert (a.term, a.value) == ("渗透率", Quantity("20", "%"))
 
 
-def test_numbers_go_to_words_of_their_dimension():
-    found = parse_assumptions("What if 25% penetration and a 4000亿 market?")
-    assert [(a.term, a.value) for a in found] == [("penetration", Quantity("25", "%")),
-                                                  ("market", Quantity("4000", "亿元"))]
-    assert parse_assumptions("marketing spend of 500亿元") == []
-    assert parse_assumptions("市场规模为20%") == []
+# A made-up report passage: 出货量 × 单机用量 × 单价, worded as real reports word it.
+THERMAL = ("2021年全球智能手机出货量约为12亿部。我们假设5G手机占比为40%，单机石墨膜用量0.02平米，"
+           "石墨膜单价为50元/平米，则2021年5G手机石墨膜市场规模约为4.8亿元。")
+
+
+@pytest.fixture
+def thermal():
+    [d] = detect_estimates(THERMAL, "thermal")
+    return d
+
+
+def test_inputs_named_in_the_reports_words_or_a_paraphrase(thermal):
+    names = input_names(thermal)
+    share = next(n for n in names if "占比" in n)
+    for words in ("5G手机占比", "占比", "5g share"):
+        [a] = parse_assumptions(f"如果{words}为50%")
+        i, score = match_input(a, names, thermal)
+        assert names[i] == share and score >= 0.5
+    assert name_score("出货量", "全球智能手机出货量") == 1.0
+    assert name_score("penetration", "全球智能手机出货量") == 0.0
+
+
+def test_what_if_changes_only_the_named_input(thermal):
+    names = input_names(thermal)
+    used = overrides_for(thermal, names, parse_assumptions("如果5G手机占比为50%，市场多大"))
+    r = rebuild(thermal, used)
+    assert r.calculation.result == Quantity("6", "亿元")  # 12亿部 × 50% × 0.02 × 50 = 6亿元
+    sources = {k: v.source for k, v in r.calculation.inputs.items()}
+    assert list(sources.values()).count("user") == 1 and "用户假设" in r.calculation.note
+    assert r.verdict is None  # a what-if is the user's, nothing to reconcile
+
+
+def test_user_values_must_fit_the_input(thermal):
+    names = input_names(thermal)
+    share = next(n for n in names if "占比" in n)
+    with pytest.raises(ToolError, match="100%"):
+        rebuild(thermal, {share: "150%"})
+    with pytest.raises(ToolError, match="比例"):
+        rebuild(thermal, {share: "30亿元"})
+    with pytest.raises(ToolError, match="没有输入"):
+        rebuild(thermal, {"不存在的输入": "10%"})
+    # a percentage for a count is not read as anything
+    assert overrides_for(thermal, names, parse_assumptions("如果出货量为20%")) == {}
+
+
+def test_claim_about_the_result_sets_nothing(thermal):
+    names = input_names(thermal)
+    assert overrides_for(thermal, names, parse_assumptions("石墨膜市场规模为100亿元")) == {}
+    assert rebuild(thermal).verdict == "agrees"
+    assert Decimal("4.8") == thermal.result.value
