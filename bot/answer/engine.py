@@ -214,7 +214,13 @@ class Engine:
 
     def _numeric_answer(self, q: str, zh: bool, calcs) -> Answer:
         dicts, citations = numeric.cite_calculations(calcs, self.library.reports_by_id().get)
+        first = numeric.lead(calcs, zh)
+        for c, d in zip(calcs, dicts):  # the verdict is said once, in the lead
+            if first and c.extra.get("message"):
+                d["note"] = d["note"].replace(" " + c.extra["message"], "")
         text = numeric.describe(dicts, zh)
+        if first:
+            text = first + "\n" + text
         if citations:
             text += "\n" + ("报告原文：" if zh else "From the reports:") + "\n" + \
                 "\n".join(f"[{c.n}] {c.quote}" for c in citations)

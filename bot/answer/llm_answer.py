@@ -13,18 +13,20 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..errors import ToolError
 from ..retrieve import Filters
+from ..tools.rebuild import input_names, rebuild
 from ..tools.registry import Registry, load_arguments
 from ..types import Answer, Citation, Hit
 from . import numeric
 from .cite import cite, sentences
 from .compose import refusal_text
-from .llm import ESTIMATE_TOOL, SEARCH_TOOL, SYSTEM, ToolLoop, make_client
+from .llm import ESTIMATE_TOOL, LIST_ESTIMATES_TOOL, REBUILD_ESTIMATE_TOOL, SEARCH_TOOL, SYSTEM, ToolLoop, make_client
 from .question import is_chinese
 from .verify import numbers_in, unsupported_numbers
 
 if TYPE_CHECKING:
     from .engine import Engine
 
+MAX_LISTED = 20
 _MARKER = re.compile(r"\[\s*(P\d+(?:\s*[,，、]\s*P?\d+)*)\s*\]")
 _CLAIM_END = re.compile(r"(?<=[。！？!?\n])|(?<=\.)\s")
 
@@ -40,7 +42,7 @@ class Session:
         self.registry = Registry()
 
     def tools(self) -> list[dict]:
-        return [SEARCH_TOOL, ESTIMATE_TOOL] + self.registry.schemas()
+        return [SEARCH_TOOL, ESTIMATE_TOOL, LIST_ESTIMATES_TOOL, REBUILD_ESTIMATE_TOOL] + self.registry.schemas()
 
     def execute(self, name: str, arguments: str) -> str:
         if name == "search_reports":
@@ -57,9 +59,42 @@ class Session:
                 raise ToolError(problem or "No sizing model matches this question; use market_size with explicit inputs.")
             self.calcs.extend(calcs)
             return json.dumps([c.to_dict() for c in calcs], ensure_ascii=False, default=str)
+        if name == "list_estimates":
+            return self._list_estimates(load_arguments(arguments))
+        if name == "rebuild_estimate":
+            args = load_arguments(arguments)
+            d = self.engine.library.estimate(str(args.get("id", "")))
+            if d is None:
+                raise ToolError(f"No estimate {args.get('id')!r}; call list_estimates first.")
+            overrides = args.get("overrides") or {}
+            if not isinstance(overrides, dict):
+                raise ToolError("overrides must be an object: input name → value with unit.")
+            out = rebuild(d, overrides)
+            self.calcs.extend(out.calculations())
+            return json.dumps({"verdict": out.verdict, "message": out.message,
+                               "calculations": [c.to_dict() for c in out.calculations()]}, ensure_ascii=False, default=str)
         calc = self.registry.call(name, arguments)  # ToolError for unknown tools and bad arguments
         self.calcs.append(calc)
         return json.dumps(calc.to_dict(), ensure_ascii=False, default=str)
+
+    def _list_estimates(self, args: dict) -> str:
+        """The estimates of the reports a name points at (title / file), else of the reports it retrieves."""
+        want = str(args.get("report", "")).strip()
+        if not want:
+            raise ToolError("list_estimates needs 'report': a title, file name or words of the estimate.")
+        lib = self.engine.library
+        try:
+            doc_ids = [lib.find(want).doc_id]
+        except Exception:  # not a report's name: the reports the words retrieve
+            doc_ids = list(dict.fromkeys(h.report.doc_id for h in lib.search(want[:500], filters=self.filters)))
+        rows = []
+        for d in lib.estimates(doc_ids)[:MAX_LISTED]:
+            r = rebuild(d)
+            rows.append({"id": d.id, "report": lib.reports_by_id()[d.doc_id].title, "subject": d.subject,
+                         "result": f"{d.result.text}", "period": d.result.period, "operation": d.operation,
+                         "inputs": {n: t.text for n, t in zip(input_names(d), d.inputs)},
+                         "verdict": r.verdict, "passage": d.result.quote[:200]})
+        return json.dumps(rows, ensure_ascii=False) if rows else "[] (no estimate found in these reports)"
 
     def _search(self, arguments: str) -> str:
         args = load_arguments(arguments)

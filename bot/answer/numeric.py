@@ -25,10 +25,21 @@ def plan(question: str, figures: list, estimates: Sequence = ()) -> tuple[list[C
 
 def cite_calculations(calcs: list[Calculation], reports: Callable[[str], ReportMeta | None],
                       first_n: int = 1) -> tuple[list[dict], list[Citation]]:
-    """Calculation dicts whose report inputs point at citation numbers, and those citations."""
+    """Calculation dicts whose report inputs point at citation numbers, and those citations. The result an
+    estimate states (a rebuilt estimate's `stated_citation`) is cited first: the answer leads with it."""
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}
     out = []
+    for calc in calcs:
+        ref = calc.extra.get("stated_citation")
+        if isinstance(ref, dict) and (ref["doc_id"], ref["start"], ref["end"]) not in by_span:
+            report = reports(ref["doc_id"])
+            if report is not None:
+                n = first_n + len(citations)
+                citations.append(cite(n, report, ref["chunk_id"], ref["quote"], ref["start"], ref["end"]))
+                by_span[(ref["doc_id"], ref["start"], ref["end"])] = n
+        if isinstance(ref, dict):
+            calc.extra["stated_n"] = by_span.get((ref["doc_id"], ref["start"], ref["end"]))
     for calc in calcs:
         d = calc.to_dict()
         for name, inp in d["inputs"].items():
@@ -48,6 +59,43 @@ def cite_calculations(calcs: list[Calculation], reports: Callable[[str], ReportM
             inp["citation"] = by_span[key]
         out.append(d)
     return out, citations
+
+
+def lead(calcs: list[Calculation], zh: bool) -> str:
+    """The answer's first line for an estimate: what the report states (cited), and what its own inputs give —
+    or, for a what-if, the result with the user's values next to the report's."""
+    first = next((c for c in calcs if c.tool == "rebuild_estimate"), None)
+    if first is None:
+        return ""
+    n = first.extra.get("stated_n")
+    mark = f"[{n}]" if n else ""
+    subject = first.extra.get("subject") or ("估算结果" if zh else "the estimate")
+    period = first.extra.get("period") or ""
+    stated = _shown(first.extra.get("stated"))
+    result = _result(first.to_dict()["result"])
+    if first.extra.get("user"):
+        own = next((c for c in calcs if c.tool == "rebuild_estimate" and not c.extra.get("user")), None)
+        users = "、".join(f"{k}={_value(v.to_dict())}" for k, v in first.inputs.items() if v.source == "user")
+        if zh:
+            line = f"按你的假设（{users}），{period}{subject}为{result}"
+            return line + (f"；报告原估算为{_result(own.to_dict()['result'])}，报告所述为{stated}{mark}。" if own else "。")
+        line = f"With your assumption ({users}), {subject} {period} would be {result}"
+        return line + (f"; the report's inputs give {_result(own.to_dict()['result'])} and it states {stated}{mark}." if own else ".")
+    verdict = first.extra.get("message" if zh else "message_en", "")
+    if zh:
+        return f"报告估算{period}{subject}为{stated}{mark}。{verdict}"
+    return f"The report estimates {subject} {period} at {stated}{mark}. {verdict}"
+
+
+def _shown(v) -> str:
+    from ..tools.rebuild import show
+    return show(v) if v is not None else ""
+
+
+def _result(r: dict) -> str:
+    if "low" in r:
+        return f"{r['low']}–{r['high']}{r['unit']}（中值{r['mid']}{r['unit']}）"
+    return f"{r['value']}{r['unit']}"
 
 
 def _value(inp: dict) -> str:

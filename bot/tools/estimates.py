@@ -50,7 +50,7 @@ class Derivation:
 
     id: str  # "<doc_id>#<n>", stable for one ingest of the report
     doc_id: str
-    subject: str  # what the result measures, as worded ("文生视频市场规模")
+    subject: str  # what the result measures, as worded ("石墨膜市场规模")
     result: Term
     inputs: tuple[Term, ...]
     operation: str  # one of OPERATIONS
@@ -198,7 +198,7 @@ def _name(text: str, sent_start: int, pos: int) -> str:
         else:
             at = len(before) - NAME_CHARS
             while 0 < at < len(before) and before[at - 1].isascii() and before[at - 1].isalnum():
-                at -= 1  # never cut a Latin word ("AIGC") in two
+                at -= 1  # never cut a Latin word ("OLED") in two
             before = before[at:]
     return before
 
@@ -253,8 +253,8 @@ def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
             return abs(lo - result.base_low) / result.base_low
         return None
     r = result.base_low
-    best = min((abs(x - r) / r for x in ((lo, mid, hi) if lo != hi else (lo,))))
-    return best if best <= TOLERANCE else None
+    err = abs(mid - r) / r  # a single stated result of ranged inputs is their midpoint ("中值")
+    return err if err <= TOLERANCE else None
 
 
 def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
@@ -301,8 +301,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         before = [n for n in nums[:r_i] if n.span.start >= first and n.span.end <= result.span.start]
         # the nearest inputs, and the values equal to the result are restatements, not inputs
         cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
-        cands = cands[-MAX_CANDIDATES:]
-        cands = cands + _sums(text, cands)
+        cands = cands[-MAX_CANDIDATES:] + _sums(text, before[-MAX_CANDIDATES:])
         best: tuple[tuple, tuple[_Num, ...]] | None = None
         for size in range(2, MAX_FACTORS + 1):
             for combo in combinations(cands, size):

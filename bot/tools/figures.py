@@ -1,7 +1,7 @@
 """Quantitative facts in report text: value, unit, what it measures, year and the exact quote.
 
 `extract_figures(text)` finds money, ratios, durations and page counts, labels each from
-the words just before it in its clause ("中国AIGC市场规模", "AI视频应用渗透率"...), and keeps the
+the words just before it in its clause ("全球手机出货量", "5G手机渗透率"...), and keeps the
 containing sentence as the quote with offsets into `text`, so `text[f.start:f.end] == f.quote` always.
 A range ("5%-35%") is one Figure with `high` set. Durations and page counts are labelled by kind.
 """

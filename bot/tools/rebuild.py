@@ -148,7 +148,8 @@ def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuil
     user = any(o.source == "user" for o in ops)
     note = f"{d.subject or '结果'} = {_formula(d, names)}"
     calc = Calculation("rebuild_estimate", formula, dict(zip(names, ops)), result, note)
-    calc.extra.update(estimate=d.id, stated=term_value(d.result), user=user)
+    calc.extra.update(estimate=d.id, stated=term_value(d.result), user=user, subject=d.subject,
+                      stated_citation=citation(d, d.result), period=d.result.period)
     if user:
         kept = [n for n, o in zip(names, ops) if o.source == "report"]
         calc.note += "; 用户假设: " + "、".join(f"{n}={show(o.value)}" for n, o in zip(names, ops) if o.source == "user")
@@ -157,6 +158,7 @@ def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuil
         return Rebuilt(d, calc, None)
     out = _reconcile(d, names, ops, result)
     calc.note += " " + out.message
+    calc.extra.update(verdict=out.verdict, message=out.message, message_en=out.message_en)
     out.calculation = calc
     return out
 

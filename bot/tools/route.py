@@ -210,7 +210,7 @@ def _check_stated(q: str, estimates: Sequence[Derivation]) -> list[Calculation] 
 
 
 def _check_named(q: str, estimates: Sequence[Derivation]) -> list[Calculation] | None:
-    """"文生视频市场的测算对得上吗?": a check of the estimate the question names."""
+    """"X市场规模的测算对得上吗?": a check of the estimate the question names."""
     d = _best(q, estimates, CHECK_FLOOR) if _CHECK.search(q) else None
     return None if d is None else rebuild(d).calculations()
 
@@ -224,7 +224,7 @@ def _estimate_size(q: str, estimates: Sequence[Derivation]) -> list[Calculation]
 
 
 def _figure_conversion(q: str, figures: list[Figure]) -> list[Calculation] | None:
-    """"AIGC市场规模是多少万亿": convert the reported figure named in the question."""
+    """"X市场规模是多少万亿": convert the reported figure named in the question."""
     target = _target_unit(q, 0, anchored=False)
     if target is None:  # cheap test first: the scan below is linear in the library's figures
         return None

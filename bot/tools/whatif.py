@@ -101,7 +101,7 @@ def _grams(text: str) -> set[str]:
 
 def variants(term: str) -> list[str]:
     """The user's words as reports would write them: English words of the glossary put into Chinese in place
-    ("aigc regulation market" → "aigc 监管 市场规模"); a term that is one glossary entry also gives its other
+    ("china medical aesthetics market" → "中国 医美 市场规模"); a term that is one glossary entry also gives its other
     Chinese words ("share" → 占比, 份额, 比例)."""
     g = glossary()
     low = term.lower().strip()
