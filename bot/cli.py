@@ -183,7 +183,8 @@ def ask_cmd(question, qfile, as_json, mode, chart, report, broker, since, until)
 @cli.command("eval")
 @click.option("--set", "set_file", type=click.Path(path_type=Path), help="Gold set (JSON lines); default evals/gold.jsonl.")
 @click.option("--mode", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True)
-@click.option("--benchmark", type=click.Choice(["cmrc", "rgb", "reports"]), help="Run a public benchmark instead of the gold set.")
+@click.option("--benchmark", type=click.Choice(["cmrc", "rgb", "reports", "estimates"]),
+              help="Run a public benchmark instead of the gold set.")
 @click.option("--noise", type=float, default=0.4, show_default=True, help="RGB: share of negative passages in the mix.")
 @click.option("--offset", type=int, default=0, show_default=True, help="RGB: skip the first N questions.")
 @click.option("--calibrate", is_flag=True, help="RGB: grid-search the strict refusal profile on these questions.")
@@ -197,6 +198,8 @@ def eval_cmd(set_file, mode, benchmark, noise, offset, calibrate, data, limit, s
     """Measure answer and retrieval quality; exit 1 below the thresholds in evals/thresholds.json."""
     if benchmark == "reports":
         return _eval_reports(data, sample, seed, limit, json_out)
+    if benchmark == "estimates":
+        return _eval_estimates(data, json_out)
     if benchmark == "cmrc":
         return _eval_cmrc(data, limit, json_out)
     if benchmark == "rgb":
@@ -315,6 +318,15 @@ def _eval_cmrc(data, limit, json_out):
                f"(published dev baselines: BERT-Chinese EM 63.5 / F1 83.6)")
     if json_out:
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _eval_estimates(data, json_out):
+    """Estimate detection on the labelled reports of reports-dev (evals/estimates.py); --data is the reports-dev folder."""
+    from evals import estimates
+
+    result = estimates.run(data or estimates.DEFAULT_DATA, json_out)
+    for line in estimates.table(result):
+        click.echo(line)
 
 
 def _eval_reports(data, sample, seed, limit, json_out):

@@ -9,6 +9,7 @@ or when the passage says in so many words that it derives it (假设/若/按…�
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -89,7 +90,10 @@ TOLERANCE = Decimal("0.015")  # a product within 1.5% of the stated result (repo
 
 # Words that derive a figure. A result follows one of them in its sentence; an estimate stated without arithmetic
 # that agrees ("假设…则…") needs one of the strong ones.
-RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|得出|可得|由此|即|乘以|×|相当于|折合")
+RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|得出|可得|由此|即|乘以|×|相当于|折合|=|＝")
+# A share a report works out (「25万瓶…对应占比约为9.5%」): a ratio after one of these, from two stated amounts.
+RATIO_CUE = re.compile(r"对应|即|测算|计算|推算|估算|=|＝")
+_RATIO_INPUTS = re.compile(r"[（(]\s*[^（()）]{0,20}[/÷][^（()）]{0,20}[）)]")  # 「12.5%（200万/1600万）」
 # Words that only announce a figure: a result after one of them needs an assumption (STRONG_CUE) before it.
 WEAK_CUE = re.compile(r"预计|预测|预估|有望|将达|达到|可达|约为|规模为|空间为|空间约")
 STRONG_CUE = re.compile(r"假设|假定|若|如果|按照?[^，。；]{0,24}(?:测算|计算|估算)|以[^，。；]{0,24}(?:测算|计算|估算)")
@@ -97,6 +101,9 @@ STRONG_CUE = re.compile(r"假设|假定|若|如果|按照?[^，。；]{0,24}(?:�
 _CHANGE = re.compile(r"(?:同比|环比|增长|增速|增幅|下降|下滑|降幅|涨幅|复合|CAGR|提升|提高|上升|减少)[^，。；%]{0,4}$", re.I)
 _BASIS_AFTER = re.compile(r"[^，。；,;]{0,6}?(?:测算|计算|估算|为基础|为基准|计)")  # "以170元/瓶测算": an input
 _JOIN = re.compile(r"\s*(?:和|与|及|、|以及|,|，|加上|\+)\s*")
+_CHANGE_AFTER = re.compile(r"\s*(?:的)?(?:年?复合)?(?:增速|增长率|增幅|降幅|CAGR)", re.I)  # "以0.3%的增速增长"
+# A number the passage takes as given (「按照现有1000元/人份」「以每台15万」): an input, never the result.
+_BASIS_BEFORE = re.compile(r"(?:按照?|以|假设|假定|若|如果|取)[^，。；,;：:]{0,14}$")
 _TO_LEVEL = re.compile(r"(?:至|到|为)\s*$")
 _NOT_QUANTITY_BEFORE = re.compile(r"(?:图表?|表|附图|附表|Figure|Table|第|Q|H)\s*$", re.I)
 _NOT_QUANTITY_AFTER = re.compile(r"^\s*(?:年|月|日|季度|Q|H|E\b|个月|天|周|倍|只股票|家公司)|^[A-Za-z]", re.I)  # 5G, 4K
@@ -141,11 +148,34 @@ def _base(value: Decimal, unit: str) -> Decimal | None:
         return None
 
 
+_LIST_SEP = re.compile(r"\s*[、,，/]\s*")
+_TIMES = re.compile(r"\s*[×xX*＊]\s*")
+
+
+def _listed(text: str, spans: list[NumberSpan]) -> list[NumberSpan]:
+    """Bare numbers listed before a number with a unit take its unit: 「分别为49.03、55.74、60.71亿元」."""
+    out = list(spans)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if a.unit == "" and b.unit and a.high is None and _LIST_SEP.fullmatch(text[a.end:b.start]) \
+                and "." not in text[a.end:b.start]:
+            try:
+                out[i] = dataclasses.replace(a, unit=b.unit)
+            except (ToolError, TypeError, ValueError):
+                continue
+    return out
+
+
+def _operand(text: str, span: NumberSpan) -> bool:
+    """A bare number written as a factor of an explicit product (「0.55×7=3.85」)."""
+    return bool(_TIMES.match(text, span.end) or _TIMES.search(text[max(0, span.start - 2):span.start]))
+
+
 def _numbers(text: str) -> list[_Num]:
     sents = sentences(text)
     out: list[_Num] = []
     k = 0
-    for span in find_numbers(text):
+    for span in _listed(text, find_numbers(text)):
         while k < len(sents) and sents[k][1] <= span.start:
             k += 1
         if k >= len(sents):
@@ -160,15 +190,16 @@ def _numbers(text: str) -> list[_Num]:
             continue  # a year written without 年 (2019-2022E)
         if _in_table(text, span):
             continue
-        if dim is Dimension.NUMBER and not re.search(r"[万亿千百]", span.text):
+        if dim is Dimension.NUMBER and not re.search(r"[万亿千百]", span.text) and not _operand(text, span):
             continue  # a bare number ("3", "1.2") is a section number, a code or a table cell more often than an input
         if _NOT_QUANTITY_BEFORE.search(text[max(0, span.start - 4):span.start]) or \
                 _NOT_QUANTITY_AFTER.match(text[span.end:span.end + 4]):
             continue
         ratio = dim is Dimension.RATIO
-        if ratio and _CHANGE.search(text[max(sents[k][0], span.start - 10):span.start]) and \
-                not _TO_LEVEL.search(text[max(0, span.start - 3):span.start]):
-            continue  # "同比增长20%": a change
+        if ratio and ((_CHANGE.search(text[max(sents[k][0], span.start - 10):span.start]) and
+                       not _TO_LEVEL.search(text[max(0, span.start - 3):span.start]))
+                      or _CHANGE_AFTER.match(text, span.end)):
+            continue  # "同比增长20%", "以0.3%的增速": a change
         lo = _base(span.value, span.unit)
         hi = _base(span.high if span.high is not None else span.value, span.unit)
         if lo is None or hi is None or (ratio and (hi > 1 or lo <= 0)):
@@ -288,9 +319,16 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     used_results: set[int] = set()
     for r_i, result in enumerate(nums):
         s0, s1 = result.sentence
-        if _BASIS_AFTER.match(text, result.span.end):
+        if _BASIS_AFTER.match(text, result.span.end) or _BASIS_BEFORE.search(text, s0, result.span.start):
             continue
+        if result.span.dimension is Dimension.NUMBER and not re.search(r"[万亿千百]", result.span.text):
+            continue  # a bare number is no result a report states
         k = index[result.sentence]
+        if result.ratio:
+            found = _share(text, nums, r_i, sents, k)
+            if found is not None:
+                out.append(_derivation(text, doc_id, chunk_id, len(out), result, found, "ratio", "占比"))
+            continue
         reach = max(s0, result.span.start - CUE_REACH)
         strong = _cue(text, sents[max(0, k - 1)][0], result.span.start, STRONG_CUE)
         cue = _cue(text, reach, result.span.start, RESULT_CUE) or (strong and _cue(text, reach, result.span.start, WEAK_CUE))
@@ -317,23 +355,57 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
                     best = (key, combo)
         if best is None and strong and not result.ratio:
             combo = _assumed(text, cands, result)
-            if combo:
-                best = ((), combo)
+            last = combo[-1].span.end if combo else result.span.start
+            if combo and (RESULT_CUE.search(text, last, result.span.start) or WEAK_CUE.search(text, last, result.span.start)):
+                best = ((), combo)  # 「假设…X%…，则/预计…Y」: the derivation word comes after what is assumed
         if best is None:
             continue
         combo = best[1]
         used_results.add(r_i)
-        flat = [p for n in combo for p in (n.parts or (n,))]
-        summed = tuple(i for i, p in enumerate(flat) if any(p in n.parts for n in combo))
-        ops = ("product_of_sum" if summed else
+        ops = ("product_of_sum" if any(n.parts for n in combo) else
                "quantity_x_price" if not any(n.ratio for n in combo) else "product")
-        res = _term(text, result)
-        out.append(Derivation(
-            id=f"{doc_id}#{len(out) + 1}", doc_id=doc_id, subject=res.name, result=res,
-            inputs=tuple(_term(text, n) for n in flat), operation=ops, summed=summed,
-            start=_lstrip(text, min((n.sentence for n in flat))), end=_rstrip(text, result.sentence),
-            cue=strong or cue, chunk_id=chunk_id))
+        out.append(_derivation(text, doc_id, chunk_id, len(out), result, combo, ops, strong or cue))
     return out
+
+
+def _derivation(text: str, doc_id: str, chunk_id: str, n: int, result: _Num, combo: tuple[_Num, ...], ops: str,
+                cue: str) -> Derivation:
+    flat = [p for x in combo for p in (x.parts or (x,))]
+    summed = tuple(i for i, p in enumerate(flat) if any(p in x.parts for x in combo))
+    res = _term(text, result)
+    sents = [x.sentence for x in flat] + [result.sentence]
+    return Derivation(
+        id=f"{doc_id}#{n + 1}", doc_id=doc_id, subject=res.name, result=res,
+        inputs=tuple(_term(text, x) for x in flat), operation=ops, summed=summed,
+        start=_lstrip(text, min(sents)), end=_rstrip(text, max(sents)), cue=cue, chunk_id=chunk_id)
+
+
+def _share(text: str, nums: list[_Num], r_i: int, sents: list[tuple[int, int]], k: int) -> tuple[_Num, _Num] | None:
+    """A share the report works out from two amounts it states (part ÷ whole), in its sentence or just before;
+    the amounts may follow it in brackets (「渗透率仅为12.5%（200万/1600万）」)."""
+    result = nums[r_i]
+    s0, s1 = result.sentence
+    if not (RATIO_CUE.search(text, max(s0, result.span.start - CUE_REACH), result.span.start)
+            or _RATIO_INPUTS.match(text, result.span.end)):
+        return None
+    first = max(sents[max(0, k - 1)][0], s0 - WINDOW_CHARS)
+    near = [n for n in nums if first <= n.span.start and n.span.end <= s1 and n is not result and not n.ratio
+            and not n.ranged][-MAX_CANDIDATES:]
+    want = result.base_low
+    if result.ranged or want <= 0:
+        return None
+    places = max(0, -result.span.value.as_tuple().exponent)  # type: ignore[operator]
+    slack = max(want * TOLERANCE, Decimal("0.5") * Decimal(10) ** -(places + 2))
+    best = None
+    for a, b in combinations(near, 2):
+        for part, whole in ((a, b), (b, a)):
+            if part.base_low >= whole.base_low or (part.span.dimension is Dimension.CURRENCY) != \
+                    (whole.span.dimension is Dimension.CURRENCY):
+                continue
+            err = abs(part.base_low / whole.base_low - want)
+            if err <= slack and (best is None or err < best[0]):
+                best = (err, (part, whole))
+    return best[1] if best else None
 
 
 def _sums(text: str, cands: list[_Num]) -> list[_Num]:

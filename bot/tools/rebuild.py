@@ -166,6 +166,9 @@ def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuil
 def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Decimal]:
     """low, mid, high of the operation, in base units."""
     parts = [_bases(o.value) for o in ops]
+    if d.operation == "ratio":  # part ÷ whole
+        (a_lo, a_mid, a_hi), (b_lo, b_mid, b_hi) = parts
+        return tuple(div(a, b)[0] for a, b in ((a_lo, b_hi), (a_mid, b_mid), (a_hi, b_lo)))  # type: ignore[return-value]
     if d.summed:
         total = tuple(sum((parts[i][k] for i in d.summed), Decimal(0)) for k in range(3))
         rest = [p for i, p in enumerate(parts) if i not in d.summed]
@@ -176,6 +179,8 @@ def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Deci
 
 def _formula(d: Derivation, items: list) -> str:
     shown = [show(x.value) if isinstance(x, Operand) else str(x) for x in items]
+    if d.operation == "ratio":
+        return f"{shown[0]} ÷ {shown[1]}"
     if d.summed:
         total = "(" + " + ".join(shown[i] for i in d.summed) + ")"
         return " × ".join([total, *(s for i, s in enumerate(shown) if i not in d.summed)])
@@ -222,6 +227,8 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
     mids = [o.value.mid if isinstance(o.value, QuantityRange) else o.value for o in ops]
     out: dict[str, Quantity] = {}
     calcs: list[Calculation] = []
+    if d.operation == "ratio":
+        return _implied_share(d, names, ops, mids, target)
     for i, (name, m) in enumerate(zip(names, mids)):
         if i in d.summed:
             continue
@@ -245,6 +252,25 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
              **{names[j]: Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(mids)) if j != i}},
             q, f"报告所述结果所需的{name}(其余输入取中值不变)" + ("" if exact else "; 已四舍五入到28位有效数字")))
     return out, calcs
+
+
+def _implied_share(d: Derivation, names: list[str], ops: list[Operand], mids: list[Quantity], target: Quantity
+                   ) -> tuple[dict[str, Quantity], list[Calculation]]:
+    """For a share a ÷ b: the part (target × b) or the whole (a ÷ target) the stated share implies."""
+    share = target.base_value()
+    if share == 0:
+        return {}, []
+    part = Quantity(tidy(div(mul(share, mids[1].base_value()), unit_info(mids[0].unit).factor)[0]), mids[0].unit)
+    value, _ = div(mids[0].base_value(), share)
+    whole = Quantity(tidy(div(value, unit_info(mids[1].unit).factor)[0]), mids[1].unit)
+    stated = Operand(target, "report", citation(d, d.result))
+    calcs = [Calculation("implied_input", f"{show(target)} × {show(mids[1])} = {show(part)}",
+                         {"报告所述结果": stated, names[1]: Operand(mids[1], ops[1].source, ops[1].citation)}, part,
+                         f"报告所述占比所需的{names[0]}"),
+             Calculation("implied_input", f"{show(mids[0])} ÷ {show(target)} = {show(whole)}",
+                         {"报告所述结果": stated, names[0]: Operand(mids[0], ops[0].source, ops[0].citation)}, whole,
+                         f"报告所述占比所需的{names[1]}")]
+    return {names[0]: part, names[1]: whole}, calcs
 
 
 def verdict_zh(v: str | None) -> str:
