@@ -87,6 +87,8 @@ MAX_FACTORS = 4
 CUE_REACH = 40  # a result's derivation word is at most this far before it
 NAME_CHARS = 16  # an input's name: the last words before its number
 TOLERANCE = Decimal("0.015")  # a product within 1.5% of the stated result (reports round inputs and results)
+RANGE_TOLERANCE = Decimal("0.03")
+LOOSE_ERROR = 0  # (in 0.5% steps) the arithmetic a result far from its derivation word must meet
 
 # Words that derive a figure. A result follows one of them in its sentence; an estimate stated without arithmetic
 # that agrees ("假设…则…") needs one of the strong ones.
@@ -94,6 +96,7 @@ RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|�
 # A share a report works out (「25万瓶…对应占比约为9.5%」): a ratio after one of these, from two stated amounts.
 RATIO_CUE = re.compile(r"对应|即|测算|计算|推算|估算|=|＝")
 _RATIO_INPUTS = re.compile(r"[（(]\s*[^（()）]{0,20}[/÷][^（()）]{0,20}[）)]")  # 「12.5%（200万/1600万）」
+PASSAGE_CUE = re.compile(r"测算|估算|推算|假设|假定|计算")
 # Words that only announce a figure: a result after one of them needs an assumption (STRONG_CUE) before it.
 WEAK_CUE = re.compile(r"预计|预测|预估|有望|将达|达到|可达|约为|规模为|空间为|空间约")
 STRONG_CUE = re.compile(r"假设|假定|若|如果|按照?[^，。；]{0,24}(?:测算|计算|估算)|以[^，。；]{0,24}(?:测算|计算|估算)")
@@ -184,7 +187,7 @@ def _numbers(text: str) -> list[_Num]:
             dim = span.dimension
         except (KeyError, ToolError):
             continue
-        if dim in (Dimension.YEARS, Dimension.DURATION, Dimension.PAGES) or span.value <= 0:
+        if dim in (Dimension.YEARS, Dimension.PAGES) or span.value <= 0:
             continue
         if dim is Dimension.NUMBER and span.high is None and 1900 <= span.value <= 2100 and span.value == int(span.value):
             continue  # a year written without 年 (2019-2022E)
@@ -265,8 +268,8 @@ def _rstrip(text: str, sent: tuple[int, int]) -> int:
     return j
 
 
-def _close(a: Decimal, b: Decimal) -> bool:
-    return b != 0 and abs(a - b) <= abs(b) * TOLERANCE
+def _close(a: Decimal, b: Decimal, tolerance: Decimal = TOLERANCE) -> bool:
+    return b != 0 and abs(a - b) <= abs(b) * tolerance
 
 
 def _product(nums: tuple[_Num, ...]) -> tuple[Decimal, Decimal, Decimal]:
@@ -279,8 +282,8 @@ def _product(nums: tuple[_Num, ...]) -> tuple[Decimal, Decimal, Decimal]:
 def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
     """How far the product of `inputs` is from `result` (relative), or None when not within tolerance."""
     lo, mid, hi = _product(inputs)
-    if result.ranged:
-        if _close(lo, result.base_low) and _close(hi, result.base_high):
+    if result.ranged:  # both ends agreeing is strong evidence: reports round each input, allow a little more
+        if _close(lo, result.base_low, RANGE_TOLERANCE) and _close(hi, result.base_high, RANGE_TOLERANCE):
             return abs(lo - result.base_low) / result.base_low
         return None
     r = result.base_low
@@ -323,6 +326,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             continue
         if result.span.dimension is Dimension.NUMBER and not re.search(r"[万亿千百]", result.span.text):
             continue  # a bare number is no result a report states
+        if not result.ratio and result.span.high is None and result.span.value <= 10 and \
+                result.span.value == result.span.value.to_integral_value():
+            continue  # "1剂", "10家": small whole numbers come out of any two numbers by chance
         k = index[result.sentence]
         if result.ratio:
             found = _share(text, nums, r_i, sents, k)
@@ -331,11 +337,14 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             continue
         reach = max(s0, result.span.start - CUE_REACH)
         strong = _cue(text, sents[max(0, k - 1)][0], result.span.start, STRONG_CUE)
-        cue = _cue(text, reach, result.span.start, RESULT_CUE) or (strong and _cue(text, reach, result.span.start, WEAK_CUE))
-        if not cue:
-            continue
         first = sents[max(0, k - WINDOW_SENTENCES)][0]
         first = max(first, s0 - WINDOW_CHARS)
+        cue = _cue(text, reach, result.span.start, RESULT_CUE) or (strong and _cue(text, reach, result.span.start, WEAK_CUE))
+        # a passage that says it works figures out (「根据指南测算：…共需要约14.77-24.6万瓶」) needs its arithmetic
+        # to hold, but no derivation word right before each result
+        loose = "" if cue else _cue(text, first, result.span.start, PASSAGE_CUE)
+        if not cue and not loose:
+            continue
         before = [n for n in nums[:r_i] if n.span.start >= first and n.span.end <= result.span.start]
         # the nearest inputs, and the values equal to the result are restatements, not inputs
         cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
@@ -353,6 +362,14 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
                 key = (round(err * 200), -in_sentence, distance, size)
                 if best is None or key < best[0]:
                     best = (key, combo)
+        op = ""
+        if best is None and not result.ratio and not result.ranged:
+            pair = _quotient(cands, result)
+            if pair is not None:
+                best, op = (pair[0], pair[1]), "ratio"
+        if loose and (best is None or not (result.ranged or best[0][0] <= LOOSE_ERROR)):
+            continue  # without a derivation word at the result, only close arithmetic (or a whole range) counts
+        cue = cue or loose
         if best is None and strong and not result.ratio:
             combo = _assumed(text, cands, result)
             last = combo[-1].span.end if combo else result.span.start
@@ -362,7 +379,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             continue
         combo = best[1]
         used_results.add(r_i)
-        ops = ("product_of_sum" if any(n.parts for n in combo) else
+        ops = op or ("product_of_sum" if any(n.parts for n in combo) else
                "quantity_x_price" if not any(n.ratio for n in combo) else "product")
         out.append(_derivation(text, doc_id, chunk_id, len(out), result, combo, ops, strong or cue))
     return out
@@ -432,16 +449,42 @@ def _overlap(combo: tuple[_Num, ...]) -> bool:
     return False
 
 
+def _quotient(cands: list[_Num], result: _Num) -> tuple[tuple, tuple[_Num, _Num]] | None:
+    """result = a ÷ b (「国产2069万瓶…收率0.28万瓶/吨，则对应所需的投浆量为7389吨」): the closest pair."""
+    best = None
+    for a, b in combinations([n for n in cands if not n.parts and not n.ranged and not n.ratio], 2):
+        for num, den in ((a, b), (b, a)):
+            if den.base_low == 0 or "/" not in den.span.unit:
+                continue  # divided by a value per unit (万瓶/吨, g/瓶): other quotients are coincidences
+            err = abs(num.base_low / den.base_low - result.base_low) / result.base_low
+            if err <= TOLERANCE and (best is None or err < best[0][0]):
+                best = ((round(err * 200),), (num, den))
+    return best
+
+
+def _is_price(text: str, n: _Num) -> bool:
+    """A value per unit: its unit says so (元/瓶), or its words do (单价, 均价, 中标价, 人均…)."""
+    return "/" in n.span.unit or bool(re.search(r"单价|均价|价格|价|人均|单台|单机|每", text[max(0, n.span.start - 8):n.span.start]))
+
+
 def _assumed(text: str, cands: list[_Num], result: _Num) -> tuple[_Num, ...]:
-    """A stated base × the ratios assumed in the result's sentence (假设 A占B的10%、渗透率5%-35%…则…): the nearest
-    base before those ratios that is of the result's kind (both money, or both not) and larger than it."""
-    ratios = [n for n in cands if n.ratio and n.sentence == result.sentence and not n.parts
-              and STRONG_CUE.search(text, n.sentence[0], n.span.start)]
-    if not ratios:
+    """A stated base × the factors assumed in the result's sentence (假设 A占B的10%、渗透率5%-35%…则…; 若按照平均
+    中标价600元测算，则…): the nearest base before those factors — larger than the result for ratios; for a
+    price, a count whose product is money like the result."""
+    assumed = [n for n in cands if n.sentence == result.sentence and not n.parts
+               and STRONG_CUE.search(text, n.sentence[0], n.span.start)
+               and (n.ratio or (_is_price(text, n) and result.span.dimension is Dimension.CURRENCY))]
+    if not assumed:
         return ()
     money = result.span.dimension is Dimension.CURRENCY
-    bases = [n for n in cands if not n.ratio and not n.parts and n.span.start < ratios[0].span.start
-             and (n.span.dimension is Dimension.CURRENCY) == money and n.base_low > result.base_high]
+    priced = any(not n.ratio for n in assumed)
+    bases = [n for n in cands if not n.ratio and not n.parts and n.span.start < assumed[0].span.start
+             and (n.span.dimension is Dimension.CURRENCY) == (money and not priced)
+             and (priced or n.base_low > result.base_high)]
     if not bases:
         return ()
-    return (bases[-1], *ratios[:MAX_FACTORS - 1])
+    combo = (bases[-1], *assumed[:MAX_FACTORS - 1])
+    lo, mid, hi = _product(combo)
+    if not (result.base_low / 3 <= mid <= result.base_high * 3):
+        return ()  # not within a factor of three of what it states: not this derivation
+    return combo
