@@ -96,6 +96,7 @@ RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|�
 # A share a report works out (「25万瓶…对应占比约为9.5%」): a ratio after one of these, from two stated amounts.
 RATIO_CUE = re.compile(r"对应|即|测算|计算|推算|估算|=|＝")
 _RATIO_INPUTS = re.compile(r"[（(]\s*[^（()）]{0,20}[/÷][^（()）]{0,20}[）)]")  # 「12.5%（200万/1600万）」
+SUM_CUE = re.compile(r"合计|共计|总计|总共|加总|整体|总规模|总市场|共")
 PASSAGE_CUE = re.compile(r"测算|估算|推算|假设|假定|计算")
 # Words that only announce a figure: a result after one of them needs an assumption (STRONG_CUE) before it.
 WEAK_CUE = re.compile(r"预计|预测|预估|有望|将达|达到|可达|约为|规模为|空间为|空间约")
@@ -295,6 +296,8 @@ def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
     """A product of ratios alone is not a market; ratios at 100% and factors of 1 change nothing."""
     if result.ratio or all(n.ratio for n in inputs):
         return False
+    if len(inputs) == 1:
+        return bool(inputs[0].parts) and inputs[0].span.unit == result.span.unit
     return all(n.base_low != 1 for n in inputs) and all(n.span.start != result.span.start for n in inputs)
 
 
@@ -350,8 +353,10 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
         cands = cands[-MAX_CANDIDATES:] + _sums(text, before[-MAX_CANDIDATES:])
         best: tuple[tuple, tuple[_Num, ...]] | None = None
-        for size in range(2, MAX_FACTORS + 1):
+        for size in range(1, MAX_FACTORS + 1):
             for combo in combinations(cands, size):
+                if size == 1 and not (combo[0].parts and SUM_CUE.search(text, reach, result.span.start)):
+                    continue  # one input alone is a sum of segments the passage adds up (合计, 总计…), or nothing
                 if not _plausible(combo, result) or _overlap(combo):
                     continue
                 err = _agrees(combo, result)
