@@ -45,7 +45,7 @@ def test_aigc_regulation_market_is_computed_with_cited_inputs(engine):
     cited = {c.n: c for c in a.citations}
     for inp in calc["inputs"].values():
         assert inp["source"] == "report" and inp["citation"] in cited
-    assert "11491" in cited[calc["inputs"]["AIGC市场规模"]["citation"]].quote
+    assert "11491" in cited[calc["inputs"]["中国AIGC市场规模"]["citation"]].quote
 
 
 def test_what_if_labels_the_users_value(engine):

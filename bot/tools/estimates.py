@@ -19,6 +19,7 @@ from typing import Any
 from bot.errors import ToolError
 from bot.tools.numbers import NumberSpan, find_numbers
 from bot.text import number_density
+from bot.tools.figures import words_before
 from bot.tools.units import Dimension, mul, unit_info
 
 OPERATIONS = ("product", "product_of_sum", "quantity_x_price", "ratio")
@@ -85,7 +86,6 @@ WINDOW_CHARS = 480
 MAX_CANDIDATES = 9  # the nearest inputs tried; subsets of 2..MAX_FACTORS of them
 MAX_FACTORS = 4
 CUE_REACH = 40  # a result's derivation word is at most this far before it
-NAME_CHARS = 16  # an input's name: the last words before its number
 TOLERANCE = Decimal("0.015")  # a product within 1.5% of the stated result (reports round inputs and results)
 RANGE_TOLERANCE = Decimal("0.03")
 LOOSE_ERROR = 0  # (in 0.5% steps) the arithmetic a result far from its derivation word must meet
@@ -111,10 +111,6 @@ _BASIS_BEFORE = re.compile(r"(?:按照?|以|假设|假定|若|如果|取)[^，�
 _TO_LEVEL = re.compile(r"(?:至|到|为)\s*$")
 _NOT_QUANTITY_BEFORE = re.compile(r"(?:图表?|表|附图|附表|Figure|Table|第|Q|H)\s*$", re.I)
 _NOT_QUANTITY_AFTER = re.compile(r"^\s*(?:年|月|日|季度|Q|H|E\b|个月|天|周|倍|只股票|家公司)|^[A-Za-z]", re.I)  # 5G, 4K
-_FILLER = re.compile(r"^(?:假设|假定|如果|若|按照|按|以|则|对应|并且|并|且|而|其中|即|预计|预测|预估|测算|估算|我们|到|在|将|"
-                     r"为|是|的|了|和|及|与|约|其|该|这|此|来看|来说|计算|考虑)+")
-_TAIL_FILLER = re.compile(r"(?:已经|已|将会|将|可能|有望|预计|预估|可|能|会|约为|约|大约|接近|近|超过|高达|达到了|达到|达|为|是|在|"
-                          r"的|了|之|共计|总计|合计|分别|中值|取|按|占|提升至|提升到|提高到|增长至|降至|下降至)+$")
 _YEARS = re.compile(r"((?:19|20)\d{2})\s*(?:年|E\b|A\b|e\b)?(?:\s*[-–—~至到]\s*((?:19|20)\d{2})\s*(?:年|E|A|e)?)?")
 
 
@@ -188,7 +184,7 @@ def _numbers(text: str) -> list[_Num]:
             dim = span.dimension
         except (KeyError, ToolError):
             continue
-        if dim in (Dimension.YEARS, Dimension.PAGES) or span.value <= 0:
+        if dim in (Dimension.YEARS, Dimension.PAGES, Dimension.POINTS) or span.value <= 0:
             continue
         if dim is Dimension.NUMBER and span.high is None and 1900 <= span.value <= 2100 and span.value == int(span.value):
             continue  # a year written without 年 (2019-2022E)
@@ -220,24 +216,6 @@ def _in_table(text: str, span: NumberSpan) -> bool:
     return number_density(text[max(0, span.start - 30):span.end + 30]) > 0.45
 
 
-def _name(text: str, sent_start: int, pos: int) -> str:
-    """What a number measures, as the words before it in its clause say ("AI视频应用渗透率")."""
-    clause_start = max([sent_start] + [text.rfind(c, sent_start, pos) + 1 for c in _CLAUSE_END])
-    before = text[clause_start:pos]
-    before = re.split(r"[0-9０-９]+(?:\.[0-9]+)?(?![0-9A-Za-z])\s*(?:%|％|年|月|日|亿元|万元|元|亿|万)?", before)[-1]
-    before = _TAIL_FILLER.sub("", _FILLER.sub("", before.strip())).strip()
-    if len(before) > NAME_CHARS:
-        cut = before.rfind("的", 0, len(before) - 2)
-        if cut >= len(before) - NAME_CHARS:
-            before = before[cut + 1:]
-        else:
-            at = len(before) - NAME_CHARS
-            while 0 < at < len(before) and before[at - 1].isascii() and before[at - 1].isalnum():
-                at -= 1  # never cut a Latin word ("OLED") in two
-            before = before[at:]
-    return before
-
-
 def _period(text: str, sent: tuple[int, int], pos: int) -> str:
     """The year(s) a number is for: the nearest written before it in its sentence, else the first after."""
     found = list(_YEARS.finditer(text, sent[0], sent[1]))
@@ -249,7 +227,7 @@ def _period(text: str, sent: tuple[int, int], pos: int) -> str:
 
 def _term(text: str, n: _Num) -> Term:
     s = n.span
-    return Term(name=_name(text, n.sentence[0], s.start), value=s.value, unit=s.unit,
+    return Term(name=words_before(text, n.sentence[0], s.start), value=s.value, unit=s.unit,
                 quote=text[n.sentence[0]:n.sentence[1]].strip(), quote_start=_lstrip(text, n.sentence),
                 quote_end=_rstrip(text, n.sentence), start=s.start, end=s.end, high=s.high,
                 period=_period(text, n.sentence, s.start))
@@ -292,8 +270,19 @@ def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
     return err if err <= TOLERANCE else None
 
 
+def _currency(n: _Num) -> str:
+    try:
+        return unit_info(n.span.unit).currency
+    except ToolError:
+        return ""
+
+
 def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
-    """A product of ratios alone is not a market; ratios at 100% and factors of 1 change nothing."""
+    """A product of ratios alone is not a market; ratios at 100% and factors of 1 change nothing; money in
+    one currency never comes out of another's (no exchange rate is assumed)."""
+    want = _currency(result)
+    if any(c and c != want for c in map(_currency, (p for n in inputs for p in (n.parts or (n,))))):
+        return False
     if result.ratio or all(n.ratio for n in inputs):
         return False
     if len(inputs) == 1:

@@ -40,8 +40,12 @@ RULES: tuple[_Rule, ...] = (
 _GENERIC = {Dimension.CURRENCY: "金额", Dimension.RATIO: "比例", Dimension.DURATION: "时长", Dimension.PAGES: "页数"}
 QUALIFIERS = ("中值", "接近", "约", "超过", "不超过", "至少", "高达", "可达", "有望", "预计", "预估", "预测", "假设", "如果")
 _SENTENCE_WIDE = ("假设", "如果", "预测", "预估", "预计")
-_FILLER = re.compile(r"(?:已经|已|将|将会|可能|有望|预计|预估|可|能|会|约为|约|大约|接近|近|超过|高达|达到了|达到|达|为|是|在|的|了|之|共计|总计|合计)+$")
-_AFTER_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9]+)?[年月日%％]?")
+_LEAD_FILLER = re.compile(r"^(?:假设|假定|如果|若|按照|按|以|则|对应|并且|并|且|而|其中|即|预计|预测|预估|测算|估算|我们|到|在|将|"
+                     r"为|是|的|了|和|及|与|约|其|该|这|此|来看|来说|计算|考虑)+")
+_TAIL_FILLER = re.compile(r"(?:已经|已|将会|将|可能|有望|预计|预估|可|能|会|约为|约|大约|接近|近|超过|高达|达到了|达到|达|为|是|在|"
+                          r"的|了|之|共计|总计|合计|分别|中值|取|按|占|提升至|提升到|提高到|增长至|降至|下降至)+$")
+NAME_CHARS = 16  # a name: at most the last words before its number
+_CLAUSE_END_NAME = "。！？!?；;\n，,：:（()）、"
 _PAGE_COUNT = re.compile(r"报告共计[:：]?\s*$")  # "报告共计:34" without 页
 
 
@@ -91,6 +95,25 @@ def _clause_start(text: str, sent_start: int, pos: int) -> int:
     return max([sent_start] + [text.rfind(c, sent_start, pos) + 1 for c in _CLAUSE_END])
 
 
+def words_before(text: str, sent_start: int, pos: int) -> str:
+    """What a number measures, as the words before it in its clause say ("AI视频应用渗透率")."""
+    clause_start = max([sent_start] + [text.rfind(c, sent_start, pos) + 1 for c in _CLAUSE_END_NAME])
+    before = text[clause_start:pos]
+    before = re.split(r"[0-9０-９]+(?:\.[0-9]+)?(?![0-9A-Za-z])\s*(?:%|％|年|月|日|亿元|万元|元|亿|万)?", before)[-1]
+    before = _TAIL_FILLER.sub("", _LEAD_FILLER.sub("", before.strip())).strip()
+    if len(before) > NAME_CHARS:
+        cut = before.rfind("的", 0, len(before) - 2)
+        if cut >= len(before) - NAME_CHARS:
+            before = before[cut + 1:]
+        else:
+            at = len(before) - NAME_CHARS
+            while 0 < at < len(before) and before[at - 1].isascii() and before[at - 1].isalnum():
+                at -= 1  # never cut a Latin word ("OLED") in two
+            before = before[at:]
+    return before
+
+
+
 def _label(text: str, span: NumberSpan, dim: Dimension, s: int, e: int) -> str:
     sentence = text[s:e]
     best: tuple[int, int, str] | None = None
@@ -108,9 +131,7 @@ def _label(text: str, span: NumberSpan, dim: Dimension, s: int, e: int) -> str:
                 best = (dist, order, rule.label)
     if best is not None:
         return best[2]
-    before = text[_clause_start(text, s, span.start):span.start]
-    before = _FILLER.sub("", _AFTER_NUMBER.split(before)[-1].strip())  # "2023年公司营业收入达到" → "公司营业收入"
-    return before[-12:] or _GENERIC[dim]
+    return words_before(text, s, span.start) or _GENERIC[dim]  # "2023年公司营业收入达到" → "公司营业收入"
 
 
 def _year(spans: list[NumberSpan], span: NumberSpan, s: int, e: int) -> int | None:

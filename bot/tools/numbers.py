@@ -1,40 +1,84 @@
 """Read numbers, with their units and character spans, out of Chinese and English text.
 
 Handles Arabic numerals (with thousands commas, decimals, full-width digits), Chinese
-numerals (二十, 三千, 一万一千四百九十一, 两千亿, 二点五), percentages (10%, 百分之二十,
-5 percent, 五成), money magnitudes (3000亿元, 1.5万亿, RMB 300 billion) and ranges
-("5%-35%", "5%至35%", "575亿–1149亿元", "575至1149亿元": a side without a unit takes
-the other side's). Spans are offsets into the text as given.
+numerals (二十, 三千, 一万一千四百九十一, 两千亿, 二点五, 三亿五千万), percentages (10%, 百分之二十,
+5 percent, 五成, 两成, 三成五), percentage points (3pp, 3.5个百分点, 1.2pct, 25bp), money in any
+currency `units` knows (3000亿元, 1.5万亿, 33亿美元, 500百万美元, RMB 300 billion, US$ 3bn,
+$3 billion), counts of things (2110万台, 8.39万瓶, 一千万人), per-unit values (197元/瓶, 1.2万元/台,
+0.5平米/部, 10万片/月) and ranges ("5%-35%", "575亿–1149亿元", "575至1149亿元",
+"1000-2000万台": a side without a unit takes the other side's). Spans are offsets into the
+text as given, and cover the number with its unit.
+
+The value is kept as written and the magnitude stays in the unit ("2110万台" is 2110 万台,
+"33亿美元" is 33 亿美元), so a number prints the way the report wrote it. A Chinese numeral
+ending in a magnitude reads the same way: "两千亿" is 2000 亿元, "一千万人" 1000 万人 and
+"三亿五千万" 3.5 亿元 (the largest magnitude). Magnitudes that are not units of their own
+fold into the value: "3千亿" is 3000 亿元.
+
+"pct" after a number in Chinese text means percentage points, the way Chinese reports use it
+("毛利率同比+3.3pct"); in English text ("rose 5 pct") it means percent.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.errors import ToolError
-from bot.tools.units import UNITS, Quantity, QuantityRange, ValueWithUnit, mul, tidy, to_decimal
+from bot.tools.units import (
+    COUNT_NOUNS, CURRENCIES, NOUN_ALIASES, NOUN_NOT_BEFORE, PER_ALIASES, PER_ONLY_NOUNS, UNITS, ZH_MAGNITUDES,
+    Currency, Quantity, QuantityRange, ValueWithUnit, convertible, div, mul, tidy, to_decimal,
+)
 
 # One character to one character, so offsets in the normalized text are offsets in the input.
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％－～", "0123456789.%-~")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％－～／", "0123456789.%-~/")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _D = "零〇一二两三四五六七八九"
 _NUM_AR = r"(?<![A-Za-z0-9.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUM_CN = rf"(?:[{_D}]|十)[{_D}十百千万亿]*(?:点[{_D}]+)?"
-_FOREIGN = r"美元|美金|港元|港币|欧元|日元|英镑|韩元|USD|HKD|EUR|US\$|\$"
+_NOT_LATIN = r"(?![A-Za-z])"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternative of the words, longest first (新台币 before 台币, 美元 before 元)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_ZH_CURRENCY = {w: c for c in CURRENCIES for w in (c.zh, *c.zh_aliases)}
+_EN_CURRENCY = {w: c for c in CURRENCIES for w in c.en_aliases if w[-1].isalpha()}  # words, after a number
+# Before a number: ISO codes and symbols ("RMB 300", "US$ 3bn", "$3 billion"), not words ("won", "yen").
+_PRE_CURRENCY = {w: c for c in CURRENCIES for w in c.en_aliases if not w.isalpha() or w in (c.code.lower(), "rmb")}
+_PRE_CURRENCY |= {w: c for w, c in _ZH_CURRENCY.items() if w != "元"}
+_PRE_CURRENCY |= {"人民币": _ZH_CURRENCY["元"], "¥": _ZH_CURRENCY["元"], "￥": _ZH_CURRENCY["元"]}
+_ZH_PRE = {"人民币", "¥", "￥", *(_ZH_CURRENCY)}  # a prefix after which the unit is written the Chinese way
+# Money in currencies the tools do not know: skipped rather than read as yuan.
+_OTHER_CURRENCY = r"新加坡元|加元|加币|卢布|卢比|美分|雷亚尔|法郎|林吉特|泰铢|越南盾|比索|里拉|兰特|新西兰元"
+_NOUNS = {n: n for n in COUNT_NOUNS} | NOUN_ALIASES
+_PER_WORDS = {k.lower(): v for k, v in
+              ({n: n for n in (*COUNT_NOUNS, *PER_ONLY_NOUNS)} | NOUN_ALIASES | PER_ALIASES).items()}
+_NOUN = "|".join(
+    re.escape(w) + (f"(?!{NOUN_NOT_BEFORE[_NOUNS[w]]})" if _NOUNS[w] in NOUN_NOT_BEFORE else "")
+    for w in sorted(_NOUNS, key=len, reverse=True))
+_PER = _alternation(_PER_WORDS)
+_MAG = r"(?:[十百千]?(?:万亿|亿|万)|千)"
 _UNIT = (
-    r"(?P<foreign>[十百千]?(?:万亿|亿|万)?(?:" + _FOREIGN + r"))"
-    r"|(?P<zhmag>[十百千]?(?:万亿|亿|万))(?P<yuan>元)?"
-    r"|(?P<pct>%|‰|\s?(?:percent|per cent|pct)\b)"
-    r"|\s?(?P<enmag>trillion|billion|million|thousand|tn|bn|mn)\b(?:\s?(?:yuan|rmb|cny)\b)?"
-    r"|(?P<zhunit>元|秒钟|秒|分钟|小时|页|年)"
-    r"|\s?(?P<enunit>yuan|rmb|cny|seconds?|minutes?|hours?|pages?|years?)\b"
-    r"|(?P<cheng>成)(?![本为员功果熟长立交就效品不])"
+    rf"(?P<pts>个?百分点|个?基点|\s?(?:percentage points?|basis points?|ppts?|pcts?|pp|bps?){_NOT_LATIN})"
+    rf"|(?P<pct>%|‰|\s?(?:percent|per cent){_NOT_LATIN})"
+    rf"|(?P<cmag>{_MAG})?(?P<cur>{_alternation(_ZH_CURRENCY)})(?:/(?P<cper>{_PER}))?"
+    rf"|(?P<foreign>{_MAG}?(?:{_OTHER_CURRENCY}))"
+    rf"|(?P<nmag>{_MAG})?(?P<noun>{_NOUN})(?:/(?P<nper>{_PER}))?"
+    r"|(?P<zhmag>" + _MAG + r")(?P<tunit>秒钟|秒|分钟|小时|页|年)?"
+    rf"|\s?(?P<enmag>trillion|billion|million|thousand|tn|bn|mn){_NOT_LATIN}"
+    rf"(?:\s?(?P<encur>{_alternation(_EN_CURRENCY)}){_NOT_LATIN})?"
+    r"|(?P<zhunit>秒钟|秒|分钟|个小时|小时|页|年)"
+    rf"|\s?(?P<enunit>{_alternation(_EN_CURRENCY)}|seconds?|minutes?|hours?|pages?|years?){_NOT_LATIN}"
+    r"|(?P<cheng>成)(?![本为员功果熟长立交就效品不])(?P<chengd>[一二三四五六七八九](?![十百千万亿点成年月日个]))?"
 )
 _TOKEN = re.compile(
-    rf"(?P<pre>百分之|(?:RMB|CNY|人民币|¥|￥)[ \t]?|(?:{_FOREIGN})[ \t]?)?"
+    rf"(?P<pre>百分之|(?<![A-Za-z])(?:{_alternation(_PRE_CURRENCY)})[ \t]?|(?:{_OTHER_CURRENCY})[ \t]?)?"
     rf"(?P<num>{_NUM_AR}|{_NUM_CN})"
     rf"(?:[ \t]?(?:{_UNIT}))?",
     re.IGNORECASE,
@@ -42,13 +86,13 @@ _TOKEN = re.compile(
 # Dates and clock times are not quantities; their digits are skipped.
 _DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?")
 _RANGE_SEP = re.compile(r"[ \t]*(?:-|–|—|~|〜|至|到|to)[ \t]*", re.IGNORECASE)  # never across lines
-# After a bare 万/亿 these words make the number a count (10万人), not money.
+# After a bare 万/亿 these make the number a plain count (10万倍, 10万个月), not money.
 _COUNTERS = set("人次个家户部条台辆张篇件名字位款项种倍")
-_MAGNITUDE = {"万": Decimal(10**4), "亿": Decimal(10**8), "万亿": Decimal(10**12)}
-_OK_PREFIXES = ("百分之", "RMB", "CNY", "人民币", "¥", "￥")
-_ZH_UNITS = {"元": "元", "秒钟": "秒", "秒": "秒", "分钟": "分钟", "小时": "小时", "页": "页", "年": "年"}
-_EN_MAG = {"trillion": "trillion", "tn": "trillion", "billion": "billion", "bn": "billion",
-           "million": "million", "mn": "million", "thousand": "thousand"}
+_TIME_UNITS = {"秒钟": "秒", "秒": "秒", "分钟": "分钟", "个小时": "小时", "小时": "小时", "页": "页", "年": "年"}
+_EN_UNITS = {"second": "秒", "minute": "分钟", "hour": "小时", "page": "页", "year": "年"}
+# Magnitudes written after a number that are no unit of their own: 3千亿 = 3000亿, 1十万亿 = 10万亿.
+_FOLD = ("百亿", "千亿")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -63,6 +107,11 @@ class NumberSpan(ValueWithUnit):
     high: Decimal | None = None  # set for ranges
     explicit_unit: bool = True  # False when a range side borrowed the other side's unit
 
+
+@dataclass(frozen=True)
+class _Tok:
+    span: NumberSpan
+    bare: str = ""  # the magnitude when the unit is yuan only because a bare 万/亿 defaults to it
 
 
 def chinese_to_decimal(s: str) -> Decimal:
@@ -97,119 +146,189 @@ def chinese_to_decimal(s: str) -> Decimal:
     return Decimal(total + section + num)
 
 
-def _split_cn_magnitude(num: str) -> tuple[str, str]:
-    """"两千亿" → ("两千", "亿"): a trailing 万/亿/万亿 is the unit, as after Arabic digits."""
-    for mag in ("万亿", "亿", "万"):
-        if num.endswith(mag) and len(num) > len(mag):
-            return num[: -len(mag)], mag
-    return num, ""
+def _cn_value(num: str) -> tuple[Decimal, str]:
+    """A Chinese numeral's value and magnitude: "两千亿" → (2000, "亿"), "一千万" → (1000, "万"),
+    "三亿五千万" → (3.5, "亿"), "二十" → (20, "")."""
+    if "点" not in num:
+        for mag in ("万亿", "亿", "万"):
+            if num.endswith(mag) and len(num) > len(mag):
+                top = "亿" if mag == "万" and "亿" in num[:-1] else mag
+                value, _ = div(chinese_to_decimal(num), Decimal(10) ** ZH_MAGNITUDES[top])  # exact: a power of ten
+                return tidy(value), top
+    return chinese_to_decimal(num), ""
 
 
-def _read(m: re.Match[str], text: str) -> NumberSpan | None:
-    """One token match → NumberSpan; None for money in a currency the tools do not handle."""
+def _fold(value: Decimal, mag: str) -> tuple[Decimal, str]:
+    """Keep a magnitude that is a unit (万, 百万, 亿, 十亿); fold 百亿/千亿/十万亿 into the value."""
+    if mag and (mag in _FOLD or mag not in ZH_MAGNITUDES):
+        return mul(value, Decimal(_CN_UNITS[mag[0]])), mag[1:]
+    return value, mag
+
+
+def _scale(value: Decimal, mag: str) -> Decimal:
+    return tidy(mul(value, Decimal(10) ** ZH_MAGNITUDES[mag])) if mag else value
+
+
+def _chinese_context(text: str, start: int, end: int) -> bool:
+    return bool(_CJK.search(text[max(0, start - 8):start]) or _CJK.search(text[end:end + 2]))
+
+
+def _currency_unit(cur: Currency, mag: str, zh: bool) -> str:
+    return mag + cur.zh if zh else cur.en
+
+
+def _read(m: re.Match[str], text: str) -> _Tok | None:
+    """One token match → a number; None for money in a currency the tools do not know."""
     g = m.groupdict()
-    pre = (g["pre"] or "").strip().upper()
-    if g["foreign"] or (pre and pre not in _OK_PREFIXES):
+    if g["foreign"]:
         return None
-    num, mag = g["num"], g["zhmag"] or ""
+    pre = (g["pre"] or "").strip()
+    pre_cur = None
+    if pre and pre != "百分之":
+        pre_cur = _PRE_CURRENCY.get(pre.lower()) or _PRE_CURRENCY.get(pre)
+        if pre_cur is None:
+            return None  # a currency the tools do not know
+    num = g["num"]
     if num[0] in _CN_DIGITS or num[0] == "十":
-        num, cn_mag = _split_cn_magnitude(num)
-        value = chinese_to_decimal(num)
-        mag = cn_mag or mag
+        value, mag = _cn_value(num)
     else:
-        value = Decimal(num.replace(",", ""))
-    if mag and mag[0] in _CN_UNITS:  # "3千亿" = 3000亿
-        value, mag = mul(value, Decimal(_CN_UNITS[mag[0]])), mag[1:]
+        value, mag = Decimal(num.replace(",", "")), ""
+    value, mag = _fold(value, mag or g["cmag"] or g["nmag"] or g["zhmag"] or "")
     end = m.end()
-    zhunit = g["zhunit"]
+    if g["pts"]:
+        word = g["pts"].strip().lower()
+        if word == "pct" and not _chinese_context(text, m.start(), end):
+            return _tok(_scale(value, mag), "%", m, text)  # "rose 5 pct": percent, in English
+        unit = "bp" if word.startswith("b") or "基点" in word else "pp"
+        return _tok(_scale(value, mag), unit, m, text)
     if g["pct"] or pre == "百分之" or g["cheng"]:
-        unit = "‰" if g["pct"] == "‰" else "%"
-        value = mul(value, Decimal(10) if g["cheng"] else Decimal(1), _MAGNITUDE.get(mag, Decimal(1)))
-    elif mag and (zhunit is None or zhunit == "元"):
-        if not g["yuan"] and zhunit is None and text[end:end + 1] in _COUNTERS:
-            return _span(tidy(mul(value, _MAGNITUDE[mag])), "", m, text)  # 10万人: a count
-        unit = mag + "元"
-    elif zhunit:  # also "一万秒": the magnitude folds into the value
-        unit, value = _ZH_UNITS[zhunit], mul(value, _MAGNITUDE.get(mag, Decimal(1)))
-    elif g["enmag"]:
-        unit = f"{_EN_MAG[g['enmag'].lower()]} yuan"
-    elif g["enunit"]:
-        word = g["enunit"].lower().rstrip("s") or "s"
-        unit = {"yuan": "yuan", "rmb": "yuan", "cny": "yuan", "second": "秒", "minute": "分钟",
-                "hour": "小时", "page": "页", "year": "年"}[word]
-    elif pre in ("RMB", "CNY"):
-        unit = "yuan"
-    elif pre:  # 人民币, ¥
-        unit = "元"
-    else:
-        unit = ""
-    return _span(value, unit, m, text, end)
+        if g["cheng"]:  # 三成 = 30%, 三成五 = 35%
+            value = mul(value, Decimal(10)) + (_CN_DIGITS[g["chengd"]] if g["chengd"] else 0)
+        return _tok(_scale(value, mag), "‰" if g["pct"] == "‰" else "%", m, text)
+    if g["cur"]:
+        cur = _ZH_CURRENCY[g["cur"]]
+        if pre_cur is not None and pre_cur is not cur:
+            return None  # "$3亿元": two currencies, no reading is safe
+        unit = _currency_unit(cur, mag, True)
+        return _tok(value, unit + (f"/{_PER_WORDS[g['cper'].lower()]}" if g["cper"] else ""), m, text)
+    if g["noun"]:
+        if pre_cur is not None:  # "$3亿部"?: the money is what is marked
+            return _tok(value, _currency_unit(pre_cur, mag, True), m, text, m.start("noun"))
+        if (m.start() > 0 and text[m.start() - 1] == "第") or num == "一":
+            # 第3部, 第一名: an ordinal; 一个, 一家, 一种: an article more often than a count
+            return _tok(_scale(value, mag), "", m, text, m.end("num"))
+        unit = mag + _NOUNS[g["noun"]]
+        return _tok(value, unit + (f"/{_PER_WORDS[g['nper'].lower()]}" if g["nper"] else ""), m, text)
+    if g["zhmag"]:
+        if g["tunit"]:  # 一万秒, 3万年: the magnitude folds into the value
+            return _tok(_scale(value, mag), _TIME_UNITS[g["tunit"]], m, text)
+        if pre_cur is None and (text[end:end + 1] in _COUNTERS or mag == "千"):
+            return _tok(_scale(value, mag), "", m, text)  # 10万倍, 5千: a plain number
+        cur = pre_cur or _ZH_CURRENCY["元"]
+        return _tok(value, _currency_unit(cur, mag, True), m, text, bare="" if pre_cur else mag)
+    if g["enmag"]:
+        word = g["enmag"].strip().lower()
+        cur = _EN_CURRENCY[g["encur"].lower()] if g["encur"] else None
+        if pre_cur is not None and cur is not None and pre_cur is not cur:
+            return None
+        cur = cur or pre_cur or _ZH_CURRENCY["元"]
+        big = {"tn": "trillion", "bn": "billion", "mn": "million"}.get(word, word)
+        return _tok(_scale(value, mag), f"{big} {cur.en}", m, text)
+    if g["zhunit"]:
+        return _tok(_scale(value, mag), _TIME_UNITS[g["zhunit"]], m, text)
+    if g["enunit"]:
+        word = g["enunit"].strip().lower()
+        if word in _EN_CURRENCY:
+            cur = _EN_CURRENCY[word]
+            if pre_cur is not None and pre_cur is not cur:
+                return None
+            return _tok(_scale(value, mag), cur.en, m, text)
+        return _tok(_scale(value, mag), _EN_UNITS[word.rstrip("s")], m, text)
+    if pre_cur is not None:
+        return _tok(value, _currency_unit(pre_cur, mag, pre in _ZH_PRE or bool(mag)), m, text)
+    if mag:  # a Chinese numeral ending in a magnitude: 两千亿 (money), 十万人 is handled above
+        if text[end:end + 1] in _COUNTERS:
+            return _tok(_scale(value, mag), "", m, text)
+        return _tok(value, mag + "元", m, text, bare=mag)
+    return _tok(value, "", m, text)
 
 
-def _span(value: Decimal, unit: str, m: re.Match[str], text: str, end: int | None = None) -> NumberSpan:
+def _tok(value: Decimal, unit: str, m: re.Match[str], text: str, end: int | None = None, bare: str = "") -> _Tok:
     end = m.end() if end is None else end
-    return NumberSpan(value, unit, m.start(), end, text[m.start():end])
+    return _Tok(NumberSpan(value, unit, m.start(), end, text[m.start():end]), bare)
 
 
-def _merge(a: NumberSpan, b: NumberSpan, text: str) -> NumberSpan | None:
+def _merge(a: _Tok, b: _Tok, text: str) -> NumberSpan | None:
     """Two numbers joined by a range separator → one range, or None if they are not one."""
-    if not _RANGE_SEP.fullmatch(text[a.end:b.start]):
+    x, y = a.span, b.span
+    if not _RANGE_SEP.fullmatch(text[x.end:y.start]):
         return None
-    if text[a.end:b.start].strip().lower() == "to" and a.unit == b.unit == "":
+    if text[x.end:y.start].strip().lower() == "to" and x.unit == y.unit == "":
         return None
-    low_unit, borrowed = a.unit, False
-    if a.unit == "" and b.unit != "":
-        low_unit, borrowed = b.unit, True  # "575至1149亿元", "5-35%"
-    elif b.unit == "" and a.unit != "":
-        b = NumberSpan(b.value, a.unit, b.start, b.end, b.text)
-    if UNITS[low_unit].dimension is not UNITS[b.unit].dimension:
+    low_unit, borrowed = x.unit, False
+    info = UNITS[y.unit]
+    if a.bare and info.magnitude != "" and info.style == "zh" and not info.per:
+        low_unit = a.bare + info.base  # "1000万-2000万台", "5亿至10亿美元": the bare 万 is not yuan
+    if x.unit == "" and y.unit != "":
+        low_unit, borrowed = y.unit, True  # "575至1149亿元", "5-35%"
+    elif y.unit == "" and x.unit != "":
+        y = NumberSpan(y.value, x.unit, y.start, y.end, y.text)
+    try:
+        if not convertible(low_unit, y.unit) or UNITS[low_unit].dimension is not UNITS[y.unit].dimension:
+            return None
+        low = Quantity(x.value, low_unit).to(y.unit).value
+    except (ToolError, KeyError):
         return None
-    low = Quantity(a.value, low_unit).to(b.unit).value
-    if low > b.value:
+    if low > y.value:
         return None
-    return NumberSpan(low, b.unit, a.start, b.end, text[a.start:b.end], b.value, not borrowed)
+    return NumberSpan(low, y.unit, x.start, y.end, text[x.start:y.end], y.value, not borrowed)
 
 
 def find_numbers(text: str) -> list[NumberSpan]:
     """Every number in `text`, in order, with ranges merged into one span.
 
-    Dates (2024-02-23) and clock times are skipped; money quoted in a foreign currency
-    (亿美元, $) is skipped because no exchange rate is assumed.
+    Dates (2024-02-23) and clock times are skipped; so is money in a currency the tools do
+    not know (卢布, 加元). `text[n.start:n.end] == n.text` for every number found.
     """
     norm = text.translate(_FULLWIDTH)
-    masked = [range(d.start(), d.end()) for d in _DATE.finditer(norm)]
-    spans: list[NumberSpan] = []
+    masked = [(d.start(), d.end()) for d in _DATE.finditer(norm)]
+    toks: list[_Tok] = []
+    k = 0
     for m in _TOKEN.finditer(norm):
-        if any(m.start() in r for r in masked):
+        while k < len(masked) and masked[k][1] <= m.start():
+            k += 1
+        if k < len(masked) and masked[k][0] <= m.start():
             continue
-        s = _read(m, norm)
-        if s is not None:
-            spans.append(NumberSpan(s.value, s.unit, s.start, s.end, text[s.start:s.end]))
+        t = _read(m, norm)
+        if t is not None:
+            toks.append(t)
     out: list[NumberSpan] = []
     i = 0
-    while i < len(spans):
-        merged = _merge(spans[i], spans[i + 1], norm) if i + 1 < len(spans) else None
+    while i < len(toks):
+        merged = _merge(toks[i], toks[i + 1], norm) if i + 1 < len(toks) else None
         if merged is not None:
             out.append(NumberSpan(merged.value, merged.unit, merged.start, merged.end,
                                   text[merged.start:merged.end], merged.high, merged.explicit_unit))
             i += 2
             continue
-        out.append(_signed(spans[i], norm, text))
+        out.append(_signed(toks[i].span, norm, text))
         i += 1
     return out
 
 
 def _signed(s: NumberSpan, norm: str, text: str) -> NumberSpan:
-    """A '-' right before a number is a minus sign only where it cannot be a hyphen or dash."""
+    """A '-' right before a number is a minus sign only where it cannot be a hyphen or dash:
+    after a space, an opening bracket, a colon, 为/是, or a Chinese word ("同比-0.4pct")."""
+    before = norm[s.start - 2] if s.start >= 2 else ""
     if s.start >= 1 and norm[s.start - 1] in "-−" and (
-        s.start == 1 or norm[s.start - 2] in " \t\n(（:：=为是，,"
+        s.start == 1 or before in " \t\n(（:：=为是，," or _CJK.match(before)
     ):
         return NumberSpan(-s.value, s.unit, s.start - 1, s.end, text[s.start - 1:s.end])
-    return s
+    return NumberSpan(s.value, s.unit, s.start, s.end, text[s.start:s.end], s.high, s.explicit_unit)
 
 
 def parse_value(s: str) -> Quantity | QuantityRange:
-    """Read a whole string as one quantity or range: "3000亿元", "10%", "0.1", "5%-35%".
+    """Read a whole string as one quantity or range: "3000亿元", "10%", "0.1", "5%-35%", "2110万台".
 
     Raises:
         ToolError: the string is not exactly one number (with an optional unit).

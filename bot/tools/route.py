@@ -21,7 +21,7 @@ from bot.tools.formulas import Calculation, Operand, cagr, convert_units, market
 from bot.tools.estimates import Derivation
 from bot.tools.numbers import find_numbers
 from bot.tools.rebuild import input_names, rebuild, term_value
-from bot.tools.units import Dimension, Quantity, QuantityRange, normalize_unit
+from bot.tools.units import Dimension, Quantity, QuantityRange, normalize_unit, unit_like
 from bot.tools.whatif import CUES, Assumption, _grams, match_input, overrides_for, parse_assumptions, translated
 
 SIZE_FLOOR = 0.75  # share of the question's subject words the estimate's result must name to answer a size question
@@ -30,7 +30,7 @@ WHATIF_FLOOR = 0.5  # a what-if's other words must name the estimate's result at
 WHATIF_MARGIN = 0.2  # ... and nearly as well as the estimate they name best
 NAME_GRAMS = 5  # a result name this long is distinctive enough to be recognised alone
 
-_UNIT_WORD = (r"(?P<unit>万亿元|万亿|亿元|亿|万元|万|元|(?:trillion|billion|million|thousand)(?:\s*(?:yuan|rmb|cny))?"
+_UNIT_WORD = (r"(?P<unit>(?:万亿|亿|千万|百万|万)?美元|万亿元|万亿|亿元|亿|万元|万|元|(?:trillion|billion|million|thousand)(?:\s*(?:yuan|rmb|cny))?"
               r"|yuan|rmb|cny)")
 _TARGET = re.compile(
     r"\s*(?:大约|大概|约)?\s*(?:(?:是|等于|合|折合|约合|为|相当于)?多少\s*" + _UNIT_WORD +
@@ -77,20 +77,21 @@ def plan(question: str, figures: list[Figure], estimates: Sequence[Derivation] =
     return None
 
 
-def _target_unit(q: str, after: int, anchored: bool = True) -> str | None:
-    """The unit asked for right after position `after` ("是多少万亿", "in billion yuan")."""
+def _target_unit(q: str, after: int, anchored: bool = True, like: str = "") -> str | None:
+    """The unit asked for right after position `after` ("是多少万亿", "in billion yuan"); a bare magnitude takes
+    the currency of the amount it converts (33亿美元 → "多少billion" is billion USD)."""
     m = _TARGET.match(q, after) if anchored else _TARGET.search(q, after)
     if m is None:
         return None
     word = m.group("unit") or m.group("unit2") or m.group("unit3")
-    return normalize_unit(word)
+    return unit_like(word, like) if like else normalize_unit(word)
 
 
 def _conversion(q: str, figures: list[Figure]) -> list[Calculation] | None:
     money = [s for s in find_numbers(q) if s.dimension is Dimension.CURRENCY]
     if not money:
         return None
-    target = _target_unit(q, money[0].end)
+    target = _target_unit(q, money[0].end, like=money[0].unit)
     if target is None or target == money[0].unit:
         return None
     return [convert_units(Operand(money[0].quantity(), "user"), "", target)]

@@ -22,7 +22,7 @@ from bot.tools.units import Dimension, Quantity, QuantityRange
 CUES = re.compile(r"如果|假设|假如|倘若|若是|若|要是|设定|换成|改为|改成|提高到|提升到|降到|降低到|下调到|上调到|"
                   r"\bif\b|\bassum|\bsuppose|\bwhat if\b|\bwith an?\b|\binstead\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,，。;；?？!！:：]")
-_LEAD = re.compile(r"^(?:\s|如果|假设|假如|倘若|若是|若|要是|设定|我们|把|将|让|当|在|按照|按|以|并且|并|且|而|同时|再|"
+_LEAD = re.compile(r"^(?:\s|那么|那|就|如果|假设|假如|倘若|若是|若|要是|设定|我们|把|将|让|当|在|按照|按|以|并且|并|且|而|同时|再|"
                    r"\bwhat\b|\bif\b|\bassuming\b|\bassume\b|\bsuppose\b|\bthat\b|\bthe\b|\bwith\b|\ban?\b|\band\b)+",
                    re.IGNORECASE)
 _VERB_TAIL = re.compile(r"(?:\s|为|是|取|等于|=|设为|达到|达|到|至|变成|变为|换成|改为|改成|提高到|提升到|增加到|增长到|降到|降低到|"
@@ -46,10 +46,22 @@ class Assumption:
 
 
 @lru_cache(maxsize=1)
+def _terms() -> dict:
+    return json.loads((Path(__file__).parent / "data" / "terms.json").read_text(encoding="utf-8"))
+
+
 def glossary() -> dict[str, list[str]]:
     """English words → the Chinese words reports use for them (general vocabulary, not any report's)."""
-    data = json.loads((Path(__file__).parent / "data" / "terms.json").read_text(encoding="utf-8"))
-    return {k.lower(): v for k, v in data["en_zh"].items()}
+    return {k.lower(): v for k, v in _terms()["en_zh"].items()}
+
+
+def paraphrases(term: str) -> list[str]:
+    """Other ways reports word a Chinese term (占比 → 占, 比例; 单价 → 均价…)."""
+    out = []
+    for key, alts in _terms()["zh_zh"].items():
+        if key in term:
+            out.extend(term.replace(key, alt) for alt in alts)
+    return out
 
 
 def _usable(span: NumberSpan) -> bool:
@@ -109,8 +121,8 @@ def variants(term: str) -> list[str]:
     for en in sorted(g, key=len, reverse=True):
         whole = re.sub(rf"(?<![a-z]){re.escape(en)}(?![a-z])", g[en][0], whole)
     if whole == low:
-        return [term]
-    return [whole, *g.get(low, [])[1:]]
+        return [term, *paraphrases(term)]
+    return [whole, *g.get(low, [])[1:], *paraphrases(whole)]
 
 
 def translated(text: str) -> str:

@@ -18,26 +18,26 @@ def test_every_figure_the_issue_mentions_is_found(corpus_figures, citic_text, hu
     f = by_label(corpus_figures, "短视频市场规模")[0]
     assert (f.value, f.unit, f.year, f.high) == (Decimal(3000), "亿元", 2022, None)
     assert "接近" in f.qualifiers
-    f = by_label(corpus_figures, "视频创作成本占比")[0]
+    # labels are the report's own words before each number, whatever the report
+    f = by_label(corpus_figures, "视频创作成本占市场总规模")[0]
     assert (f.value, f.unit) == (Decimal(10), "%")
     f = by_label(corpus_figures, "AI视频应用渗透率")[0]
     assert (f.value, f.high, f.unit) == (Decimal(5), Decimal(35), "%")
-    stated = by_label(corpus_figures, "短视频文生视频市场规模")
+    stated = by_label(corpus_figures, "潜在市场规模")
     assert {s.value for s in stated} == {Decimal(80)} and all(s.year == 2025 for s in stated)
     assert any("中值" in s.qualifiers for s in stated)
-    f = by_label(corpus_figures, "AIGC市场规模")[0]
+    f = by_label(corpus_figures, "中国AIGC市场规模")[0]
     assert (f.value, f.unit, f.year) == (Decimal(11491), "亿元", 2030)
-    f = by_label(corpus_figures, "AIGC监管成本占比")[0]
+    f = by_label(corpus_figures, "AIGC监管成本占产业链总成本")[0]  # a Latin word is never cut in two
     assert (f.value, f.high, f.unit, f.year) == (Decimal(5), Decimal(10), "%", 2030)
-    f = by_label(corpus_figures, "AIGC监管市场规模")[0]
+    f = by_label(corpus_figures, "中国AIGC监管市场规模")[0]
     assert (f.value, f.high, f.unit, f.year) == (Decimal(575), Decimal(1149), "亿元", 2030)
-    durations = {(d.value, d.unit) for d in by_label(corpus_figures, "视频时长")}
+    durations = {(d.value, d.unit) for d in by_label(corpus_figures, "时长")}
     assert {(Decimal(1), "分钟"), (Decimal(60), "秒"), (Decimal(3), "秒"), (Decimal(4), "秒")} <= durations
     pages = by_label(corpus_figures, "页数")
     assert {(p.value, p.unit) for p in pages} == {(Decimal(34), "页")}
     assert any(p.quote == "报告共计:34页" for p in pages)
-    # the generic security-spend ratio is not mistaken for the regulation-cost share
-    assert by_label(corpus_figures, "信息化安全投入占比")[0].year is None
+    assert by_label(corpus_figures, "信息化建设中安全投入占比")[0].year is None
 
 
 def test_quotes_are_exact_slices(corpus_figures, citic_text, huaxin_text):

@@ -35,7 +35,7 @@ def one(text):
     ("一分钟", "1", "分钟"),
     ("60秒", "60", "秒"),
     ("34页", "34", "页"),
-    ("10万人", "100000", ""),
+    ("10万人", "10", "万人"),
     ("增长率为-5%", "-5", "%"),
     ("二十", "20", ""),
     ("二点五", "2.5", ""),
@@ -71,8 +71,8 @@ def test_spans_in_a_sentence():
         assert text[n.start:n.end] == n.text
 
 
-def test_skips_dates_and_foreign_currency_and_names():
-    found = find_numbers("2024-02-23 14:55:40 发布, 100亿美元, $5 billion, DALL.E3")
+def test_skips_dates_and_unknown_currencies_and_names():
+    found = find_numbers("2024-02-23 14:55:40 发布, 100亿卢布, 5亿加元, DALL.E3")
     assert found == []
     assert [n.value for n in find_numbers("GPT-3")] == [Decimal(3)]  # a hyphen, not a minus
 
@@ -142,3 +142,88 @@ def test_arabic_with_unit_round_trip(v, unit):
     text = f"规模为{v}{unit}。"
     n = one(text)
     assert n.value == v and n.unit == unit
+
+
+# --- units of real research reports: counts, other currencies, per-unit values, points -------------------------
+
+from bot.tools.units import Dimension  # noqa: E402
+
+
+@pytest.mark.parametrize("text,value,unit,dimension", [
+    ("8.39万瓶", "8.39", "万瓶", Dimension.COUNT),
+    ("33亿美元", "33", "亿美元", Dimension.CURRENCY),
+    ("2110万台", "2110", "万台", Dimension.COUNT),
+    ("197元/瓶", "197", "元/瓶", Dimension.PRICE),
+    ("3pp", "3", "pp", Dimension.POINTS),
+    ("3.5个百分点", "3.5", "pp", Dimension.POINTS),
+    ("25个基点", "25", "bp", Dimension.POINTS),
+    ("一千万人", "1000", "万人", Dimension.COUNT),
+    ("两成", "20", "%", Dimension.RATIO),
+    ("三成五", "35", "%", Dimension.RATIO),
+    ("500百万美元", "500", "百万美元", Dimension.CURRENCY),
+    ("3.2亿港币", "3.2", "亿港元", Dimension.CURRENCY),
+    ("US$ 3bn", "3", "billion USD", Dimension.CURRENCY),
+    ("$3 billion", "3", "billion USD", Dimension.CURRENCY),
+    ("3 billion USD", "3", "billion USD", Dimension.CURRENCY),
+    ("HK$5", "5", "HKD", Dimension.CURRENCY),
+    ("1.2万元/台", "1.2", "万元/台", Dimension.PRICE),
+    ("33美元/部", "33", "美元/部", Dimension.PRICE),
+    ("120元/人份", "120", "元/人份", Dimension.PRICE),
+    ("2万元/平", "2", "万元/平米", Dimension.PRICE),
+    ("0.5平米/部", "0.5", "平米/部", Dimension.PER_UNIT),
+    ("10万片/月", "10", "万片/月", Dimension.PER_UNIT),
+    ("50万人份", "50", "万人份", Dimension.COUNT),
+    ("3万平方米", "3", "万平米", Dimension.COUNT),
+    ("3台", "3", "台", Dimension.COUNT),
+    ("三亿五千万", "3.5", "亿元", Dimension.CURRENCY),
+    ("1.5亿股", "1.5", "亿股", Dimension.COUNT),
+    ("3 percentage points", "3", "pp", Dimension.POINTS),
+])
+def test_units_of_real_reports(text, value, unit, dimension):
+    n = one(text)
+    assert (n.value, n.unit, n.dimension) == (Decimal(value), unit, dimension)
+    assert n.text == text
+
+
+@pytest.mark.parametrize("text,span,value,unit", [
+    ("提升3pp，", "3pp", "3", "pp"),
+    ("毛利率同比-0.4pct、", "-0.4pct", "-0.4", "pp"),  # "pct" in Chinese text: points
+    ("净利率提高1.2pct同比", "1.2pct", "1.2", "pp"),
+    ("shares rose 5 pct today", "5 pct", "5", "%"),  # in English: percent
+    ("10万人口", "10万人", "10", "万人"),
+    ("3台手机", "3台", "3", "台"),
+    ("2019年", "2019年", "2019", "年"),
+    ("下降25bp至", "25bp", "25", "bp"),
+    ("共有5千家", "5千家", "5", "千家"),
+    ("增长10万倍", "10万", "100000", ""),
+    ("3个月", "3", "3", ""),
+    ("第3部", "3", "3", ""),
+    ("一家公司", "一", "1", ""),
+])
+def test_unit_boundaries(text, span, value, unit):
+    n = one(text)
+    assert (n.text, n.value, n.unit) == (span, Decimal(value), unit)
+
+
+@pytest.mark.parametrize("text,low,high,unit", [
+    ("1000-2000万台", "1000", "2000", "万台"),
+    ("1000万-2000万台", "1000", "2000", "万台"),
+    ("5亿至10亿美元", "5", "10", "亿美元"),
+    ("3000-4800元/次", "3000", "4800", "元/次"),
+    ("3-5pp", "3", "5", "pp"),
+])
+def test_ranges_of_the_new_units(text, low, high, unit):
+    n = one(text)
+    assert (n.value, n.high, n.unit, n.text) == (Decimal(low), Decimal(high), unit, text)
+
+
+def test_ranges_never_mix_currencies_or_nouns():
+    assert [n.unit for n in find_numbers("5亿元-10亿美元")] == ["亿元", "亿美元"]
+    assert [n.unit for n in find_numbers("5万台-10万部")] == ["万台", "万部"]
+
+
+def test_parse_value_of_the_new_units():
+    assert parse_value("2110万台") == Quantity(2110, "万台")
+    assert parse_value("33亿美元") == Quantity(33, "亿美元")
+    assert parse_value("3个百分点") == Quantity(3, "pp")
+    assert parse_value("1000-2000万台") == QuantityRange(Quantity(1000, "万台"), Quantity(2000, "万台"))
