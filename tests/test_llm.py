@@ -102,6 +102,25 @@ def test_sizing_tool_result_goes_back_and_numbers_come_from_it(library, fake_llm
     assert "1149.1" in tool_msg["content"]
 
 
+def test_estimate_tools_list_then_rebuild_with_an_override(library, fake_llm):
+    [d] = [d for d in library.estimates([r.doc_id for r in library.sources()]) if d.result.high is not None]
+    name = next(n for n in __import__("bot.tools.rebuild", fromlist=["x"]).input_names(d) if "成本" in n)
+    llm = fake_llm([
+        {"tool_calls": [call("list_estimates", report="监管市场规模")]},
+        {"tool_calls": [call("rebuild_estimate", id=d.id, overrides={name: "8%"})]},
+        {"content": "若占比为8%，监管市场规模为919.28亿元。"},
+    ])
+    ans = engine_for(library, llm.url).ask("如果监管成本占比8%，监管市场有多大？", mode="llm")
+    assert "919.28" in ans.answer
+    listed = [m for m in llm.history()[1]["messages"] if m["role"] == "tool"][0]["content"]
+    rows = json.loads(listed)
+    assert any(r["id"] == d.id and r["verdict"] == "rounding" and name in r["inputs"] for r in rows)
+    rebuilt = [m for m in llm.history()[2]["messages"] if m["role"] == "tool"][-1]["content"]
+    assert "919.28" in rebuilt and '"source": "user"' in rebuilt
+    user = [c for c in ans.calculations if any(i["source"] == "user" for i in c["inputs"].values())]
+    assert user and user[0]["result"]["value"] == "919.28"
+
+
 def test_malformed_arguments_and_unknown_tool_are_reported_back(library, fake_llm):
     llm = fake_llm([
         {"tool_calls": [{"name": "market_size", "arguments": "{not json"}, {"name": "rm_rf", "arguments": "{}"}]},

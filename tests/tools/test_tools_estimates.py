@@ -1,0 +1,86 @@
+"""Estimate detection on passages worded as research reports word them (made up: no real report's text)."""
+from decimal import Decimal
+
+import pytest
+
+from bot.errors import ToolError
+from bot.tools.estimates import Derivation, detect_estimates
+from bot.tools.rebuild import input_names, rebuild
+from bot.tools.units import Quantity
+
+
+def only(text):
+    found = detect_estimates(text, "doc")
+    assert len(found) == 1, [(d.result.text, [t.text for t in d.inputs]) for d in found]
+    return found[0]
+
+
+def test_seed_estimates_are_found_like_any_other(corpus_estimates):
+    by_result = {d.result.text: d for d in corpus_estimates}
+    short = by_result["80亿元"]
+    assert short.operation == "product" and [t.text for t in short.inputs] == ["3000亿元", "10%", "5%-35%"]
+    r = rebuild(short)
+    assert r.verdict == "differs" and r.implied[input_names(short)[0]] == Quantity("4000", "亿元")
+    assert "2022年" in r.message and "2025年" in r.message  # the base is an earlier year than the result
+    reg = by_result["575亿元至1149亿元"]
+    assert [t.text for t in reg.inputs] == ["11491亿元", "5%-10%"]  # the assumption, not the look-alike 安全投入 range
+    assert rebuild(reg).verdict == "rounding"
+
+
+def test_intermediate_results_are_reconciled_too():
+    # 「1.3%比例即520万人」: the stated intermediate is checked, and so is what is built on it
+    text = ("我国25-45岁城镇女性约4亿人，按照1.3%的渗透率测算，即520万人；假设人均年消费1万元，"
+            "则对应市场规模为520亿元。")
+    found = detect_estimates(text, "doc")
+    assert [d.result.text for d in found] == ["520万人", "520亿元"]
+    assert [rebuild(d).verdict for d in found] == ["agrees", "agrees"]
+    assert [t.text for t in found[1].inputs] == ["520万人", "1万元"]
+
+
+def test_quantity_times_unit_price_and_units_kept():
+    d = only("预计2025年国内新增装机约1.5万台，按单台均价40万元测算，对应市场空间约60亿元。")
+    assert d.operation == "quantity_x_price" and rebuild(d).verdict == "agrees"
+    assert [t.unit for t in d.inputs] == ["万台", "万元"]
+
+
+def test_sum_of_segments_times_a_share():
+    d = only("2022年A区和B区终端销售额分别为120亿元和80亿元，按照出厂价为终端价格60%测算，出厂口径市场规模合计约120亿元。")
+    assert d.operation == "product_of_sum" and rebuild(d).verdict == "agrees"
+    assert "(120亿元 + 80亿元) × 60%" in rebuild(d).calculation.formula
+
+
+def test_share_and_quotient():
+    share = only("2019年批签发量约1137万支，疫情带来的需求约为50万支，按此计算，对应占比约4.4%。")
+    assert share.operation == "ratio" and rebuild(share).verdict == "rounding"
+    q = only("国产批签发约2069万瓶，若收率为0.28万瓶/吨，则对应所需的投浆量为7389吨。")
+    assert q.operation == "ratio" and rebuild(q).verdict == "rounding"
+
+
+def test_an_assumed_passage_whose_result_does_not_follow_is_kept_and_explained():
+    d = only("2023年国内医美注射市场规模约为800亿元。假设玻尿酸产品占比为30%，国产品牌渗透率为25%-45%，"
+             "则2026年国产玻尿酸市场空间中值约为90亿元。")
+    r = rebuild(d)
+    assert r.verdict == "differs" and "84亿元" in r.message
+    assert [str(v.value) for k, v in r.implied.items() if "渗透率" in k] == ["37.5"]
+
+
+@pytest.mark.parametrize("text", [
+    "公司2022年营业收入10亿元，同比增长20%，对应归母净利润2亿元。",  # a change is not a share
+    "营业收入 120 150 180 210 同比 25% 20% 17% 净利润 12 15 18 21",  # a flattened table
+    "第3部分介绍了5G手机出货量2亿部，4K电视出货量1亿台。",  # no derivation
+    "假设Airpods电池单价为17美元，2020年出货量为0.9亿部，对应电池市场达15.3亿元。",  # dollars never make yuan
+])
+def test_not_estimates(text):
+    assert detect_estimates(text, "doc") == []
+
+
+def test_round_trip_and_bad_overrides():
+    d = only("预计2025年国内新增装机约1.5万台，按单台均价40万元测算，对应市场空间约60亿元。")
+    assert Derivation.from_dict(d.to_dict()) == d
+    price = input_names(d)[1]
+    assert rebuild(d, {price: "50万元"}).calculation.result == Quantity("75", "亿元")
+    with pytest.raises(ToolError, match="单位"):
+        rebuild(d, {price: "50万台"})
+    with pytest.raises(ToolError, match="负"):
+        rebuild(d, {input_names(d)[0]: "-1万台"})
+    assert Decimal(60) == d.result.value
