@@ -270,7 +270,14 @@ def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
     return err if err <= TOLERANCE else None
 
 
+_MONEY_WORD = re.compile(r"元|美金|港币|英镑|韩元|法郎|\$|€|£|¥|￥|yuan|rmb|cny|usd|hkd|eur", re.I)
+
+
 def _currency(n: _Num) -> str:
+    """The currency a number is written in; "" for a bare magnitude (「2.5亿适龄女性」 is no money, whatever a
+    bare 亿 defaults to elsewhere)."""
+    if not _MONEY_WORD.search(n.span.text):
+        return ""
     try:
         return unit_info(n.span.unit).currency
     except ToolError:
@@ -281,8 +288,13 @@ def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
     """A product of ratios alone is not a market; ratios at 100% and factors of 1 change nothing; money in
     one currency never comes out of another's (no exchange rate is assumed)."""
     want = _currency(result)
-    if any(c and c != want for c in map(_currency, (p for n in inputs for p in (n.parts or (n,))))):
-        return False
+    money = [c for c in map(_currency, (p for n in inputs for p in (n.parts or (n,)))) if c]
+    bare = any(p.span.dimension is Dimension.NUMBER for n in inputs for p in (n.parts or (n,)))
+    if any(c != want for c in money) and not (bare and want):
+        return False  # (a bare factor may be the exchange rate the passage states: 1.5美元/部 × 7 = 10.5元/部)
+    if not result.ratio and len(inputs) > 1 and (len([n for n in inputs if _currency(n)]) > 1
+                                                 or (bool(want) != bool(money) and not bare)):
+        return False  # money × money is nothing; money comes from exactly one amount or price, a count from none
     if result.ratio or all(n.ratio for n in inputs):
         return False
     if len(inputs) == 1:
