@@ -76,6 +76,11 @@ def lead(calcs: list[Calculation], zh: bool) -> str:
     if first.extra.get("user"):
         own = next((c for c in calcs if c.tool == "rebuild_estimate" and not c.extra.get("user")), None)
         users = "、".join(f"{k}={_value(v.to_dict())}" for k, v in first.inputs.items() if v.source == "user")
+        upstream = [c for c in calcs if c is not first and c.tool == "rebuild_estimate" and c.extra.get("user")]
+        if upstream:  # a what-if carried through an intermediate the report states (渗透率 → 人数 → 市场空间)
+            said = "、".join(f"{k}={_value(v.to_dict())}" for c in upstream for k, v in c.inputs.items()
+                            if v.source == "user")
+            users = f"{said}，即{users}" if zh else f"{said}, so {users}"
         if zh:
             line = f"按你的假设（{users}），{period}{subject}为{result}"
             return line + (f"；报告原估算为{_result(own.to_dict()['result'])}，报告所述为{stated}{mark}。" if own else "。")

@@ -135,8 +135,8 @@ def range_chart(scenarios: list[Scenario], path: str | Path, title: str = "", un
         ax.set_yticks(rows)
         ax.set_yticklabels([text(s.label, s.label_en) for s in scenarios], fontproperties=font)
         ax.set_ylim(-0.7, len(scenarios) - 0.3)
-        ax.set_xlim(left=min(0.0, min(float(s.low) for s in scenarios)))
-        ax.margins(x=0.15)
+        top = max(float(s.high) for s in scenarios)
+        ax.set_xlim(left=min(0.0, min(float(s.low) for s in scenarios)), right=top * 1.15 if top > 0 else None)
         ax.set_xlabel(text(unit, _ASCII_UNIT.get(unit, "")), fontproperties=font)
         if title:
             ax.set_title(text(title, title_en or "Scenarios"), fontproperties=font)

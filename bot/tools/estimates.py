@@ -19,7 +19,7 @@ from typing import Any
 from bot.errors import ToolError
 from bot.tools.numbers import NumberSpan, find_numbers
 from bot.text import number_density
-from bot.tools.figures import words_before
+from bot.tools.figures import words_after, words_before
 from bot.tools.units import Dimension, mul, unit_info
 
 OPERATIONS = ("product", "product_of_sum", "quantity_x_price", "ratio")
@@ -227,7 +227,10 @@ def _period(text: str, sent: tuple[int, int], pos: int) -> str:
 
 def _term(text: str, n: _Num) -> Term:
     s = n.span
-    return Term(name=words_before(text, n.sentence[0], s.start), value=s.value, unit=s.unit,
+    name = words_before(text, n.sentence[0], s.start)
+    if len(name) < 2:
+        name = words_after(text, s.end) or name
+    return Term(name=name, value=s.value, unit=s.unit,
                 quote=text[n.sentence[0]:n.sentence[1]].strip(), quote_start=_lstrip(text, n.sentence),
                 quote_end=_rstrip(text, n.sentence), start=s.start, end=s.end, high=s.high,
                 period=_period(text, n.sentence, s.start))

@@ -114,6 +114,15 @@ def words_before(text: str, sent_start: int, pos: int) -> str:
 
 
 
+_AFTER_WORDS = re.compile(r"\s*的([\u4e00-\u9fffA-Za-z]{2,10}?)(?=进行|测算|计算|估算|来|为|[，,。；;、）)]|$)")
+
+
+def words_after(text: str, pos: int) -> str:
+    """What a number measures when the words follow it: 「按照1.3%的渗透率测算」 → "渗透率"."""
+    m = _AFTER_WORDS.match(text, pos)
+    return m.group(1) if m else ""
+
+
 def _label(text: str, span: NumberSpan, dim: Dimension, s: int, e: int) -> str:
     sentence = text[s:e]
     best: tuple[int, int, str] | None = None

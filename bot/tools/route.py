@@ -176,17 +176,39 @@ def _what_if(q: str, estimates: Sequence[Derivation]) -> list[Calculation] | Non
     for i, d in enumerate(estimates):
         names = input_names(d)
         used = overrides_for(d, names, assumptions)
+        chained = _through_upstream(d, names, estimates, assumptions, used)
+        used.update({k: v for k, (v, _) in chained.items()})
         score = subject_score(rest, d) if named else 0.0
         if not used or (named and (score < WHATIF_FLOOR or score < top - WHATIF_MARGIN)):
             continue  # the question is about something else than this estimate's result
         fit = sum(m[1] for a in assumptions if (m := match_input(a, names, d)) is not None)
         key = (round(subject_score(rest, d), 1), len(used), fit, -i)
         if best is None or key > best[0]:
-            best = (key, d, used)
+            best = (key, d, used, [c for _, c in chained.values()])
     if best is None:
         return None
-    _, d, used = best
-    return [rebuild(d, used).calculation, rebuild(d).calculation]
+    _, d, used, upstream = best
+    return [rebuild(d, used).calculation, *upstream, rebuild(d).calculation]
+
+
+def _through_upstream(d: Derivation, names: list[str], estimates: Sequence[Derivation], assumptions: list[Assumption],
+                      used: dict) -> dict[str, tuple]:
+    """A what-if on the inputs of an estimate whose result this one uses (「渗透率5%…即448万人…×4支×410元」: a
+    new 渗透率 changes the 448万人, and so the 73亿): input name → (its new value, the upstream Calculation)."""
+    out: dict[str, tuple] = {}
+    for name, t in zip(names, d.inputs):
+        if name in used:
+            continue
+        for u in estimates:
+            if u is d or u.doc_id != d.doc_id or u.result.start != t.start:
+                continue
+            u_used = overrides_for(u, input_names(u), assumptions)
+            if not u_used:
+                continue
+            calc = rebuild(u, u_used).calculation
+            r = calc.result
+            out[name] = (r if isinstance(r, Quantity) else QuantityRange(r.low, r.high), calc)
+    return out
 
 
 def _by_stated(q: str, estimates: Sequence[Derivation]) -> Derivation | None:

@@ -84,3 +84,14 @@ def test_round_trip_and_bad_overrides():
     with pytest.raises(ToolError, match="负"):
         rebuild(d, {input_names(d)[0]: "-1万台"})
     assert Decimal(60) == d.result.value
+
+
+def test_a_what_if_on_an_intermediate_carries_through():
+    from bot.tools.route import plan
+
+    text = ("我国25-45岁城镇女性约4亿人，按照1.3%的渗透率测算，即520万人；假设人均年消费1万元，"
+            "则对应市场规模为520亿元。")
+    calcs = plan("如果渗透率为2%，市场规模有多大？", [], detect_estimates(text, "doc"))
+    assert calcs[0].result == Quantity("800", "亿元")  # 4亿人 × 2% = 800万人, × 1万元
+    assert calcs[1].result == Quantity("800", "万人") and calcs[-1].result == Quantity("520", "亿元")
+    assert [v.source for v in calcs[0].inputs.values()] == ["user", "report"]
