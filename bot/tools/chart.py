@@ -64,7 +64,10 @@ def scenarios_from(calcs: list[Calculation]) -> tuple[list[Scenario], str]:
         r = c.result
         unit = unit or r.unit
         low, mid, high = (r.low, r.mid, r.high) if isinstance(r, Estimate) else (r, r, r)
-        low, mid, high = (q.to(unit).value for q in (low, mid, high))
+        try:
+            low, mid, high = (q.to(unit).value for q in (low, mid, high))
+        except ToolError:
+            continue  # an intermediate a what-if went through (人数 on a chart of 亿元): in the text, not the chart
         model = c.extra.get("estimate", c.extra.get("model", ""))
         if c.extra.get("user"):
             users = [k for k, v in c.inputs.items() if v.source == "user"]
