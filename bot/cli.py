@@ -100,9 +100,12 @@ def remove_cmd(source):
 
 @cli.command("sources")
 @click.option("--json", "as_json", is_flag=True)
-def sources_cmd(as_json):
+@click.option("--filter", "term", default="", help="Only reports whose title, broker, date or file name holds this text.")
+def sources_cmd(as_json, term):
     """List the ingested reports."""
     reports = _library().sources()
+    if term:
+        reports = [r for r in reports if term.lower() in f"{r.title} {r.broker} {r.date} {r.source}".lower()]
     if as_json:
         _echo_json([r.to_dict() for r in reports])
         return

@@ -6,6 +6,7 @@ Endpoints (gradio_client): `/chat` (message, report filter) → streamed chat, h
 from __future__ import annotations
 
 import html
+from collections import Counter
 import re
 import shutil
 import uuid
@@ -27,6 +28,11 @@ TEXT = {
     "zh": {"title": "研报助手", "placeholder": "输入问题，例如：{example}", "ask": "输入关于研报的问题", "send": "发送", "new": "新对话",
            "filter": "只在这些报告中查找（不选 = 全部）", "sources": "引用来源", "comment": "反馈意见（可选）",
            "send_comment": "提交意见", "upload": "上传新报告（管理员）", "knows": "我了解以下研报：",
+           "library": "研报库", "search_lib": "搜索标题、机构、日期或文件名", "remove": "删除此报告（管理员）",
+           "remove_name": "要删除的报告文件名", "scope_all": "当前范围：全部 {n} 份报告",
+           "scope_some": "当前范围：已选 {n} 份 — {names}",
+           "count": "共 {n} 份研报，来自 {brokers} 家机构（{first} 至 {last}）。主要机构：{top}。", "recent": "最新的报告：",
+           "cols": ["标题", "机构", "日期", "文件", "文本块"],
            "ask_like": "示例问题：", "thanks": "谢谢反馈，已记录。", "no_answer": "请先提问，再提交反馈。",
            "intro": "每个回答都附有研报原文引用；涉及数字时，由确定性的公式计算，并标明每个输入的出处。"},
     "en": {"title": "Research-report assistant", "placeholder": "Ask a question, e.g. {example}",
@@ -34,6 +40,11 @@ TEXT = {
            "filter": "Only search these reports (none = all)",
            "sources": "Sources", "comment": "Feedback (optional)", "send_comment": "Send feedback",
            "upload": "Upload a report (admins)", "knows": "I know these reports:", "ask_like": "Try:",
+           "library": "Library", "search_lib": "Search titles, brokers, dates or file names",
+           "remove": "Remove this report (admins)", "remove_name": "File name of the report to remove",
+           "scope_all": "Scope: all {n} reports", "scope_some": "Scope: {n} chosen — {names}",
+           "count": "{n} reports from {brokers} brokers ({first} to {last}). Main brokers: {top}.",
+           "recent": "Newest reports:", "cols": ["Title", "Broker", "Date", "File", "Chunks"],
            "thanks": "Thank you, your feedback is saved.", "no_answer": "Ask something first, then send feedback.",
            "intro": "Every answer quotes the reports; numbers come from deterministic formulas with cited inputs."},
 }
@@ -66,18 +77,56 @@ def placeholder(lang: str, questions: list[str]) -> str:
     return t["placeholder"].format(example=questions[0]) if questions else t["ask"]
 
 
+WELCOME_TITLES = 8  # a small library is listed whole; a large one summarised, with its newest few
+
+
 def welcome(engine: Engine, lang: str, questions: list[str] | None = None) -> str:
+    """What the assistant knows, on one screen whatever the library's size: a few titles, or counts, brokers,
+    dates and the newest few."""
     t = TEXT[lang]
     reports = engine.library.sources()
     questions = examples(engine, lang) if questions is None else questions
     lines = [f"## {t['title']}", t["intro"], "", f"**{t['knows']}**"]
+    if len(reports) > WELCOME_TITLES:
+        brokers = Counter(r.broker for r in reports if r.broker)
+        dates = sorted(r.date for r in reports if r.date)
+        top = "、".join(f"{html.escape(b)}（{n}）" for b, n in brokers.most_common(5)) or "–"
+        lines.append(t["count"].format(n=len(reports), brokers=len(brokers), first=dates[0][:7] if dates else "?",
+                                       last=dates[-1][:7] if dates else "?", top=top))
+        lines.append(t["recent"])
+        reports = sorted(reports, key=lambda r: r.date or "", reverse=True)[:5]
     lines += [f"- {html.escape(r.broker or '?')}（{r.date or '?'}）：{html.escape(r.title)}" for r in reports] or ["- –"]
     lines += ["", f"**{t['ask_like']}** " + " · ".join(html.escape(q) for q in questions[:4])]
     return "\n".join(lines)
 
 
 def report_choices(engine: Engine) -> list[tuple[str, str]]:
-    return [(f"{r.broker} {r.date} {r.title[:24]}", r.doc_id) for r in engine.library.sources()]
+    """Picker entries: broker, date and the whole title, so typing any of them (or a company in the title) finds it."""
+    return [(f"{r.title} · {r.broker or '?'} · {r.date or '?'}", r.doc_id)
+            for r in sorted(engine.library.sources(), key=lambda r: r.date or "", reverse=True)]
+
+
+def scope_text(engine: Engine, selected, lang: str) -> str:
+    t = TEXT[lang]
+    reports = engine.library.reports_by_id()
+    chosen = [reports[d] for d in (selected or []) if d in reports]
+    if not chosen:
+        return t["scope_all"].format(n=len(reports))
+    names = "；".join(html.escape(r.title[:30]) for r in chosen[:3]) + ("…" if len(chosen) > 3 else "")
+    return t["scope_some"].format(n=len(chosen), names=names)
+
+
+def library_rows(engine: Engine, term: str = "", limit: int = 500) -> list[list]:
+    """The library table: every report matching the search term (title, broker, date, file), newest first."""
+    term = (term or "").strip().lower()
+    rows = []
+    for r in sorted(engine.library.sources(), key=lambda r: r.date or "", reverse=True):
+        if term and term not in f"{r.title} {r.broker} {r.date} {r.source}".lower():
+            continue
+        rows.append([r.title, r.broker, r.date, r.source, r.chunks])
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
@@ -190,6 +239,9 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
         lines = accept_uploads(engine.library, uploads, paths, lambda name, x: progress(x, desc=f"ingesting {name}"))
         return ("\n".join(lines) or "-", gr.update(choices=report_choices(engine))) + intro(lang)
 
+    def library_rows_for(term):
+        return library_rows(engine, term)
+
     def ask_api(question: str) -> dict:
         try:
             return engine.ask(question).to_dict()
@@ -206,7 +258,18 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
 
     def on_load(request: gr.Request):
         allowed = may_upload(users, _user(request))
-        return (gr.update(visible=allowed), gr.update(choices=report_choices(engine))) + intro("zh")
+        return (gr.update(visible=allowed), gr.update(choices=report_choices(engine)), gr.update(visible=allowed),
+                library_rows(engine), scope_text(engine, [], "zh")) + intro("zh")
+
+    def remove(name, term, lang, request: gr.Request):
+        if not may_upload(users, _user(request)):
+            return "只有管理员可以删除报告。 Only admins can remove reports.", gr.skip(), gr.skip(), gr.skip()
+        try:
+            r = engine.library.remove((name or "").strip())
+        except BotError as e:
+            return html.escape(str(e)), gr.skip(), gr.skip(), gr.skip()
+        return (f"removed {html.escape(r.source)}", library_rows(engine, term), gr.update(choices=report_choices(engine)),
+                welcome(engine, lang))
 
     t = TEXT["zh"]
     first_questions = examples(engine, "zh")
@@ -216,27 +279,39 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
         with gr.Row():
             header = gr.Markdown(welcome(engine, "zh", first_questions), elem_id="welcome")
             lang_radio = gr.Radio(["中文", "English"], value="中文", label="界面语言 / Language", scale=0, min_width=180)
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(height=480, elem_id="chat", feedback_options=("Like", "Dislike"), sanitize_html=True,
-                                     label=t["title"])
-                msg = gr.Textbox(placeholder=placeholder("zh", first_questions), show_label=False, elem_id="question",
-                                 lines=1)
-                with gr.Row():
-                    send = gr.Button(t["send"], variant="primary", elem_id="send")
-                    new = gr.Button(t["new"], elem_id="new")
-                example_list = gr.Examples([[q] for q in first_questions], inputs=msg)
-                reports = gr.CheckboxGroup(report_choices(engine), label=t["filter"], elem_id="filter")
-                with gr.Row():
-                    comment_box = gr.Textbox(label=t["comment"], elem_id="comment", scale=3)
-                    comment_btn = gr.Button(t["send_comment"], elem_id="send-comment", scale=1)
-                status = gr.Markdown(elem_id="feedback-status")
-            with gr.Column(scale=2):
-                sources = gr.HTML(sources_html(engine, None, "zh"), elem_id="sources")
-                chart = gr.Image(visible=False, label="scenario chart", elem_id="chart", type="filepath")
-        with gr.Accordion(t["upload"], open=False, visible=True) as upload_box:
-            files = gr.File(file_count="multiple", file_types=sorted(SUFFIXES), label=t["upload"])
-            upload_status = gr.Markdown()
+        with gr.Tab(t["title"], elem_id="chat-tab"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    scope = gr.Markdown(scope_text(engine, [], "zh"), elem_id="scope")
+                    chatbot = gr.Chatbot(height=480, elem_id="chat", feedback_options=("Like", "Dislike"),
+                                         sanitize_html=True, label=t["title"])
+                    msg = gr.Textbox(placeholder=placeholder("zh", first_questions), show_label=False, elem_id="question",
+                                     lines=1)
+                    with gr.Row():
+                        send = gr.Button(t["send"], variant="primary", elem_id="send")
+                        new = gr.Button(t["new"], elem_id="new")
+                    example_list = gr.Examples([[q] for q in first_questions], inputs=msg)
+                    # a searchable multi-select: typing filters by title, broker, date (or a company in a title)
+                    reports = gr.Dropdown(report_choices(engine), multiselect=True, filterable=True, label=t["filter"],
+                                          elem_id="filter")
+                    with gr.Row():
+                        comment_box = gr.Textbox(label=t["comment"], elem_id="comment", scale=3)
+                        comment_btn = gr.Button(t["send_comment"], elem_id="send-comment", scale=1)
+                    status = gr.Markdown(elem_id="feedback-status")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(sources_html(engine, None, "zh"), elem_id="sources")
+                    chart = gr.Image(visible=False, label="scenario chart", elem_id="chart", type="filepath")
+            with gr.Accordion(t["upload"], open=False, visible=True) as upload_box:
+                files = gr.File(file_count="multiple", file_types=sorted(SUFFIXES), label=t["upload"])
+                upload_status = gr.Markdown()
+        with gr.Tab(t["library"], elem_id="library-tab"):
+            lib_search = gr.Textbox(label=t["search_lib"], elem_id="library-search")
+            lib_table = gr.Dataframe(library_rows(engine), headers=t["cols"], interactive=False, elem_id="library",
+                                     wrap=True)
+            with gr.Row(visible=False) as remove_box:
+                remove_name = gr.Textbox(label=t["remove_name"], scale=3, elem_id="remove-name")
+                remove_btn = gr.Button(t["remove"], variant="stop", scale=1, elem_id="remove")
+            remove_status = gr.Markdown()
         with gr.Row(visible=False):
             ask_q = gr.Textbox()
             ask_out = gr.JSON()
@@ -248,11 +323,17 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
         new.click(new_conversation, [lang], [chatbot, session, sources, chart, status], api_name=False)
         chatbot.like(like, [session], [status], api_name=False)
         comment_btn.click(comment, [comment_box, lang, session], [status, comment_box], api_name=False)
-        files.upload(upload, [files, lang], [upload_status, reports, header, msg, example_list.dataset], api_name=False)
+        files.upload(upload, [files, lang], [upload_status, reports, header, msg, example_list.dataset], api_name=False
+                     ).then(library_rows_for, [lib_search], [lib_table], api_name=False)
+        reports.change(lambda sel, lg: scope_text(engine, sel, lg), [reports, lang], [scope], api_name=False)
+        lib_search.change(library_rows_for, [lib_search], [lib_table], api_name="library")
+        remove_btn.click(remove, [remove_name, lib_search, lang], [remove_status, lib_table, reports, header],
+                         api_name=False)
         ask_btn.click(ask_api, [ask_q], [ask_out], api_name="ask")
         lang_radio.change(switch, [lang_radio], [lang, header, msg, send, new, reports, comment_box, comment_btn, upload_box,
                                                  example_list.dataset], api_name=False)
-        app.load(on_load, None, [upload_box, reports, header, msg, example_list.dataset], api_name=False)
+        app.load(on_load, None, [upload_box, reports, remove_box, lib_table, scope, header, msg, example_list.dataset],
+                 api_name=False)
     app.launch_options = {"theme": theme, "css": CSS}  # Gradio 6 takes theme and css at launch
     return app
 

@@ -99,3 +99,26 @@ def test_admin_upload_is_searchable_at_once(page, tmp_path):
     ask(page, "量子计算机什么时候能实现商用突破？")
     page.wait_for_function("document.querySelector('#sources').innerText.includes('测试证券')", timeout=30000)
     assert "2030" in page.locator("#chat").inner_text()
+
+
+def test_library_tab_lists_and_searches_the_reports(page):
+    page.get_by_role("tab", name="研报库").click()
+    table = page.locator("#library")
+    table.wait_for(timeout=10000)
+    page.wait_for_function("document.querySelector('#library').innerText.includes('华鑫证券')", timeout=10000)
+    assert "中信证券" in table.inner_text()
+    page.locator("#library-search textarea, #library-search input").first.fill("华鑫")
+    page.wait_for_function("!document.querySelector('#library').innerText.includes('中信证券')", timeout=10000)
+    assert "华鑫证券" in table.inner_text()
+    page.get_by_role("tab", name="研报助手").click()
+
+
+def test_picker_filters_by_typed_text_and_shows_the_scope(page):
+    picker = page.locator("#filter input").first
+    picker.click()
+    picker.fill("华鑫")
+    option = page.locator("ul[role='listbox'] li, [role='option']").filter(has_text="华鑫证券").first
+    option.wait_for(timeout=10000)
+    assert page.locator("ul[role='listbox'] li, [role='option']").filter(has_text="中信证券").count() == 0
+    option.click()
+    page.wait_for_function("document.querySelector('#scope').innerText.includes('已选 1 份')", timeout=10000)

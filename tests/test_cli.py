@@ -30,6 +30,12 @@ def test_second_ingest_adds_nothing(data_dir):
     assert r.returncode == 0 and "added 0, unchanged 2" in r.stdout
 
 
+def test_sources_filter(data_dir):
+    rows = json.loads(run(["sources", "--json", "--filter", "华鑫"], data_dir).stdout)
+    assert [r["broker"] for r in rows] == ["华鑫证券"]
+    assert "No reports" not in run(["sources", "--filter", "2024-02"], data_dir).stdout
+
+
 def test_sources_json(data_dir):
     r = run(["sources", "--json"], data_dir)
     reports = json.loads(r.stdout)

@@ -78,6 +78,12 @@ def test_html_in_a_question_is_escaped(server):
     assert "<script>" not in text and "&lt;script&gt;" in text
 
 
+def test_library_api_searches_the_reports(server):
+    table = client(server.url).predict("华鑫", api_name="/library")
+    rows = table["data"] if isinstance(table, dict) else table
+    assert rows and all("华鑫证券" in row for row in rows)
+
+
 def test_report_filter(server):
     c = client(server.url)
     doc = client(server.url).predict("华鑫证券的报告共多少页？", api_name="/ask")["citations"][0]["doc_id"]

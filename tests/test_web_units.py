@@ -106,3 +106,25 @@ def test_welcome_and_placeholder_use_the_librarys_own_examples():
     page = welcome(engine, "en")
     assert "What risks does 东吴证券 point out?" in page and "Compare 《光伏行业周报：组件价格企稳》 and" in page
     assert "Sora" not in page and "Sora" not in placeholder("en", examples(engine, "en"))
+
+
+def test_welcome_fits_one_screen_with_hundreds_of_reports():
+    from types import SimpleNamespace
+
+    from bot.types import ReportMeta
+    from bot.web import library_rows, report_choices, scope_text, welcome
+
+    brokers = ["东吴证券", "国信证券", "华泰证券", "中金公司", "海通证券", "招商证券"]
+    reports = [ReportMeta(f"d{i}", f"行业报告第{i}期：某赛道跟踪", brokers[i % 6], f"20{16 + i % 6}-0{1 + i % 9}-1{i % 10}",
+                          source=f"r{i}.txt", chunks=10) for i in range(400)]
+    by_id = {r.doc_id: r for r in reports}
+    library = SimpleNamespace(sources=lambda: reports, figures=lambda ids: [], reports_by_id=lambda: by_id)
+    engine = SimpleNamespace(library=library)
+    page = welcome(engine, "zh")
+    assert "共 400 份研报，来自 6 家机构（2016-01 至 2021-09）" in page
+    assert len(page.splitlines()) <= 15 and sum(line.startswith("- ") for line in page.splitlines()) == 5  # newest five
+    assert len(report_choices(engine)) == 400 and report_choices(engine)[0][0].endswith("2021-09-19")
+    assert len(library_rows(engine, "华泰")) == 67 and all(r[1] == "华泰证券" for r in library_rows(engine, "华泰"))
+    assert library_rows(engine, "不存在的词") == []
+    assert scope_text(engine, [], "zh") == "当前范围：全部 400 份报告"
+    assert scope_text(engine, ["d1", "d2"], "zh").startswith("当前范围：已选 2 份")
