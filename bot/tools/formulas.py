@@ -20,8 +20,8 @@ from typing import Any, Union
 from bot.errors import ToolError
 from bot.tools.numbers import parse_value
 from bot.tools.units import (
-    INEXACT_PREC, MAX_CURRENCY_YUAN, UNITS, Dimension, Quantity, QuantityRange, add, div, format_quantity,
-    format_range, mul, normalize_unit, plain, tidy, to_decimal,
+    INEXACT_PREC, MAX_CURRENCY_YUAN, UNITS, Dimension, Quantity, QuantityRange, add, div, format_number,
+    format_quantity, format_range, mul, normalize_unit, plain, tidy, to_decimal,
 )
 
 SOURCES = ("report", "user")
@@ -251,6 +251,7 @@ def share_of_market(part: Amount, total: Amount) -> Calculation:
     t = _check_money(operand(total, "total"), "total")
     if t.value.value == 0:
         raise ToolError("The total market cannot be zero (总规模为零).")
+    p.value.to(t.value.unit)  # one currency: a share of 亿美元 in 亿元 needs an exchange rate nobody gave
     q, exact = div(p.value.base_value(), t.value.base_value())
     if q > 1:
         raise ToolError(f"The part {_fmt(p.value)} is larger than the total {_fmt(t.value)}: a share cannot exceed 100%.")
@@ -370,3 +371,148 @@ def convert_units(value: AmountOrRange, from_unit: str, to_unit: str) -> Calcula
 
 
 TOOLS = (market_size, share_of_market, cagr, project, convert_units)
+
+
+# --- comparisons of two (or more) figures: differences, growth, shares, ratios, sums ------------------------
+# A unit names a magnitude and what is counted: 亿元 = 亿 × 元, 万台 = 万 × 台, billion yuan = billion × 元.
+_MAGNITUDE_PREFIX = ("万亿", "亿", "万", "千", "百", "十", "trillion ", "billion ", "million ", "thousand ")
+_SAME_THING = {"yuan": "元", "rmb": "元", "cny": "元"}
+
+
+def _counted(unit: str) -> str:
+    """What a unit counts, its magnitude taken off: 亿元 → 元, 万台 → 台, billion yuan → 元, % → %."""
+    u = unit.strip()
+    for p in _MAGNITUDE_PREFIX:
+        if u.startswith(p) and len(u) > len(p):
+            u = u[len(p):].strip()
+            break
+    return _SAME_THING.get(u.lower(), u)
+
+
+def comparable(a: Operand, b: Operand, a_name: str, b_name: str) -> Quantity:
+    """b's value in a's unit, converted exactly; ToolError when the two do not measure the same thing
+    (亿元 and 亿美元, 万盒 and 万支, 亿元 and %), since nothing may be guessed (no exchange rate, no size).
+    Ratios and durations convert between their units (‰ → %, 分钟 → 小时); other units must count the same
+    thing and differ only in magnitude (万台 and 亿台, 万元 and 亿元)."""
+    x, y = a.value, b.value
+    if isinstance(x, QuantityRange) or isinstance(y, QuantityRange):
+        raise ToolError(f"{a_name} and {b_name} must be single values, not ranges.")
+    if x.unit == y.unit:
+        return y
+    if x.dimension is not y.dimension:
+        raise ToolError(f"{a_name} ({x.unit or 'a plain number'}) and {b_name} ({y.unit or 'a plain number'}) "
+                        "measure different things (单位不一致), so they cannot be compared.")
+    if x.dimension not in (Dimension.RATIO, Dimension.DURATION) and _counted(x.unit) != _counted(y.unit):
+        raise ToolError(f"{a_name} is in {x.unit!r} and {b_name} in {y.unit!r}: no exact conversion between them "
+                        "(单位不一致，无法精确换算).")
+    return y.to(x.unit)
+
+
+def _points(unit: str) -> str:
+    """How a difference reads: two percentages differ by percentage points."""
+    return "个百分点" if unit in ("%", "‰") else unit
+
+
+def _value_text(q: Quantity) -> str:
+    """Every digit, the unit as given (2.5万盒, 17 billion yuan, -30元/盒)."""
+    sep = " " if q.unit and q.unit[0].isascii() and q.unit not in ("%", "‰") else ""
+    return f"{plain(q.value)}{sep}{q.unit}"
+
+
+def difference(value: Amount, base: Amount) -> Calculation:
+    """Difference of two figures: value − base, in value's unit (negative when value is smaller).
+
+    Both must measure the same thing in the same or an exactly convertible unit (亿元 and 万元 convert;
+    亿元 and 亿美元, or 万盒 and 万支, are an error). Two percentages differ by percentage points.
+
+    Args:
+        value: the figure compared, e.g. the later year's "12万盒" or "64亿元".
+        base: the figure it is compared with, e.g. the earlier year's "9.5万盒".
+    """
+    v, b = operand(value, "value"), operand(base, "base")
+    other = comparable(v, b, "value", "base")
+    result = Quantity(tidy(add(v.value.value, -other.value)), v.value.unit)
+    formula = f"{_value_text(v.value)} − {_value_text(other)} = {_value_text(result)}"
+    note = ""
+    if v.value.unit in ("%", "‰"):
+        formula += f" ({plain(result.value)}{_points(v.value.unit)})"
+        note = "两个百分比之差，单位为百分点 (a difference of percentages, in percentage points)."
+    if other.unit != b.value.unit:
+        note = (note + f" base {_value_text(b.value)} = {_value_text(other)}.").strip()
+    return Calculation("difference", formula, {"value": v, "base": b}, result, note)
+
+
+def growth(start_value: Amount, end_value: Amount) -> Calculation:
+    """Growth from one figure to another, in percent: (end ÷ start − 1) × 100% (not annualised; see cagr).
+
+    Args:
+        start_value: the earlier figure, e.g. "80亿元"; must be above zero.
+        end_value: the later figure, same thing measured, e.g. "92亿元".
+    """
+    s, e = operand(start_value, "start_value"), operand(end_value, "end_value")
+    other = comparable(s, e, "start_value", "end_value")
+    if s.value.value <= 0:
+        raise ToolError("start_value must be above zero for a growth rate.")
+    q, exact = div(other.value, s.value.value)
+    rate = Quantity(tidy(mul(add(q, Decimal(-1)), Decimal(100))), "%")
+    formula = f"{_value_text(other)} ÷ {_value_text(s.value)} − 1 = {format_quantity(rate)}"
+    return Calculation("growth", formula, {"start_value": s, "end_value": e}, rate, _inexact_note(exact))
+
+
+def share(part: Amount, total: Amount) -> Calculation:
+    """Share of a part in its total, in percent: part ÷ total × 100%. Any quantity, not only money.
+
+    Args:
+        part: the part, e.g. "36亿元" or "1.2亿台".
+        total: the whole it belongs to, the same thing measured, e.g. "150亿元".
+    """
+    p, t = operand(part, "part"), operand(total, "total")
+    other = comparable(t, p, "total", "part")
+    if t.value.value <= 0:
+        raise ToolError("The total must be above zero (总量必须大于零).")
+    if other.value < 0:
+        raise ToolError("The part cannot be negative.")
+    q, exact = div(other.value, t.value.value)
+    if q > 1:
+        raise ToolError(f"The part {_value_text(p.value)} is larger than the total {_value_text(t.value)}: "
+                        "a share cannot exceed 100%.")
+    pct = Quantity(tidy(mul(q, Decimal(100))), "%")
+    formula = f"{_value_text(other)} ÷ {_value_text(t.value)} = {format_quantity(pct)}"
+    return Calculation("share", formula, {"part": p, "total": t}, pct, _inexact_note(exact))
+
+
+def ratio(value: Amount, base: Amount) -> Calculation:
+    """How many times base the value is: value ÷ base (a plain number, 「是…的几倍」).
+
+    Args:
+        value: the figure, e.g. "64亿元".
+        base: the figure it is measured against, the same thing measured, e.g. "25亿元"; not zero.
+    """
+    v, b = operand(value, "value"), operand(base, "base")
+    other = comparable(v, b, "value", "base")
+    if other.value == 0:
+        raise ToolError("base cannot be zero (除数为零).")
+    q, exact = div(v.value.value, other.value)
+    times = Quantity(tidy(q), "")
+    formula = f"{_value_text(v.value)} ÷ {_value_text(other)} = {format_number(times.value).text}"
+    return Calculation("ratio", formula, {"value": v, "base": b}, times, _inexact_note(exact))
+
+
+def total(values: list[Amount]) -> Calculation:
+    """Sum of figures of the same thing (segments, regions or years), in the first figure's unit.
+
+    Args:
+        values: two or more figures, e.g. ["42亿元", "17亿元"]; all must measure the same thing.
+    """
+    if not isinstance(values, (list, tuple)) or len(values) < 2:
+        raise ToolError("total needs at least two values, e.g. ['42亿元', '17亿元'].")
+    if len(values) > MAX_FACTORS:
+        raise ToolError(f"total takes at most {MAX_FACTORS} values.")
+    ops = [operand(x, f"value_{i}") for i, x in enumerate(values, 1)]
+    same = [ops[0].value] + [comparable(ops[0], o, "value_1", f"value_{i}") for i, o in enumerate(ops[1:], 2)]
+    result = Quantity(tidy(add(*(q.value for q in same))), ops[0].value.unit)
+    formula = " + ".join(_value_text(q) for q in same) + f" = {_value_text(result)}"
+    return Calculation("total", formula, {f"value_{i}": o for i, o in enumerate(ops, 1)}, result)
+
+
+COMPARISONS = (difference, growth, share, ratio, total)

@@ -16,7 +16,7 @@ from decimal import Decimal, DecimalException
 from typing import Any, Callable, Literal, Union, get_args, get_origin, get_type_hints
 
 from bot.errors import ToolError
-from bot.tools.formulas import TOOLS, Amount, AmountOrRange, Calculation, Operand
+from bot.tools.formulas import COMPARISONS, TOOLS, Amount, AmountOrRange, Calculation, Operand
 from bot.tools.units import Quantity, QuantityRange
 
 _NUMBER_OR_TEXT = {"anyOf": [{"type": "string"}, {"type": "number"}]}
@@ -38,6 +38,9 @@ AMOUNT_OR_RANGE_SCHEMA: dict[str, Any] = {"anyOf": [
     {"type": "object", "properties": {"low": _NUMBER_OR_TEXT, "high": _NUMBER_OR_TEXT, **_PROVENANCE},
      "required": ["low", "high"], "additionalProperties": False},
 ]}
+# Every tool the LLM may call: the sizing formulas, then comparisons of cited figures (difference, growth, share,
+# ratio, total of two or more figures that measure the same thing).
+ALL_TOOLS = TOOLS + COMPARISONS
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Examples?|Notes?):\s*$")
 _ARG_LINE = re.compile(r"^\s+(\w+)(?:\s*\([^)]*\))?:\s*(.*)$")
 
@@ -169,7 +172,7 @@ def make_tool(fn: Callable[..., Calculation]) -> Tool:
 class Registry:
     """name → Tool for a set of functions."""
 
-    def __init__(self, functions: tuple[Callable[..., Calculation], ...] = TOOLS):
+    def __init__(self, functions: tuple[Callable[..., Calculation], ...] = ALL_TOOLS):
         self.tools = {t.name: t for t in map(make_tool, functions)}
 
     def schemas(self) -> list[dict[str, Any]]:
@@ -216,10 +219,10 @@ def load_arguments(arguments: str | dict[str, Any] | None) -> dict[str, Any]:
 
 
 def schemas() -> list[dict[str, Any]]:
-    """OpenAI tool schemas of the sizing tools."""
+    """OpenAI tool schemas of the sizing and comparison tools."""
     return Registry().schemas()
 
 
 def call(name: str, arguments: str | dict[str, Any] | None) -> Calculation:
-    """Run sizing tool `name` with `arguments` (JSON text or a dict); see `Registry.call`."""
+    """Run tool `name` with `arguments` (JSON text or a dict); see `Registry.call`."""
     return Registry().call(name, arguments)

@@ -12,7 +12,8 @@ from bot.tools.registry import Registry, call, parse_docstring, schemas
 def test_schemas_cover_every_tool_with_descriptions():
     out = schemas()
     names = [s["function"]["name"] for s in out]
-    assert names == ["market_size", "share_of_market", "cagr", "project", "convert_units"]
+    assert names == ["market_size", "share_of_market", "cagr", "project", "convert_units",
+                     "difference", "growth", "share", "ratio", "total"]
     for s in out:
         assert s["type"] == "function"
         fn = s["function"]

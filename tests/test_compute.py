@@ -1,0 +1,216 @@
+"""Computation questions answered offline from cited figures (bot/answer/compute.py): what a question asks to
+compute, which number a sentence states for a year, and whole answers from a small made-up library (companies,
+brokers and figures invented for the tests): both inputs from one report, cited, the formula in the first line,
+and a clear message when one report does not state both."""
+from __future__ import annotations
+
+import pytest
+
+from support import make_settings
+
+from bot.answer.compute import detect, value_for_year
+
+# --- what a question asks to compute --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question, kind, needs", [
+    ("星河制药2019年到2021年营业收入的年均复合增长率是多少？", "cagr",
+     ["星河制药2019年营业收入是多少？", "星河制药2021年营业收入是多少？"]),
+    ("晴川片2019-2021年销量的复合增速是多少", "cagr", ["晴川片2019年销量是多少？", "晴川片2021年销量是多少？"]),
+    ("星河制药2021年归母净利润比2020年增加了多少？", "difference",
+     ["星河制药2021年归母净利润是多少？", "星河制药2020年归母净利润是多少？"]),
+    ("从2019年到2021年，晴川片销量增加了多少？", "difference", ["2021年，晴川片销量是多少？", "2019年，晴川片销量是多少？"]),
+    ("星河制药2021年营收比2020年增长了百分之几？", "growth", ["星河制药2020年营收是多少？", "星河制药2021年营收是多少？"]),
+    ("星河制药2021年营收是2019年的几倍？", "ratio", ["星河制药2021年营收是多少？", "星河制药2019年营收是多少？"]),
+    ("星河制药2020年和2021年归母净利润合计是多少？", "total",
+     ["星河制药2020年归母净利润是多少？", "星河制药2021年归母净利润是多少？"]),
+    ("中国创新药2022年市场规模占全球的比例是多少？", "share",
+     ["中国创新药2022年市场规模是多少？", "2022年全球创新药市场规模是多少？"]),
+    ("2021年星河制药的营业收入比远山医药多多少？", "difference",
+     ["2021年星河制药的营业收入是多少？", "2021年远山医药营业收入是多少？"]),
+    ("What is the CAGR of Xinghe revenue from 2019 to 2021?", "cagr",
+     ["What was Xinghe revenue in 2019?", "What was Xinghe revenue in 2021?"]),
+])
+def test_computation_questions_become_fact_questions_for_each_figure(question, kind, needs):
+    spec = detect(question)
+    assert spec is not None and spec.kind == kind
+    assert [n.question for n in spec.needs] == needs
+
+
+@pytest.mark.parametrize("question", [
+    "星河制药2021年的营业收入是多少？",  # one fact
+    "星河制药2021年营收同比增长多少？",  # a growth rate the report states, one year
+    "从2022年的3000亿元到2030年的11491亿元，年复合增长率是多少？",  # the question's own figures: the tool router's
+    "请总结星河制药的投资要点",
+])
+def test_other_questions_are_not_computations(question):
+    assert detect(question) is None
+
+
+def test_names_with_digits_are_not_figures_of_the_question():
+    assert detect("5G手机2021年出货量比2020年增加了多少？").kind == "difference"
+    assert detect("55寸的液晶电视2016年到2020年价格的年均复合增长率是多少？").kind == "cagr"
+
+
+# --- which number a sentence states for a year ----------------------------------------------------------------
+@pytest.mark.parametrize("sentence, year, value", [
+    ("晴川片销量由2019年的3.2万盒增长至2021年的5.8万盒。", 2019, "3.2万盒"),
+    ("晴川片销量由2019年的3.2万盒增长至2021年的5.8万盒。", 2021, "5.8万盒"),
+    ("2016-2020年市场规模由310亿元增至525亿元，CAGR为14.1%。", 2016, "310亿元"),
+    ("2016-2020年市场规模由310亿元增至525亿元，CAGR为14.1%。", 2020, "525亿元"),
+    ("预计2021、2022年分别达到260万人、340万人，2018-2022年CAGR为31%。", 2022, "340万人"),
+    ("2020年达到12个，2021为15个，继续增长。", 2021, "15个"),
+    ("预计2021年全球出货量将从2020年的9.4亿部下降至8.7亿部左右，降幅达7%。", 2021, "8.7亿部"),
+    ("预计2021年出货比2020年下降约2%，出货量预计为3.1亿台。", 2021, "3.1亿台"),
+    ("2019年营收同比增长36%至2,040亿元。", 2019, "2,040亿元"),
+    ("2021年第三季度收入为5亿元，全年收入为18亿元。", 2021, "18亿元"),  # a quarter's figure is not the year's
+])
+def test_the_figure_a_sentence_states_for_a_year(sentence, year, value):
+    n = value_for_year(sentence, year)
+    assert n is not None and n.text == value
+
+
+def test_the_subject_named_in_a_figures_clause_wins():
+    s = "2021年我国生产甲剂型820万支，冻干甲剂型12万支。"
+    assert value_for_year(s, 2021, words=("我国", "冻干", "甲剂型")).text == "12万支"
+    s = "2022年平板和智能手表出货量预计分别为3.5亿台、0.9亿台。"
+    assert value_for_year(s, 2022, words=("智能手表",)).text == "0.9亿台"
+    s = "美国市场从2016年的72亿美元增至2020年的95亿美元，而日本市场从2016年的30亿美元增至2020年的41亿美元。"
+    assert value_for_year(s, 2020, words=("日本",)).text == "41亿美元"
+    assert value_for_year("2019年行业规模达到200亿元。", 2020) is None
+
+
+# --- whole answers ---------------------------------------------------------------------------------------------
+REPORTS = {
+    "南岭证券-星河制药（600999）深度报告：创新药放量，业绩高增长-2022-03-18.txt": (
+        "星河制药（600999）深度报告：创新药放量，业绩高增长\n"
+        "南岭证券研究所 2022年03月18日\n"
+        "投资要点\n"
+        "公司是国内创新药领域的领先企业，核心产品晴川片持续放量。\n"
+        "经营情况\n"
+        "2019年公司实现营业收入8.0亿元，2021年营业收入达到12.5亿元，收入规模稳步扩大。\n"
+        "公司2020年归母净利润为1.6亿元，2021年归母净利润为2.1亿元，盈利能力持续提升。\n"
+        "核心产品晴川片销量由2019年的3.2万盒增长至2021年的5.8万盒，放量明显。\n"
+        "晴川片2019年平均售价为180元/盒，2021年降至150元/盒，以价换量效果显著。\n"
+        "风险提示\n"
+        "集采降价超预期，新药研发进度不及预期。\n"),
+    "北岭证券-创新药行业深度：出海加速，龙头受益-2023-05-10.txt": (
+        "创新药行业深度：出海加速，龙头受益\n"
+        "北岭证券研究所 2023年05月10日\n"
+        "行业概况\n"
+        "全球创新药市场规模从2018年的8000亿美元增长到2022年的9800亿美元，增长稳健。\n"
+        "2018-2022年全球创新药市场规模年复合增长率约为5.2%。\n"
+        "2022年中国创新药市场规模为1800亿元，占全球的比重仍然较低。\n"
+        "2020年我国化学发光市场规模为300亿元，国产化率不足三成。\n"
+        "投资建议\n"
+        "关注具备全球竞争力的创新药龙头企业。\n"),
+    "东岭证券-体外诊断行业跟踪：化学发光持续扩容-2023-08-02.txt": (
+        "体外诊断行业跟踪：化学发光持续扩容\n"
+        "东岭证券研究所 2023年08月02日\n"
+        "市场空间\n"
+        "预计2023年我国化学发光市场规模将达到480亿元，进口替代加速推进。\n"
+        "2016-2020年国内化学发光市场规模年复合增长率为25%，增速领先体外诊断行业。\n"
+        "风险提示\n"
+        "集采政策超预期。\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, embedder):
+    from bot.answer import Engine
+    from bot.library import Library
+
+    folder = tmp_path_factory.mktemp("compute-reports")
+    for name, text in REPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    lib = Library(make_settings(tmp_path_factory.mktemp("compute-data")), embedder=embedder)
+    summary = lib.ingest([folder])
+    assert summary.added == len(REPORTS) and not summary.failed
+    return Engine(lib)
+
+
+def first_line(ans) -> str:
+    return ans.answer.splitlines()[0]
+
+
+def test_cagr_from_two_cited_figures_of_one_report(engine):
+    ans = engine.ask("星河制药2019年到2021年营业收入的年均复合增长率是多少？", mode="extractive")
+    assert not ans.refused, ans.answer
+    line = first_line(ans)
+    # (12.5 / 8.0) ** (1/2) − 1 = 25%, exactly; n = 2021 − 2019 = 2
+    assert "25%" in line and "n = 2021 − 2019 = 2年" in line and "[1]" in line, line
+    assert {c.source for c in ans.citations} == {next(n for n in REPORTS if "星河" in n)}
+    calc = ans.calculations[0]
+    assert calc["tool"] == "cagr" and calc["result"] == {"value": "25", "unit": "%"}
+    assert calc["inputs"]["start_value"]["value"] == "8" and calc["inputs"]["end_value"]["value"] == "12.5"
+    assert calc["inputs"]["start_value"]["source"] == "report" and calc["inputs"]["start_value"]["citation"] == 1
+    assert "计算：" in ans.answer and "输入：" in ans.answer and "12.5亿元[1]" in ans.answer
+    for c in ans.citations:  # verbatim quotes
+        assert c.quote in engine.library.report_text(engine.library.reports_by_id()[c.doc_id])
+
+
+def test_difference_in_the_figures_unit_with_both_inputs_cited(engine):
+    ans = engine.ask("星河制药2021年归母净利润比2020年增加了多少？", mode="extractive")
+    line = first_line(ans)
+    assert not ans.refused and "增加了0.5亿元" in line and "2.1亿元 − 1.6亿元" in line, ans.answer
+    assert ans.calculations[0]["result"] == {"value": "0.5", "unit": "亿元"}
+    ans = engine.ask("晴川片2021年平均售价比2019年增加了多少？", mode="extractive")
+    line = first_line(ans)
+    assert "减少了30元/盒" in line and "150元/盒 − 180元/盒 = -30元/盒" in line, ans.answer  # a fall, said as one
+    ans = engine.ask("晴川片2021年销量比2019年增加了多少？", mode="extractive")
+    assert "增加了2.6万盒" in first_line(ans), ans.answer
+
+
+def test_growth_ratio_and_total(engine):
+    ans = engine.ask("全球创新药2022年市场规模比2018年增长了百分之几？", mode="extractive")
+    assert "22.5%" in first_line(ans) and ans.calculations[0]["tool"] == "growth", ans.answer
+    ans = engine.ask("星河制药2021年营业收入是2019年的几倍？", mode="extractive")
+    assert "1.5625倍" in first_line(ans) or "约1.56倍" in first_line(ans), ans.answer
+    ans = engine.ask("星河制药2020年和2021年归母净利润合计是多少？", mode="extractive")
+    assert "3.7亿元" in first_line(ans) and ans.calculations[0]["tool"] == "total", ans.answer
+
+
+def test_figures_of_two_reports_are_never_combined(engine):
+    # 2020 is in one report, 2023 in another: no CAGR from the two
+    ans = engine.ask("我国化学发光2020年到2023年市场规模的年均复合增长率是多少？", mode="extractive")
+    assert ans.refused and not ans.calculations, ans.answer
+    assert "无法计算" in ans.answer and "同一份报告" in ans.answer
+    assert "2023年市场规模" in ans.answer or "2020年市场规模" in ans.answer  # which one is missing is named
+    assert len({c.doc_id for c in ans.citations}) <= 1
+
+
+def test_figures_in_two_currencies_are_not_compared(engine):
+    ans = engine.ask("中国创新药2022年市场规模占全球的比例是多少？", mode="extractive")
+    assert ans.refused and not ans.calculations, ans.answer
+    assert "%" not in first_line(ans)
+
+
+def test_a_figure_no_report_states_is_not_made_up(engine):
+    ans = engine.ask("星河制药2015年到2021年营业收入的年均复合增长率是多少？", mode="extractive")
+    assert ans.refused and "2015" in ans.answer and not ans.calculations, ans.answer
+
+
+def test_fact_questions_still_answered_as_facts(engine):
+    ans = engine.ask("星河制药2021年的营业收入是多少？", mode="extractive")
+    assert not ans.refused and "12.5亿元" in first_line(ans) and not ans.calculations
+
+
+def test_english_computation_questions(engine):
+    ans = engine.ask("What is the CAGR of Xinghe revenue from 2019 to 2021?", mode="extractive")
+    line = first_line(ans)
+    assert not ans.refused and "25%" in line and "n = 2021 − 2019 = 2 years" in line, ans.answer
+    assert "营业收入" in ans.citations[0].quote  # revenue, not the product's sales volume
+
+
+def test_the_rate_a_report_states_is_shown_next_to_the_computed_one(engine):
+    ans = engine.ask("全球创新药2018年到2022年市场规模的年均复合增长率是多少？", mode="extractive")
+    line = first_line(ans)
+    # (9800 / 8000) ** (1/4) − 1 = 5.2049…%
+    assert "约为5.20%" in line and "报告给出的数字为5.2%" in line, ans.answer
+    assert len({c.doc_id for c in ans.citations}) == 1
+
+
+def test_a_stated_rate_is_quoted_when_one_report_does_not_give_both_figures(engine):
+    ans = engine.ask("国内化学发光2016年到2020年市场规模的年均复合增长率是多少？", mode="extractive")
+    assert not ans.refused and not ans.calculations and "25%" in first_line(ans), ans.answer
+    assert ans.citations[0].source.startswith("东岭证券") and any("两个数据" in n for n in ans.notes)
