@@ -178,7 +178,7 @@ def expand_terms(question: str, tokens: list[str]) -> list[str]:
     q = question.lower()
     terms = list(dict.fromkeys(t.lower() for t in tokens))
     for phrase, zh in GLOSSARY.items():
-        if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", q):
+        if phrase in q and re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", q):  # substring first: cheap
             terms.extend(z.lower() for z in zh)
     for word, alts in SYNONYMS.items():
         if word in q:

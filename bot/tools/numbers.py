@@ -222,6 +222,8 @@ def _read(m: re.Match[str], text: str) -> _Tok | None:
     if g["zhmag"]:
         if g["tunit"]:  # 一万秒, 3万年: the magnitude folds into the value
             return _tok(_scale(value, mag), _TIME_UNITS[g["tunit"]], m, text)
+        if pre_cur is None and text.startswith("人民币", end):  # 179亿人民币: yuan, the word after the number
+            return _tok(value, _currency_unit(_ZH_CURRENCY["元"], mag, True), m, text, end + 3)
         if pre_cur is None and (text[end:end + 1] in _COUNTERS or mag == "千"):
             return _tok(_scale(value, mag), "", m, text)  # 10万倍, 5千: a plain number
         cur = pre_cur or _ZH_CURRENCY["元"]

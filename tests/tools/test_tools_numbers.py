@@ -227,3 +227,8 @@ def test_parse_value_of_the_new_units():
     assert parse_value("33亿美元") == Quantity(33, "亿美元")
     assert parse_value("3个百分点") == Quantity(3, "pp")
     assert parse_value("1000-2000万台") == QuantityRange(Quantity(1000, "万台"), Quantity(2000, "万台"))
+
+
+def test_currency_word_after_the_magnitude():
+    [s] = find_numbers("市场规模达179亿人民币，同比增长")
+    assert (s.value, s.unit, s.text) == (Decimal("179"), "亿元", "179亿人民币")
