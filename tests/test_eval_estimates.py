@@ -187,3 +187,17 @@ def test_the_right_value_away_from_the_anchor_is_no_match():
     d = derivation(1, moved, [term(TEXT, "13.71", "亿部", "13.71")])
     r = E.evaluate({"s/t.txt": TEXT}, LABELS, {"s/t.txt": [d]})
     assert r["matched"] == 0 and [x["result"] for x in r["false_detections"]] == ["80亿元"]
+
+
+@needs_data
+def test_detection_meets_the_ci_gate(reports):
+    """The real measure, not a fixture: detection on the labelled reports stays at or above evals/thresholds.json."""
+    import json as _json
+
+    from evals import estimates
+    from support import ROOT
+
+    gate = _json.loads((ROOT / "evals" / "thresholds.json").read_text(encoding="utf-8"))["estimates"]["min"]
+    result = estimates.run(estimates.DEFAULT_DATA)
+    for key, least in gate.items():
+        assert result[key] is not None and result[key] >= least, (key, result[key], least)
