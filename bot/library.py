@@ -177,9 +177,11 @@ class Library:
     def estimates(self, doc_ids: Sequence[str]) -> list:
         """The estimates found at ingest (bot.tools.estimates.Derivation) of these reports, in this order.
 
-        A store written before estimates were looked for gets them found now, from the report's text, and kept.
+        A store written before estimates were looked for gets them found now, from the report's text (about 60 ms a
+        report), and kept in memory: writing them back from a question would cost seconds (Chroma re-indexes the
+        whole facts document); the next ingest of the report stores them.
         """
-        from .ingest.facts import estimates_from_json, from_json, report_estimates, to_json
+        from .ingest.facts import estimates_from_json, report_estimates
 
         missing = [d for d in dict.fromkeys(doc_ids) if d not in self._estimates]
         if missing:
@@ -191,8 +193,6 @@ class Library:
                     ids = [cid for cid, _, _ in self.chunk_spans(d)]
                     chunks = sorted(self.store.get_chunks(ids).values(), key=lambda c: c.start)
                     got = report_estimates(self.report_text(reports[d]), chunks, d)
-                    figures = from_json(found[d]) if d in found else self.figures([d])
-                    self.store.put_facts([d], [to_json(figures, got)])
                 self._estimates[d] = got or []
         return [e for d in dict.fromkeys(doc_ids) for e in self._estimates.get(d, [])]
 
