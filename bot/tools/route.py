@@ -22,13 +22,16 @@ from bot.tools.estimates import Derivation
 from bot.tools.numbers import find_numbers
 from bot.tools.rebuild import input_names, rebuild, term_value
 from bot.tools.units import Dimension, Quantity, QuantityRange, normalize_unit, unit_like
-from bot.tools.whatif import CUES, Assumption, _grams, match_input, overrides_for, parse_assumptions, translated
+from bot.tools.whatif import (
+    CUES, Assumption, _grams, generic_grams, generic_words, match_input, measures_in, overrides_for, paraphrases,
+    parse_assumptions, translated,
+)
 
 SIZE_FLOOR = 0.75  # share of the question's subject words the estimate's result must name to answer a size question
 CHECK_FLOOR = 0.6
+NAME_GRAMS = 3  # a result name with this many distinctive character pairs is recognised alone
 WHATIF_FLOOR = 0.5  # a what-if's other words must name the estimate's result at least this well
 WHATIF_MARGIN = 0.2  # ... and nearly as well as the estimate they name best
-NAME_GRAMS = 5  # a result name this long is distinctive enough to be recognised alone
 
 _UNIT_WORD = (r"(?P<unit>(?:万亿|亿|千万|百万|万)?美元|万亿元|万亿|亿元|亿|万元|万|元|(?:trillion|billion|million|thousand)(?:\s*(?:yuan|rmb|cny))?"
               r"|yuan|rmb|cny)")
@@ -116,27 +119,64 @@ def _cagr(q: str, figures: list[Figure]) -> list[Calculation] | None:
     return [cagr(Operand(money[0].quantity(), "user"), Operand(money[1].quantity(), "user"), str(n))]
 
 
-def _subject_grams(q: str) -> set[str]:
-    """The question's words that can name what an estimate measures (no question words, numbers or years)."""
+def _subject_grams(q: str, specific: bool = False) -> set[str]:
+    """The question's words that can name what an estimate measures (no question words, numbers or years);
+    `specific`: without the words that only say what is measured (市场规模, 国内…), so 「我国化学发光」 is 化学发光."""
     q = _QUESTION_WORDS.sub(" ", re.sub(r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:年|%|％|亿元|万元|亿|万|元)?", " ", q))
-    return _grams(translated(q))
+    q = translated(q)
+    if specific:
+        q = generic_words().sub(" ", q)
+    return _grams(q)
 
 
 _QUESTION_WORDS = re.compile(r"是多少|有多大|多大|多少|几何|如何|怎么|怎样|是否|能否|吗|呢|请问|报告中|报告|的|了|"
-                             r"测算|估算|计算|算出|推出|得出|由其|输入|中值|如果|假设|假如|若|的话|what|how|big|large|is|the|of|in|"
-                             r"does|do|follow|from|report'?s?|own|inputs?|median|estimate|if|would|be", re.IGNORECASE)
+                             r"测算|估算|计算|算出|推出|得出|由其|输入|中值|如果|假设|假如|若|的话|对得上|对不上|一致|合理|核对|验证|怎么来|"
+                             r"\b(?:what|how|big|large|is|the|of|in|does|do|follow|from|report'?s?|own|inputs?|median|estimate|if"
+                             r"|would|be)\b", re.IGNORECASE)
 
 
 def subject_score(q: str, d: Derivation) -> float:
-    """How much of the question's subject words the estimate's result names (its clause in the report)."""
+    """How much of the question's subject words the estimate's result names (its clause in the report).
+
+    Words that only say what is measured (市场规模, 销量, 国内…) do not count: 「中药2020年的市场规模」 is about 中药,
+    and an estimate of some other 市场规模 in 2020 is not its answer. A question of nothing but such words is
+    scored on all its words."""
     want = _subject_grams(q)
     if not want:
         return 0.0
     t = d.result
-    clause = t.quote[max(0, t.start - t.quote_start - 48):t.start - t.quote_start] + t.name
-    covered = len(want & _grams(clause)) / len(want)
-    name = _grams(t.name)  # a long name the question spells out whole, whatever else it says
+    own = _own_words(d) + t.name
+    asked = measures_in(q)
+    if asked and not any(v in own for w in asked for v in (w, *paraphrases(w))):
+        return 0.0  # 「…的渗透率」 is not answered by an estimate of a 市场空间
+    clause = _grams(own)
+    specific = _subject_grams(q, specific=True)
+    covered = len(specific & clause) / len(specific) if specific else len(want & clause) / len(want)
+    name = _grams(t.name) - generic_grams()  # a distinctive name the question spells out whole, whatever else it says
     return max(covered, len(want & name) / len(name) if len(name) >= NAME_GRAMS else 0.0)
+
+
+_CLAUSE = re.compile(r"[^，,；;：:。]*[，,；;：:。]?")
+_DIGITS = re.compile(r"\d")
+
+
+def _own_words(d: Derivation) -> str:
+    """The words of the result's sentence that say whose figure it is: its own clause, and the clauses before it
+    that hold only this estimate's inputs (「国内内镜清洗设备需求约1.5万台，按均价40万元测算，对应市场空间约60亿元」),
+    not a clause stating another figure (「…被动免疫市场规模165亿元，狂犬单抗规模为135亿元」)."""
+    t = d.result
+    text = t.quote[:t.start - t.quote_start]
+    inputs = {(i.start - t.quote_start, i.end - t.quote_start) for i in d.inputs}
+    parts = [(m.start(), m.end()) for m in _CLAUSE.finditer(text) if m.end() > m.start()]
+    kept = ""
+    for k, (a, b) in enumerate(reversed(parts)):
+        chunk = text[a:b]
+        own = k == 0 or not _DIGITS.search(re.sub(r"(?:19|20)\d{2}年?", "", chunk)) or any(
+            a <= s < b for s, _ in inputs)
+        if not own:
+            break
+        kept = chunk + kept
+    return kept[-80:]
 
 
 def _year_ok(q: str, d: Derivation) -> bool:

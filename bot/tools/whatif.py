@@ -55,6 +55,27 @@ def glossary() -> dict[str, list[str]]:
     return {k.lower(): v for k, v in _terms()["en_zh"].items()}
 
 
+@lru_cache(maxsize=1)
+def generic_grams() -> frozenset[str]:
+    """The character pairs of words that say what is measured, not whose (市场规模, 销量…)."""
+    return frozenset(g for w in (*_terms()["generic"], *_terms()["places"]) for g in _grams(w))
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> re.Pattern[str]:
+    words = (*_terms()["generic"], *_terms()["places"])
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def measures_in(text: str) -> list[str]:
+    """The measure words in a text (市场规模, 渗透率, 价格…), longest first, none inside another."""
+    out: list[str] = []
+    for w in sorted(_terms()["generic"], key=len, reverse=True):
+        if w in text and not any(w in o for o in out):
+            out.append(w)
+    return out
+
+
 def paraphrases(term: str) -> list[str]:
     """Other ways reports word a Chinese term (占比 → 占, 比例; 单价 → 均价…)."""
     out = []
