@@ -15,6 +15,7 @@ from ..errors import LLMError
 from ..library import Library
 from ..retrieve import Filters
 from ..types import Answer, Hit
+from ..tools.units import plain as digits
 from . import compute, numeric
 from .analysis import Analysis, analyse
 from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refusal_text
@@ -58,6 +59,17 @@ class Mentioned:
 
     def __contains__(self, word: str) -> bool:
         return word in self.vocab or word.lower() in self.text
+
+
+def _states(ans: Answer, calc) -> bool:
+    """Whether an answer's lead quote is from the estimate's report and states its result."""
+    ref = calc.extra.get("stated_citation") or {}
+    stated = calc.extra.get("stated")
+    if ans.refused or not ans.citations or not ref or stated is None:
+        return False
+    lead = ans.citations[0]
+    figures = [stated.low, stated.high] if hasattr(stated, "low") else [stated]
+    return lead.doc_id == ref["doc_id"] and all(digits(f.value) in lead.quote for f in figures)
 
 
 class Engine:
@@ -200,7 +212,13 @@ class Engine:
         calcs, problem = numeric.plan(query, self.library.figures(ids), self.library.estimates(ids))
         timings["tools"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        if calcs:
+        if calcs and calcs[0].extra.get("route") == "size" and a.is_fact:
+            # 「X市场规模有多大？」 is a fact question first: the estimate is shown only when the sentence that answers
+            # it is the estimate's own statement (same report, same figure) — never instead of a better sentence
+            ans = self._sentence_answer(q, query, zh, hits, filters, a, set(named))
+            if ans.refused or _states(ans, calcs[0]):  # (refused: no sentence does better than the estimate's own)
+                ans = self._numeric_answer(q, zh, calcs)
+        elif calcs:
             ans = self._numeric_answer(q, zh, calcs)
         elif analysis_kind(q) == "summary" and hits:
             ans = self._summary_answer(q, zh, hits, filters)

@@ -283,7 +283,11 @@ def _estimate_size(q: str, estimates: Sequence[Derivation]) -> list[Calculation]
     if not _SIZE.search(q):
         return None
     d = _best(q, estimates, SIZE_FLOOR)
-    return None if d is None else rebuild(d).calculations()
+    if d is None:
+        return None
+    calcs = rebuild(d).calculations()
+    calcs[0].extra["route"] = "size"  # a plain "how big" question: the caller may prefer the sentence that states it
+    return calcs
 
 
 def _figure_conversion(q: str, figures: list[Figure]) -> list[Calculation] | None:
