@@ -233,11 +233,17 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
                 gr.update(samples=[[q] for q in questions]))
 
     def upload(files, lang, request: gr.Request, progress=gr.Progress()):
+        """Many files or a .zip at once: a status line per file as it is done; the chat stays usable meanwhile."""
         if not may_upload(users, _user(request)):
-            return ("只有管理员可以上传报告。 Only admins can upload reports.",) + (gr.skip(),) * 4
+            yield ("只有管理员可以上传报告。 Only admins can upload reports.",) + (gr.skip(),) * 4
+            return
         paths = [Path(f if isinstance(f, str) else f.name) for f in files or []]
-        lines = accept_uploads(engine.library, uploads, paths, lambda name, x: progress(x, desc=f"ingesting {name}"))
-        return ("\n".join(lines) or "-", gr.update(choices=report_choices(engine))) + intro(lang)
+        lines: list[str] = []
+        yield (f"{len(paths)} 个文件排队中… ({len(paths)} queued)",) + (gr.skip(),) * 4
+        for _, line in upload_lines(engine.library, uploads, paths, lambda name, x: progress(x, desc=f"ingesting {name}")):
+            lines.append("- " + line)
+            yield ("\n".join(lines),) + (gr.skip(),) * 4
+        yield ("\n".join(lines) or "-", gr.update(choices=report_choices(engine))) + intro(lang)
 
     def library_rows_for(term):
         return library_rows(engine, term)
@@ -302,7 +308,7 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
                     sources = gr.HTML(sources_html(engine, None, "zh"), elem_id="sources")
                     chart = gr.Image(visible=False, label="scenario chart", elem_id="chart", type="filepath")
             with gr.Accordion(t["upload"], open=False, visible=True) as upload_box:
-                files = gr.File(file_count="multiple", file_types=sorted(SUFFIXES), label=t["upload"])
+                files = gr.File(file_count="multiple", file_types=sorted(SUFFIXES | {".zip"}), label=t["upload"])
                 upload_status = gr.Markdown()
         with gr.Tab(t["library"], elem_id="library-tab"):
             lib_search = gr.Textbox(label=t["search_lib"], elem_id="library-search")
@@ -353,24 +359,72 @@ def _user(request: gr.Request | None) -> str:
     return getattr(request, "username", None) or ""
 
 
+MAX_ZIP_MEMBERS = 1000  # one .zip of a research team's backlog, not a zip bomb
+
+
 def accept_uploads(library, uploads: Path, paths: list[Path], progress=lambda name, fraction: None) -> list[str]:
     """Check each uploaded file (type, size), copy it into `uploads` under a safe name and ingest it; one line
-    per file, HTML-escaped. (Gradio's own max_file_size stops an oversized upload before it is stored.)"""
-    limit = library.settings.max_file_mb
-    lines = []
-    for src in paths:
-        name = safe_name(src.name)
-        if Path(name).suffix.lower() not in SUFFIXES:
-            lines.append(f"{html.escape(name)}: 不支持的文件类型，请上传 {' '.join(sorted(SUFFIXES))} (unsupported type)")
-            continue
-        if src.stat().st_size > limit * 2**20:
-            lines.append(f"{html.escape(name)}: 文件超过 {limit:g} MB 上限 (too large)")
+    per file, HTML-escaped. A .zip is opened and each report in it treated the same way. (Gradio's own
+    max_file_size stops an oversized upload before it is stored.)"""
+    return [line for _, line in upload_lines(library, uploads, paths, progress)]
+
+
+def upload_lines(library, uploads: Path, paths: list[Path], progress=lambda name, fraction: None):
+    """Yield (file name, status line) as each uploaded file is done — read, indexed, or refused with the reason."""
+    for name, src, problem in _incoming(library, uploads, paths):
+        if problem:
+            yield name, f"{html.escape(name)}: {problem}"
             continue
         dest = uploads / name
-        shutil.copyfile(src, dest)
-        summary = library.ingest([dest], lambda d, t, _: progress(name, d / max(t, 1)))
-        lines.append(f"{html.escape(name)}: {summary.line()}" + "".join(f" — {html.escape(m)}" for _, m in summary.failed))
-    return lines
+        if src != dest:
+            shutil.copyfile(src, dest)
+        summary = library.ingest([dest], lambda d, t, _, name=name: progress(name, d / max(t, 1)))
+        yield name, f"{html.escape(name)}: {summary.line()}" + "".join(f" — {html.escape(m)}" for _, m in summary.failed)
+
+
+def _incoming(library, uploads: Path, paths: list[Path]):
+    """(safe name, path to read, problem) for every file uploaded, the members of a .zip included."""
+    limit = library.settings.max_file_mb
+    for src in paths:
+        name = safe_name(src.name)
+        suffix = Path(name).suffix.lower()
+        if suffix == ".zip":
+            yield from _zip_members(src, name, uploads, limit)
+            continue
+        if suffix not in SUFFIXES:
+            yield name, src, f"不支持的文件类型，请上传 {' '.join(sorted(SUFFIXES))} 或 .zip (unsupported type)"
+        elif src.stat().st_size > limit * 2**20:
+            yield name, src, f"文件超过 {limit:g} MB 上限 (too large)"
+        else:
+            yield name, src, ""
+
+
+def _zip_members(src: Path, zip_name: str, uploads: Path, limit: float):
+    """Each report in a .zip, written under a flat safe name (never extracted by its own path), size-checked
+    from the archive's directory before a byte is read."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(src)
+    except (zipfile.BadZipFile, OSError):
+        yield zip_name, src, "不是有效的 zip 文件 (not a valid zip file)"
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")]
+        if len(members) > MAX_ZIP_MEMBERS:
+            yield zip_name, src, f"zip 内文件过多（{len(members)} > {MAX_ZIP_MEMBERS}）(too many files)"
+            return
+        for m in members:
+            name = safe_name(m.filename)
+            if Path(name).suffix.lower() not in SUFFIXES:
+                yield name, src, "不支持的文件类型 (unsupported type, in " + html.escape(zip_name) + ")"
+            elif m.file_size > limit * 2**20:
+                yield name, src, f"文件超过 {limit:g} MB 上限 (too large, in {html.escape(zip_name)})"
+            else:
+                dest = uploads / name
+                with archive.open(m) as fin, open(dest, "wb") as fout:
+                    shutil.copyfileobj(fin, fout, 2**20)
+                yield name, dest, ""
 
 
 def may_upload(users: Users, username: str) -> bool:

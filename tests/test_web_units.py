@@ -128,3 +128,29 @@ def test_welcome_fits_one_screen_with_hundreds_of_reports():
     assert library_rows(engine, "不存在的词") == []
     assert scope_text(engine, [], "zh") == "当前范围：全部 400 份报告"
     assert scope_text(engine, ["d1", "d2"], "zh").startswith("当前范围：已选 2 份")
+
+
+def test_a_zip_of_reports_is_unpacked_checked_and_ingested_file_by_file(tmp_path, fresh_library):
+    import zipfile
+
+    from bot.web import accept_uploads
+    from support import CITIC, HUAXIN
+
+    lib = fresh_library(max_file_mb=1)
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    bundle = tmp_path / "week.zip"
+    with zipfile.ZipFile(bundle, "w") as z:
+        z.writestr("reports/" + CITIC.name, CITIC.read_bytes())
+        z.writestr("../../" + HUAXIN.name, HUAXIN.read_bytes())  # a path that would leave the folder
+        z.writestr("tool.exe", b"MZ")
+        z.writestr("huge.txt", b"x" * (2 * 2**20))
+    lines = accept_uploads(lib, uploads, [bundle])
+    assert len(lines) == 4 and sum("added 1" in line for line in lines) == 2
+    assert any(line.startswith("tool.exe: 不支持的文件类型") for line in lines)
+    assert any(line.startswith("huge.txt: 文件超过 1 MB 上限") for line in lines)
+    assert sorted(p.name for p in uploads.iterdir()) == sorted([CITIC.name, HUAXIN.name])  # flat, inside uploads/
+    assert not (tmp_path.parent / HUAXIN.name).exists() and len(lib.sources()) == 2
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(b"not a zip")
+    assert accept_uploads(lib, uploads, [bad]) == ["broken.zip: 不是有效的 zip 文件 (not a valid zip file)"]
