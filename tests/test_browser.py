@@ -101,6 +101,23 @@ def test_admin_upload_is_searchable_at_once(page, tmp_path):
     assert "2030" in page.locator("#chat").inner_text()
 
 
+def test_bulk_upload_of_a_zip_reports_each_file(page, tmp_path):
+    import zipfile
+
+    bundle = tmp_path / "本周研报.zip"
+    with zipfile.ZipFile(bundle, "w") as z:
+        z.writestr("甲证券 储能专题.txt", "甲证券:储能专题研究\n2024-05-07\n本报告认为储能电池出货量2025年将达到300GWh。\n")
+        z.writestr("乙证券 氢能专题.txt", "乙证券:氢能专题研究\n2024-05-08\n本报告认为电解槽市场规模2025年可达200亿元。\n")
+        z.writestr("说明.exe", b"MZ")
+    page.locator("input[type=file]").set_input_files(str(bundle))
+    page.wait_for_function("document.body.innerText.includes('说明.exe')", timeout=60000)
+    text = page.locator("body").inner_text()
+    assert text.count("added 1") >= 2 and "不支持的文件类型" in text
+    page.get_by_role("tab", name="研报库").click()
+    page.wait_for_function("document.querySelector('#library').innerText.includes('乙证券')", timeout=10000)
+    page.get_by_role("tab", name="研报助手").click()
+
+
 def test_library_tab_lists_and_searches_the_reports(page):
     page.get_by_role("tab", name="研报库").click()
     table = page.locator("#library")
