@@ -148,6 +148,7 @@ def _base(value: Decimal, unit: str) -> Decimal | None:
         return None
 
 
+_LIST_ITEM = re.compile(r"\d[^，,。；;\d]{0,3}、[^，,。；;、\d]{0,16}$")
 _LIST_SEP = re.compile(r"\s*[、,，/]\s*")
 _TIMES = re.compile(r"\s*[×xX*＊]\s*")
 
@@ -329,8 +330,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     used_results: set[int] = set()
     for r_i, result in enumerate(nums):
         s0, s1 = result.sentence
-        if _BASIS_AFTER.match(text, result.span.end) or _BASIS_BEFORE.search(text, s0, result.span.start):
-            continue
+        if _BASIS_AFTER.match(text, result.span.end) or _BASIS_BEFORE.search(text, s0, result.span.start) \
+                or text.startswith("/", result.span.end):
+            continue  # a given number, or the numerator of a written ratio (「12.5%（200万/1600万）」)
         if result.span.dimension is Dimension.NUMBER and not re.search(r"[万亿千百]", result.span.text):
             continue  # a bare number is no result a report states
         if not result.ratio and result.span.high is None and result.span.value <= 10 and \
@@ -376,6 +378,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             pair = _quotient(cands, result)
             if pair is not None:
                 best, op = (pair[0], pair[1]), "ratio"
+        if loose and _LIST_ITEM.search(text, max(s0, result.span.start - 24), result.span.start):
+            continue  # 「其中A170亿元、B150亿元、C30亿元」: an item of a breakdown, not a derived figure
         if loose and (best is None or not (result.ranged or best[0][0] <= LOOSE_ERROR)):
             continue  # without a derivation word at the result, only close arithmetic (or a whole range) counts
         cue = cue or loose
