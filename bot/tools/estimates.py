@@ -20,7 +20,7 @@ from bot.errors import ToolError
 from bot.tools.numbers import NumberSpan, find_numbers
 from bot.text import number_density
 from bot.tools.figures import words_after, words_before
-from bot.tools.units import Dimension, mul, unit_info
+from bot.tools.units import Dimension, mul, unit_info, unit_like
 
 OPERATIONS = ("product", "product_of_sum", "quantity_x_price", "ratio")
 
@@ -88,6 +88,7 @@ MAX_FACTORS = 4
 CUE_REACH = 40  # a result's derivation word is at most this far before it
 TOLERANCE = Decimal("0.015")  # a product within 1.5% of the stated result (reports round inputs and results)
 RANGE_TOLERANCE = Decimal("0.03")
+ROUNDED_TOLERANCE = Decimal("0.05")
 LOOSE_ERROR = 0  # (in 0.5% steps) the arithmetic a result far from its derivation word must meet
 
 # Words that derive a figure. A result follows one of them in its sentence; an estimate stated without arithmetic
@@ -149,7 +150,7 @@ def _base(value: Decimal, unit: str) -> Decimal | None:
 
 
 _LIST_ITEM = re.compile(r"\d[^，,。；;\d]{0,3}、[^，,。；;、\d]{0,16}$")
-_LIST_SEP = re.compile(r"\s*[、,，/]\s*")
+_LIST_SEP = re.compile(r"\s*(?:[、,，/]|和|与|及)\s*")
 _TIMES = re.compile(r"\s*[×xX*＊]\s*")
 
 
@@ -158,12 +159,16 @@ def _listed(text: str, spans: list[NumberSpan]) -> list[NumberSpan]:
     out = list(spans)
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
-        if a.unit == "" and b.unit and a.high is None and _LIST_SEP.fullmatch(text[a.end:b.start]) \
-                and "." not in text[a.end:b.start]:
-            try:
-                out[i] = dataclasses.replace(a, unit=b.unit)
-            except (ToolError, TypeError, ValueError):
-                continue
+        if not (b.unit and a.high is None and _LIST_SEP.fullmatch(text[a.end:b.start]) and "." not in text[a.end:b.start]):
+            continue
+        bare = re.fullmatch(r"[\d.,]+\s*([十百千万亿]*)", a.text)  # 「1173万、623万和115万瓶」: 万 is 万瓶 here
+        if a.unit and not (bare and a.dimension is Dimension.CURRENCY and b.dimension is not Dimension.CURRENCY):
+            continue
+        try:
+            unit = unit_like(bare.group(1), b.unit) if bare and bare.group(1) else b.unit
+            out[i] = dataclasses.replace(a, unit=unit)
+        except (ToolError, TypeError, ValueError):
+            continue
     return out
 
 
@@ -271,7 +276,11 @@ def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
         return None
     r = result.base_low
     err = abs(mid - r) / r  # a single stated result of ranged inputs is their midpoint ("中值")
-    return err if err <= TOLERANCE else None
+    if err <= TOLERANCE:
+        return err
+    # the report rounds its result to the digits it writes (19.35亿 → 「19亿」), within reason
+    half = Decimal(5) * Decimal(10) ** (result.span.value.as_tuple().exponent - 1) * (result.base_low / result.span.value)
+    return err if err <= ROUNDED_TOLERANCE and abs(mid - r) <= half else None
 
 
 _MONEY_WORD = re.compile(r"元|美金|港币|英镑|韩元|法郎|\$|€|£|¥|￥|yuan|rmb|cny|usd|hkd|eur", re.I)
@@ -291,8 +300,8 @@ def _currency(n: _Num) -> str:
 def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
     """A product of ratios alone is not a market; ratios at 100% and factors of 1 change nothing; money in
     one currency never comes out of another's (no exchange rate is assumed)."""
-    want = _currency(result)
     money = [c for c in map(_currency, (p for n in inputs for p in (n.parts or (n,)))) if c]
+    want = _currency(result) or (unit_info(result.span.unit).currency if money else "")  # 「分别为19亿、12亿和3亿元」
     bare = any(p.span.dimension is Dimension.NUMBER for n in inputs for p in (n.parts or (n,)))
     if any(c != want for c in money) and not (bare and want):
         return False  # (a bare factor may be the exchange rate the passage states: 1.5美元/部 × 7 = 10.5元/部)
