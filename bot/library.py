@@ -162,16 +162,7 @@ class Library:
 
         Loaded per report on demand and kept: the whole library's figures would cost gigabytes at 100k chunks.
         """
-        from .ingest.facts import from_json
-
-        missing = [d for d in dict.fromkeys(doc_ids) if d not in self._figures]
-        if missing:
-            found = self.store.report_figures(missing)
-            for d, j in found.items():
-                self._figures[d] = from_json(j)
-            for d in missing:
-                if d not in found:  # a store written before figures had their own collection: extract again
-                    self._figures[d] = self._backfill_figures(d)
+        self._load_facts(doc_ids)
         return [f for d in dict.fromkeys(doc_ids) for f in self._figures.get(d, [])]
 
     def estimates(self, doc_ids: Sequence[str]) -> list:
@@ -181,20 +172,29 @@ class Library:
         report), and kept in memory: writing them back from a question would cost seconds (Chroma re-indexes the
         whole facts document); the next ingest of the report stores them.
         """
-        from .ingest.facts import estimates_from_json, report_estimates
+        self._load_facts(doc_ids)
+        return [e for d in dict.fromkeys(doc_ids) for e in self._estimates.get(d, [])]
 
-        missing = [d for d in dict.fromkeys(doc_ids) if d not in self._estimates]
-        if missing:
-            found = self.store.report_figures(missing)
-            reports = self.reports_by_id()
-            for d in missing:
+    def _load_facts(self, doc_ids: Sequence[str]) -> None:
+        """Read the facts documents of reports not yet loaded, once for their figures and estimates both."""
+        from .ingest.facts import estimates_from_json, from_json, report_estimates
+
+        missing = [d for d in dict.fromkeys(doc_ids) if d not in self._figures or d not in self._estimates]
+        if not missing:
+            return
+        found = self.store.report_figures(missing)
+        reports = self.reports_by_id()
+        for d in missing:
+            if d not in self._figures:
+                # a store written before figures had their own collection: extract again
+                self._figures[d] = from_json(found[d]) if d in found else self._backfill_figures(d)
+            if d not in self._estimates:
                 got = estimates_from_json(found[d]) if d in found else None
                 if got is None and d in reports:
                     ids = [cid for cid, _, _ in self.chunk_spans(d)]
                     chunks = sorted(self.store.get_chunks(ids).values(), key=lambda c: c.start)
                     got = report_estimates(self.report_text(reports[d]), chunks, d)
                 self._estimates[d] = got or []
-        return [e for d in dict.fromkeys(doc_ids) for e in self._estimates.get(d, [])]
 
     def estimate(self, estimate_id: str):
         """One estimate by its id ("<doc_id>#<n>"), or None."""

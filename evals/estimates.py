@@ -32,11 +32,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
 
+from bot.tools.estimates import OPERATIONS  # the labels use the detector's own vocabulary
+from bot.tools.rebuild import VERDICTS
+
 LABELS = Path(__file__).with_name("estimates_labelled.jsonl")
 REPORTS = Path(__file__).with_name("estimates_reports.json")
 DEFAULT_DATA = Path("../shared/eval-data/reports-dev")
-OPERATIONS = ("product", "product_of_sum", "quantity_x_price", "ratio")
-VERDICTS = ("agrees", "rounding", "differs")
 LINEAR = ("product", "quantity_x_price")  # doubling one input doubles the result
 TARGETS = {"recall": 0.80, "precision": 0.90}
 MAX_ANCHOR = 40

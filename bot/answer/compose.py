@@ -6,9 +6,9 @@ import re
 from ..text import is_table_like
 from ..types import Citation, ReportMeta
 
-BROKER_EN = {"中信证券": "CITIC Securities", "华鑫证券": "Huaxin Securities", "中金公司": "CICC",
-             "华泰证券": "Huatai Securities", "国泰君安": "Guotai Junan", "海通证券": "Haitong Securities",
-             "招商证券": "China Merchants Securities", "广发证券": "GF Securities", "中信建投": "CSC Financial"}
+from .glossary import BROKER_NAMES
+
+BROKER_EN = {zh: e["shown"] for zh, e in BROKER_NAMES.items() if "shown" in e}  # the English name an answer shows
 
 _ANALYSIS = {
     "summary": re.compile(r"总结|概括|摘要|概述|主要内容|讲了什么|说了什么|核心观点|summar|overview|main points|key points", re.I),

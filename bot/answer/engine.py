@@ -136,7 +136,7 @@ class Engine:
 
     # offline -----------------------------------------------------------------------------------
     def focus(self, q: str, filters: Filters | None) -> Filters | None:
-        """A question naming one broker by its whole name ("中信证券认为…") is about that broker's reports."""
+        """A question naming one broker by its whole name ("华泰证券认为…") is about that broker's reports."""
         if filters or analysis_kind(q) == "compare":
             return filters
         named = {b for b in self.library.brokers() if len(b) >= 3 and b in q}

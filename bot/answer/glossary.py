@@ -5,7 +5,9 @@ terms (lexical side); the dense side needs nothing since e5 puts both languages 
 """
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 # Each table maps a lower-case English word or phrase (matched as whole words) to the Chinese terms reports
 # use for it. Generic vocabulary only: a term that fits one report, or an answer written as a synonym, is a bug.
@@ -139,19 +141,11 @@ _TIME = {
     "launched": ["推出", "发布"], "release": ["发布", "推出"], "released": ["推出", "发布"], "first": ["首个", "首部"],
     "long-term": ["长期"], "short-term": ["短期"], "next year": ["明年"], "this year": ["今年"],
 }
-# English names of brokers and of companies reports often discuss (whole names: 中信证券 is not 中信建投).
-BROKERS = {
-    "citic": ["中信证券"], "citic securities": ["中信证券"], "csc financial": ["中信建投"], "china securities": ["中信建投"],
-    "cicc": ["中金公司"], "huatai": ["华泰证券"], "guotai junan": ["国泰君安"], "guotai": ["国泰君安"],
-    "gtja": ["国泰君安"], "haitong": ["海通证券"], "china merchants securities": ["招商证券"], "gf securities": ["广发证券"],
-    "guangfa": ["广发证券"], "industrial securities": ["兴业证券"], "orient securities": ["东方证券"],
-    "everbright": ["光大证券"], "essence securities": ["安信证券"], "guosen": ["国信证券"],
-    "changjiang securities": ["长江证券"], "tf securities": ["天风证券"], "tianfeng": ["天风证券"],
-    "soochow securities": ["东吴证券"], "founder securities": ["方正证券"], "china galaxy": ["银河证券"],
-    "shenwan hongyuan": ["申万宏源"], "zheshang securities": ["浙商证券"], "sinolink": ["国金证券"],
-    "huaxin": ["华鑫证券"], "huaxin securities": ["华鑫证券"], "morgan stanley": ["摩根士丹利"],
-    "goldman sachs": ["高盛"], "ubs": ["瑞银"], "jpmorgan": ["摩根大通"], "citigroup": ["花旗"],
-}
+# English names of brokers (data: answer/data/brokers_en.json, whole names: 中信证券 is not 中信建投) and of
+# companies reports often discuss.
+BROKER_NAMES: dict[str, dict] = json.loads(
+    (Path(__file__).parent / "data" / "brokers_en.json").read_text(encoding="utf-8"))["names"]
+BROKERS = {en.lower(): [zh] for zh, e in BROKER_NAMES.items() for en in ([e["shown"]] if "shown" in e else []) + e["aliases"]}
 COMPANIES = {
     "apple": ["苹果"], "microsoft": ["微软"], "google": ["谷歌"], "amazon": ["亚马逊"], "nvidia": ["英伟达"],
     "tesla": ["特斯拉"], "tsmc": ["台积电"], "samsung": ["三星"], "intel": ["英特尔"], "huawei": ["华为"],
@@ -194,7 +188,7 @@ def expand_query(question: str) -> str:
 
 def names_absent(names: list[str], text: str) -> list[str]:
     """The names (as `Tokenizer.topics` gives them, lower-cased) that `text` holds neither as written nor in a
-    glossary translation (an English question's "huaxin" is 华鑫证券 in a Chinese report)."""
+    glossary translation (an English question's "haitong" is 海通证券 in a Chinese report)."""
     low = text.lower()
     out = []
     for n in names:

@@ -39,7 +39,7 @@ SEARCH_TOOL = {
             "type": "object",
             "properties": {
                 "query": {"type": "string", "description": "What to look for (Chinese works best for Chinese reports)."},
-                "broker": {"type": "string", "description": "Optional: only reports by this broker, e.g. 中信证券."},
+                "broker": {"type": "string", "description": "Optional: only reports by this broker, e.g. 华泰证券."},
             },
             "required": ["query"],
             "additionalProperties": False,

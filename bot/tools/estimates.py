@@ -19,7 +19,7 @@ from typing import Any
 from bot.errors import ToolError
 from bot.tools.numbers import NumberSpan, find_numbers
 from bot.text import number_density
-from bot.tools.figures import words_after, words_before
+from bot.tools.figures import SENTENCE_END, words_after, words_before
 from bot.tools.units import Dimension, mul, unit_info, unit_like
 
 OPERATIONS = ("product", "product_of_sum", "quantity_x_price", "ratio")
@@ -79,8 +79,6 @@ class Derivation:
 
 
 # --- reading the passage ---------------------------------------------------------------------------------------
-_SENTENCE_END = "。！？!?；;\n"
-_CLAUSE_END = "。！？!?；;\n，,：:（()）、"
 WINDOW_SENTENCES = 3  # a result's inputs sit in its own sentence or the few before it
 WINDOW_CHARS = 480
 MAX_CANDIDATES = 9  # the nearest inputs tried; subsets of 2..MAX_FACTORS of them
@@ -133,7 +131,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence, the closing mark included; a line break ends one too."""
     out, start = [], 0
     for i, ch in enumerate(text):
-        if ch in _SENTENCE_END:
+        if ch in SENTENCE_END:
             if text[start:i + 1].strip():
                 out.append((start, i + 1 if ch != "\n" else i))
             start = i + 1
@@ -336,7 +334,6 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     sents = sentences(text)
     index = {s: i for i, s in enumerate(sents)}
     out: list[Derivation] = []
-    used_results: set[int] = set()
     for r_i, result in enumerate(nums):
         s0, s1 = result.sentence
         if _BASIS_AFTER.match(text, result.span.end) or _BASIS_BEFORE.search(text, s0, result.span.start) \
@@ -400,7 +397,6 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         if best is None:
             continue
         combo = best[1]
-        used_results.add(r_i)
         ops = op or ("product_of_sum" if any(n.parts for n in combo) else
                "quantity_x_price" if not any(n.ratio for n in combo) else "product")
         out.append(_derivation(text, doc_id, chunk_id, len(out), result, combo, ops, strong or cue))

@@ -15,8 +15,8 @@ from typing import Any
 from bot.tools.numbers import NumberSpan, find_numbers
 from bot.tools.units import UNITS, Dimension, ValueWithUnit
 
-_SENTENCE_END = "。！？!?；;\n"
-_CLAUSE_END = _SENTENCE_END + "，,：:（(）)、"
+SENTENCE_END = "。！？!?；;\n"
+_CLAUSE_END = SENTENCE_END + "，,：:（(）)、"
 _KEPT_DIMENSIONS = (Dimension.CURRENCY, Dimension.RATIO, Dimension.DURATION, Dimension.PAGES)
 
 
@@ -45,7 +45,6 @@ _LEAD_FILLER = re.compile(r"^(?:假设|假定|如果|若|按照|按|以|则|对�
 _TAIL_FILLER = re.compile(r"(?:已经|已|将会|将|可能|有望|预计|预估|可|能|会|约为|约|大约|接近|近|超过|高达|达到了|达到|达|为|是|在|"
                           r"的|了|之|共计|总计|合计|分别|中值|取|按|占|提升至|提升到|提高到|增长至|降至|下降至)+$")
 NAME_CHARS = 16  # a name: at most the last words before its number
-_CLAUSE_END_NAME = "。！？!?；;\n，,：:（()）、"
 _PAGE_COUNT = re.compile(r"报告共计[:：]?\s*$")  # "报告共计:34" without 页
 
 
@@ -79,8 +78,8 @@ def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 
     The closing 。/！/？/； is part of the sentence; a line break ends one too.
     """
-    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_END) + 1
-    ends = [i for i in (text.find(c, pos) for c in _SENTENCE_END) if i != -1]
+    start = max(text.rfind(c, 0, pos) for c in SENTENCE_END) + 1
+    ends = [i for i in (text.find(c, pos) for c in SENTENCE_END) if i != -1]
     end = min(ends) if ends else len(text)
     if end < len(text) and text[end] != "\n":
         end += 1
@@ -97,8 +96,7 @@ def _clause_start(text: str, sent_start: int, pos: int) -> int:
 
 def words_before(text: str, sent_start: int, pos: int) -> str:
     """What a number measures, as the words before it in its clause say ("AI视频应用渗透率")."""
-    clause_start = max([sent_start] + [text.rfind(c, sent_start, pos) + 1 for c in _CLAUSE_END_NAME])
-    before = text[clause_start:pos]
+    before = text[_clause_start(text, sent_start, pos):pos]
     before = re.split(r"[0-9０-９]+(?:\.[0-9]+)?(?![0-9A-Za-z])\s*(?:%|％|年|月|日|亿元|万元|元|亿|万)?", before)[-1]
     before = _TAIL_FILLER.sub("", _LEAD_FILLER.sub("", before.strip())).strip()
     if len(before) > NAME_CHARS:
@@ -111,7 +109,6 @@ def words_before(text: str, sent_start: int, pos: int) -> str:
                 at -= 1  # never cut a Latin word ("OLED") in two
             before = before[at:]
     return before
-
 
 
 _AFTER_WORDS = re.compile(r"\s*的([\u4e00-\u9fffA-Za-z]{2,10}?)(?=进行|测算|计算|估算|来|为|[，,。；;、）)]|$)")

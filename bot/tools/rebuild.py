@@ -22,7 +22,6 @@ from bot.tools.units import (
 )
 
 VERDICTS = ("agrees", "rounding", "differs")
-_VERDICT_ZH = {"agrees": "一致", "rounding": "四舍五入后一致", "differs": "不一致"}
 
 
 @dataclass
@@ -271,7 +270,3 @@ def _implied_share(d: Derivation, names: list[str], ops: list[Operand], mids: li
                          {"报告所述结果": stated, names[0]: Operand(mids[0], ops[0].source, ops[0].citation)}, whole,
                          f"报告所述占比所需的{names[1]}")]
     return {names[0]: part, names[1]: whole}, calcs
-
-
-def verdict_zh(v: str | None) -> str:
-    return _VERDICT_ZH.get(v or "", "")
