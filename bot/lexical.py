@@ -164,6 +164,27 @@ class LexicalIndex:
         shutil.rmtree(old, ignore_errors=True)
         self._set(ids, docs, bm25, fp)
 
+    def holds(self, records: dict[str, str]) -> bool:
+        """Whether this index was built from exactly these chunks (chunk id → doc id)."""
+        st = self._state
+        if not st.ids or len(st.ids) != len(records) or not (self.folder / "current").exists():
+            return False
+        return all(records.get(cid) == doc for cid, doc in zip(st.ids, self._docs()))
+
+    def restamp(self, fp: str) -> None:
+        """Record a new store revision for an index whose chunks did not change."""
+        st = self._state
+        manifest = self.folder / "current" / "manifest.json"
+        tmp = manifest.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"fingerprint": fp, "ids": st.ids, "docs": self._docs()}))
+        tmp.replace(manifest)
+        self._state = st._replace(fingerprint=fp)
+
+    def _docs(self) -> list[str]:
+        st = self._state
+        names = {n: d for d, n in st.doc_names.items()}
+        return [names[int(n)] for n in st.doc_index]
+
     def _cached_tokens(self, ids: Sequence[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         with sqlite3.connect(self._cache) as db:

@@ -65,6 +65,9 @@ class Library:
         if self.lexical.fingerprint == fp or self.lexical.load(fp):
             return False
         records = self.store.chunk_records()
+        if self.lexical.holds(records):  # same chunks (reports moved from indexed to embedded): a new stamp only
+            self.lexical.restamp(fp)
+            return False
         self.lexical.build(lambda ids: ((c.chunk_id, c.text) for c in self.store.iter_chunks(ids)), records, fp)
         return True
 
@@ -115,15 +118,26 @@ class Library:
                            "For several writing processes, run a Chroma server (BOT_CHROMA_URL).") from None
         _WRITER_LOCKS[path] = fd
 
-    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestSummary:
+    def ingest(self, paths: Sequence[Path], progress: Progress | None = None, **options) -> IngestSummary:
+        """Ingest files (bot.ingest.pipeline.ingest; options: on_file, cancelled, force). New reports are
+        searchable by keywords as soon as they are indexed, and by meaning as each batch of them is embedded."""
         self.claim_writes()
         with self._write_lock:
             try:
-                return ingest(paths, self.settings, self.store, self.embedder, progress)
+                return ingest(paths, self.settings, self.store, self.embedder, progress, on_indexed=self._written,
+                              **options)
             finally:
-                self.store.bump_revision()
-                self.sync_lexical()
-                self._invalidate()
+                self._written()
+
+    def _written(self) -> None:
+        """After a write: tell other processes (the revision), bring BM25 and the cached report list up to date."""
+        self.store.bump_revision()
+        self.sync_lexical()
+        self._invalidate()
+
+    def pending(self) -> list[ReportMeta]:
+        """Reports searchable by keywords whose vectors are still being computed."""
+        return [r for r in self.retriever.reports().values() if r.status != "embedded"]
 
     def _invalidate(self) -> None:
         self.retriever.invalidate()
@@ -247,8 +261,7 @@ class Library:
 
     def chunk_spans(self, doc_id: str) -> list[tuple[str, int, int]]:
         """(chunk id, start, end) of every chunk of a report, in text order."""
-        got = self.store.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
-        return sorted(((cid, m["start"], m["end"]) for cid, m in zip(got["ids"], got["metadatas"])), key=lambda x: x[1])
+        return self.store.chunk_spans(doc_id)
 
     def report_text(self, report: ReportMeta) -> str:
         key = (report.doc_id, report.content_hash)

@@ -1,9 +1,11 @@
 """Chroma: the only module that imports chromadb.
 
-Two collections: `NAME-chunks` (one record per chunk: text, vector, offsets) and `NAME-reports` (one record
-per report: the cleaned text and its metadata). A report record is written last, after all its chunks,
-so a report record with a matching content hash means its chunks are complete: that is what makes a killed
-ingest safe to re-run. Both collections record the embedding model and dimension that built them.
+Collections: `NAME-chunks` (one record per embedded chunk: text, vector, offsets), `NAME-pending` (chunks whose
+vectors are not computed yet: text and offsets, searchable by BM25 only), `NAME-reports` (one record per report:
+the cleaned text, its metadata and its status, `indexed` or `embedded`) and `NAME-facts` (figures and estimates).
+A report record is written after its chunks, so a record with a matching content hash means its chunks are
+complete — in `pending` while the status is `indexed`, in `chunks` once it is `embedded`: that is what makes a
+killed ingest safe to re-run. The collections record the embedding model and dimension that built them.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ class _Guarded:
     StoreError sentence; the cause stays chained for the log. HttpClient requests are stateless, so the
     next call after the server is back simply works (that is the reconnect)."""
 
-    _METHODS = {"get", "upsert", "delete", "query", "count", "modify"}
+    _METHODS = {"get", "upsert", "update", "delete", "query", "count", "modify"}
 
     def __init__(self, col, where: str):
         self._col = col
@@ -80,12 +82,13 @@ class Store:
         self.embed_dim = embed_dim
         self._client = _connect(settings)
         if reset:  # --reindex: drop what an older model built
-            for name in (f"{settings.collection}-chunks", f"{settings.collection}-reports", f"{settings.collection}-facts"):
+            for name in (f"{settings.collection}-{part}" for part in ("chunks", "pending", "reports", "facts")):
                 try:
                     self._client.delete_collection(name)
                 except Exception:  # absent already
                     pass
         self.chunks = self._open(f"{settings.collection}-chunks")
+        self.pending = self._open(f"{settings.collection}-pending")  # chunks waiting for their vectors
         self.reports = self._open(f"{settings.collection}-reports")
         # figures JSON per report, apart from the report records so listing reports stays small
         self.facts = self._open(f"{settings.collection}-facts")
@@ -127,18 +130,22 @@ class Store:
             out.update(zip(got["ids"], got["documents"]))
         return out
 
-    def put_facts(self, doc_ids: Sequence[str], figures: Sequence[str], vectors: np.ndarray | None = None) -> None:
-        """Figures JSON per report. The vector is only there because Chroma records need one (the report's)."""
-        if vectors is None:
-            vectors = np.zeros((len(doc_ids), self.embed_dim), dtype=np.float32)
-            vectors[:, 0] = 1.0
+    def _placeholders(self, n: int) -> np.ndarray:
+        """Vectors for records that are never searched by vector (Chroma records need one)."""
+        vectors = np.zeros((n, self.embed_dim), dtype=np.float32)
+        vectors[:, 0] = 1.0
+        return vectors
+
+    def put_facts(self, doc_ids: Sequence[str], figures: Sequence[str]) -> None:
+        """Figures JSON per report."""
+        vectors = self._placeholders(len(doc_ids))
         for i in range(0, len(doc_ids), MAX_BATCH):
             self.facts.upsert(ids=list(doc_ids[i:i + MAX_BATCH]), documents=list(figures[i:i + MAX_BATCH]),
                               embeddings=vectors[i:i + MAX_BATCH])
 
     # revision: a token that changes with every write, so readers can tell cheaply whether the store moved
     def revision(self) -> str:
-        return f"{self.revision_token()}:{self.chunks.count()}:{self.reports.count()}"
+        return f"{self.revision_token()}:{self.chunks.count()}:{self.pending.count()}:{self.reports.count()}"
 
     def revision_token(self) -> str:
         """The token alone: one read, changed at the end of every ingest or remove (by any process)."""
@@ -160,70 +167,97 @@ class Store:
             raise StoreError(f"No report with id {doc_id}.")
         return got["documents"][0]
 
-    def put_reports(self, metas: Sequence[ReportMeta], texts: Sequence[str], vectors: np.ndarray,
-                    figures: Sequence[str]) -> None:
+    def put_reports(self, metas: Sequence[ReportMeta], texts: Sequence[str], figures: Sequence[str]) -> None:
         """Report records, written after their chunks: a record with a matching hash marks its report complete."""
-        mds = []
-        for meta in metas:
-            md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
-            md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
-            mds.append(md)
-        self.put_facts([m.doc_id for m in metas], figures, vectors)  # before the records: they are the commit mark
+        mds = [_report_md(m) for m in metas]
+        self.put_facts([m.doc_id for m in metas], figures)  # before the records: they are the commit mark
+        vectors = self._placeholders(len(metas))
         for i in range(0, len(metas), MAX_BATCH):
             self.reports.upsert(ids=[m.doc_id for m in metas[i:i + MAX_BATCH]], documents=list(texts[i:i + MAX_BATCH]),
                                 embeddings=vectors[i:i + MAX_BATCH], metadatas=mds[i:i + MAX_BATCH])
 
+    def mark_reports(self, metas: Sequence[ReportMeta]) -> None:
+        """Rewrite report records' metadata (a status change), not their text."""
+        for i in range(0, len(metas), MAX_BATCH):
+            part = metas[i:i + MAX_BATCH]
+            self.reports.update(ids=[m.doc_id for m in part], metadatas=[_report_md(m) for m in part])
+
     # chunks --------------------------------------------------------------------------------------
     def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Embedded chunks (written to `chunks`, then dropped from `pending` if they waited there)."""
+        _upsert(self.chunks, chunks, vectors)
         for i in range(0, len(chunks), MAX_BATCH):
-            part = chunks[i:i + MAX_BATCH]
-            self.chunks.upsert(
-                ids=[c.chunk_id for c in part],
-                documents=[c.text for c in part],
-                embeddings=vectors[i:i + MAX_BATCH],
-                metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end, "section": c.section,
-                            "index": c.index, "tokens": c.tokens} for c in part],
-            )
+            self.pending.delete(ids=[c.chunk_id for c in chunks[i:i + MAX_BATCH]])
+
+    def add_pending(self, chunks: Sequence[Chunk]) -> None:
+        """Chunks whose vectors are still to come: BM25 can search them at once."""
+        _upsert(self.pending, chunks, self._placeholders(len(chunks)))
 
     def delete_chunks_of(self, doc_ids: Sequence[str]) -> None:
         for i in range(0, len(doc_ids), 500):
             part = list(doc_ids[i:i + 500])
-            self.chunks.delete(where={"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}})
+            where = {"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}}
+            self.chunks.delete(where=where)
+            self.pending.delete(where=where)
 
     def delete_doc(self, doc_id: str) -> None:
         """Report record first (it marks the report complete), then its chunks."""
         self.reports.delete(ids=[doc_id])
-        self.chunks.delete(where={"doc_id": doc_id})
+        self.delete_chunks_of([doc_id])
         self.facts.delete(ids=[doc_id])
 
     def doc_chunk_ids(self, doc_id: str) -> list[str]:
-        return self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
+        return [cid for cid, _, _ in self.chunk_spans(doc_id)]
+
+    def chunk_spans(self, doc_id: str) -> list[tuple[str, int, int]]:
+        """(chunk id, start, end) of every chunk of a report, embedded or pending, in text order."""
+        spans = {}
+        for col in (self.pending, self.chunks):
+            got = col.get(where={"doc_id": doc_id}, include=["metadatas"])
+            spans.update((cid, (cid, m["start"], m["end"])) for cid, m in zip(got["ids"], got["metadatas"]))
+        return sorted(spans.values(), key=lambda x: x[1])
 
     def chunk_records(self) -> dict[str, str]:
-        """chunk id → doc id for every chunk in the store."""
+        """chunk id → doc id for every chunk in the store, embedded or pending."""
         out: dict[str, str] = {}
-        total = self.chunks.count()
-        for off in range(0, total, MAX_BATCH):
-            got = self.chunks.get(include=["metadatas"], limit=MAX_BATCH, offset=off)
-            out.update((i, m["doc_id"]) for i, m in zip(got["ids"], got["metadatas"]))
+        for col in (self.chunks, self.pending):
+            for off in range(0, col.count(), MAX_BATCH):
+                got = col.get(include=["metadatas"], limit=MAX_BATCH, offset=off)
+                out.update((i, m["doc_id"]) for i, m in zip(got["ids"], got["metadatas"]))
         return out
 
     def iter_chunks(self, ids: Sequence[str] | None = None) -> Iterator[Chunk]:
+        """Chunks by id (or all of them), embedded or pending."""
         if ids is None:
-            total = self.chunks.count()
-            for off in range(0, total, MAX_BATCH):
-                got = self.chunks.get(include=["documents", "metadatas"], limit=MAX_BATCH, offset=off)
-                yield from (_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
+            seen: set[str] = set()
+            for col in (self.chunks, self.pending):
+                for off in range(0, col.count(), MAX_BATCH):
+                    got = col.get(include=["documents", "metadatas"], limit=MAX_BATCH, offset=off)
+                    for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]):
+                        if i not in seen:
+                            seen.add(i)
+                            yield _chunk(i, d, m)
             return
         for off in range(0, len(ids), MAX_BATCH):
-            got = self.chunks.get(ids=list(ids[off:off + MAX_BATCH]), include=["documents", "metadatas"])
+            part = list(ids[off:off + MAX_BATCH])
+            got = self.chunks.get(ids=part, include=["documents", "metadatas"])
+            found = set(got["ids"])
             yield from (_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
+            rest = [i for i in part if i not in found]
+            if rest:
+                got = self.pending.get(ids=rest, include=["documents", "metadatas"])
+                yield from (_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
 
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         return {c.chunk_id: c for c in self.iter_chunks(list(dict.fromkeys(ids)))}
 
     def count(self) -> int:
+        """Embedded chunks."""
         return self.chunks.count()
+
+    def pending_count(self) -> int:
+        """Chunks waiting for their vectors."""
+        return self.pending.count()
 
     def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity), optionally within some reports."""
@@ -256,10 +290,26 @@ class Store:
         return [(ids[i], float(sims[i])) for i in top]
 
 
+def _report_md(meta: ReportMeta) -> dict:
+    md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
+    md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
+    return md
+
+
+def _upsert(col, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+    for i in range(0, len(chunks), MAX_BATCH):
+        part = chunks[i:i + MAX_BATCH]
+        col.upsert(ids=[c.chunk_id for c in part], documents=[c.text for c in part], embeddings=vectors[i:i + MAX_BATCH],
+                   metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end, "section": c.section,
+                               "index": c.index, "tokens": c.tokens} for c in part])
+
+
 def _report_meta(doc_id: str, m: dict) -> ReportMeta:
     return ReportMeta(doc_id=doc_id, title=m.get("title", ""), broker=m.get("broker", ""), date=m.get("date", ""),
                       author=m.get("author", ""), source=m.get("source", ""), content_hash=m.get("content_hash", ""),
-                      chunks=int(m.get("chunks", 0)))
+                      chunks=int(m.get("chunks", 0)), chars=int(m.get("chars", 0)),
+                      status=m.get("status", "embedded"),  # stores written before statuses held embedded reports only
+                      ingested=m.get("ingested", ""))
 
 
 def _chunk(chunk_id: str, text: str, m: dict) -> Chunk:

@@ -20,6 +20,9 @@ class ReportMeta:
     source: str = ""  # file name the report was ingested from
     content_hash: str = ""  # sha256 of the cleaned text
     chunks: int = 0
+    chars: int = 0  # length of the cleaned text
+    status: str = "embedded"  # "indexed": searchable by keywords, vectors still to come; "embedded": both
+    ingested: str = ""  # when it was written (ISO date and time, UTC)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -6,10 +6,10 @@ Endpoints (gradio_client): `/chat` (message, report filter) → streamed chat, h
 from __future__ import annotations
 
 import html
-from collections import Counter
 import re
-import shutil
+import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from .feedback import FeedbackStore
 from .ingest.load import SUFFIXES
 from .retrieve import Filters
 from .types import Answer, Citation
+from .uploads import Uploads, original_file
 from .users import Users
 
 TEXT = {
@@ -32,7 +33,9 @@ TEXT = {
            "remove_name": "要删除的报告文件名", "scope_all": "当前范围：全部 {n} 份报告",
            "scope_some": "当前范围：已选 {n} 份 — {names}",
            "count": "共 {n} 份研报，来自 {brokers} 家机构（{first} 至 {last}）。主要机构：{top}。", "recent": "最新的报告：",
-           "cols": ["标题", "机构", "日期", "文件", "文本块"],
+           "cols": ["标题", "机构", "日期", "字数", "文本块", "导入时间", "状态", "文件"],
+           "status": {"indexed": "可关键词检索，向量计算中", "embedded": "已完成"},
+           "cancel": "取消上传", "reingest": "重新导入此报告（管理员）",
            "ask_like": "示例问题：", "thanks": "谢谢反馈，已记录。", "no_answer": "请先提问，再提交反馈。",
            "intro": "每个回答都附有研报原文引用；涉及数字时，由确定性的公式计算，并标明每个输入的出处。"},
     "en": {"title": "Research-report assistant", "placeholder": "Ask a question, e.g. {example}",
@@ -44,7 +47,10 @@ TEXT = {
            "remove": "Remove this report (admins)", "remove_name": "File name of the report to remove",
            "scope_all": "Scope: all {n} reports", "scope_some": "Scope: {n} chosen — {names}",
            "count": "{n} reports from {brokers} brokers ({first} to {last}). Main brokers: {top}.",
-           "recent": "Newest reports:", "cols": ["Title", "Broker", "Date", "File", "Chunks"],
+           "recent": "Newest reports:",
+           "cols": ["Title", "Broker", "Date", "Characters", "Chunks", "Ingested", "Status", "File"],
+           "status": {"indexed": "searchable by keywords, embedding", "embedded": "done"},
+           "cancel": "Cancel upload", "reingest": "Re-ingest this report (admins)",
            "thanks": "Thank you, your feedback is saved.", "no_answer": "Ask something first, then send feedback.",
            "intro": "Every answer quotes the reports; numbers come from deterministic formulas with cited inputs."},
 }
@@ -116,14 +122,16 @@ def scope_text(engine: Engine, selected, lang: str) -> str:
     return t["scope_some"].format(n=len(chosen), names=names)
 
 
-def library_rows(engine: Engine, term: str = "", limit: int = 500) -> list[list]:
+def library_rows(engine: Engine, term: str = "", limit: int = 500, lang: str = "zh") -> list[list]:
     """The library table: every report matching the search term (title, broker, date, file), newest first."""
     term = (term or "").strip().lower()
+    status = TEXT[lang]["status"]
     rows = []
     for r in sorted(engine.library.sources(), key=lambda r: r.date or "", reverse=True):
         if term and term not in f"{r.title} {r.broker} {r.date} {r.source}".lower():
             continue
-        rows.append([r.title, r.broker, r.date, r.source, r.chunks])
+        rows.append([r.title, r.broker, r.date, r.chars or "", r.chunks, r.ingested, status.get(r.status, r.status),
+                     r.source])
         if len(rows) >= limit:
             break
     return rows
@@ -174,7 +182,7 @@ def _filters(selected) -> Filters | None:
     return Filters(reports=tuple(selected)) if selected else None
 
 
-def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Path, uploads: Path) -> gr.Blocks:
+def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Path, uploads: Uploads) -> gr.Blocks:
     theme = gr.themes.Default(font=["system-ui", "PingFang SC", "WenQuanYi Micro Hei", "sans-serif"],
                               font_mono=["monospace"])  # system fonts only: nothing fetched from a CDN
 
@@ -232,21 +240,55 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
         return (welcome(engine, lang, questions), gr.update(placeholder=placeholder(lang, questions)),
                 gr.update(samples=[[q] for q in questions]))
 
-    def upload(files, lang, request: gr.Request, progress=gr.Progress()):
-        """Many files or a .zip at once: a status line per file as it is done; the chat stays usable meanwhile."""
+    def upload(files, term, lang, request: gr.Request):
+        """Many files or a .zip at once, ingested in the background; each file's state is shown as it moves
+        (queued → reading → indexed → embedded), the picker and the library table follow."""
         if not may_upload(users, _user(request)):
-            yield ("只有管理员可以上传报告。 Only admins can upload reports.",) + (gr.skip(),) * 4
+            yield ("只有管理员可以上传报告。 Only admins can upload reports.",) + (gr.skip(),) * 5
             return
-        paths = [Path(f if isinstance(f, str) else f.name) for f in files or []]
-        lines: list[str] = []
-        yield (f"{len(paths)} 个文件排队中… ({len(paths)} queued)",) + (gr.skip(),) * 4
-        for _, line in upload_lines(engine.library, uploads, paths, lambda name, x: progress(x, desc=f"ingesting {name}")):
-            lines.append("- " + line)
-            yield ("\n".join(lines),) + (gr.skip(),) * 4
-        yield ("\n".join(lines) or "-", gr.update(choices=report_choices(engine))) + intro(lang)
+        names = uploads.submit([Path(f if isinstance(f, str) else f.name) for f in files or []])
+        shown = None
+        while True:
+            states = uploads.status(names)
+            now = tuple(s.state for s in states)
+            finished = uploads.done(names)
+            if now != shown or finished:
+                text = "\n".join("- " + s.line() for s in states) or "-"
+                if shown is None or finished or {"indexed", "embedded"} & (set(now) - set(shown)):
+                    yield (text, gr.update(choices=report_choices(engine)), library_rows(engine, term, lang=lang)) \
+                        + intro(lang)
+                else:
+                    yield (text,) + (gr.skip(),) * 5
+                shown = now
+            if finished:
+                return
+            time.sleep(0.5)
 
-    def library_rows_for(term):
-        return library_rows(engine, term)
+    def cancel_upload(request: gr.Request):
+        if not may_upload(users, _user(request)):
+            return "只有管理员可以取消上传。 Only admins can cancel uploads."
+        n = uploads.cancel()
+        return f"正在取消 {n} 项 (cancelling {n})" if n else "没有进行中的上传 (nothing to cancel)"
+
+    def ingest_status() -> dict:
+        return {"files": {s.name: s.state for s in uploads.status()},
+                "pending_reports": len(engine.library.pending())}
+
+    def reingest(name, request: gr.Request):
+        if not may_upload(users, _user(request)):
+            return "只有管理员可以重新导入报告。 Only admins can re-ingest reports."
+        try:
+            report = engine.library.find((name or "").strip())
+        except BotError as e:
+            return html.escape(str(e))
+        path = original_file(report, uploads.folder, engine.settings.corpus_dir)
+        if path is None:
+            return html.escape(f"{report.source}: 原文件已不在服务器上，请重新上传 (the original file is gone; upload it again).")
+        uploads.submit([path], force=True, copy=False)
+        return html.escape(f"{report.source}: 已排队重新导入，进度见上传区 (queued for re-ingest)")
+
+    def library_rows_for(term, lang="zh"):
+        return library_rows(engine, term, lang=lang)
 
     def ask_api(question: str) -> dict:
         try:
@@ -308,20 +350,27 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
                     sources = gr.HTML(sources_html(engine, None, "zh"), elem_id="sources")
                     chart = gr.Image(visible=False, label="scenario chart", elem_id="chart", type="filepath")
             with gr.Accordion(t["upload"], open=False, visible=True) as upload_box:
-                files = gr.File(file_count="multiple", file_types=sorted(SUFFIXES | {".zip"}), label=t["upload"])
-                upload_status = gr.Markdown()
+                files = gr.File(file_count="multiple", file_types=sorted(SUFFIXES | {".zip"}), label=t["upload"],
+                                elem_id="upload-files")
+                upload_status = gr.Markdown(elem_id="upload-status")
+                with gr.Row():
+                    cancel_btn = gr.Button(t["cancel"], elem_id="cancel-upload", size="sm", scale=0)
+                    cancel_status = gr.Markdown()
         with gr.Tab(t["library"], elem_id="library-tab"):
             lib_search = gr.Textbox(label=t["search_lib"], elem_id="library-search")
             lib_table = gr.Dataframe(library_rows(engine), headers=t["cols"], interactive=False, elem_id="library",
                                      wrap=True)
             with gr.Row(visible=False) as remove_box:
                 remove_name = gr.Textbox(label=t["remove_name"], scale=3, elem_id="remove-name")
+                reingest_btn = gr.Button(t["reingest"], scale=1, elem_id="reingest")
                 remove_btn = gr.Button(t["remove"], variant="stop", scale=1, elem_id="remove")
             remove_status = gr.Markdown()
         with gr.Row(visible=False):
             ask_q = gr.Textbox()
             ask_out = gr.JSON()
             ask_btn = gr.Button()
+            status_out = gr.JSON()
+            status_btn = gr.Button()
 
         outputs = [msg, chatbot, sources, chart, session]
         send.click(chat, [msg, reports, lang, session], outputs, api_name="chat")
@@ -329,8 +378,11 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
         new.click(new_conversation, [lang], [chatbot, session, sources, chart, status], api_name=False)
         chatbot.like(like, [session], [status], api_name=False)
         comment_btn.click(comment, [comment_box, lang, session], [status, comment_box], api_name=False)
-        files.upload(upload, [files, lang], [upload_status, reports, header, msg, example_list.dataset], api_name=False
-                     ).then(library_rows_for, [lib_search], [lib_table], api_name=False)
+        files.upload(upload, [files, lib_search, lang], [upload_status, reports, lib_table, header, msg,
+                                                          example_list.dataset], api_name=False)
+        cancel_btn.click(cancel_upload, None, [cancel_status], api_name=False)
+        reingest_btn.click(reingest, [remove_name], [remove_status], api_name=False)
+        status_btn.click(ingest_status, None, [status_out], api_name="ingest_status")
         reports.change(lambda sel, lg: scope_text(engine, sel, lg), [reports, lang], [scope], api_name=False)
         lib_search.change(library_rows_for, [lib_search], [lib_table], api_name="library")
         remove_btn.click(remove, [remove_name, lib_search, lang], [remove_status, lib_table, reports, header],
@@ -359,93 +411,18 @@ def _user(request: gr.Request | None) -> str:
     return getattr(request, "username", None) or ""
 
 
-MAX_ZIP_MEMBERS = 1000  # one .zip of a research team's backlog, not a zip bomb
-
-
-def accept_uploads(library, uploads: Path, paths: list[Path], progress=lambda name, fraction: None) -> list[str]:
-    """Check each uploaded file (type, size), copy it into `uploads` under a safe name and ingest it; one line
-    per file, HTML-escaped. A .zip is opened and each report in it treated the same way. (Gradio's own
-    max_file_size stops an oversized upload before it is stored.)"""
-    return [line for _, line in upload_lines(library, uploads, paths, progress)]
-
-
-def upload_lines(library, uploads: Path, paths: list[Path], progress=lambda name, fraction: None):
-    """Yield (file name, status line) as each uploaded file is done — read, indexed, or refused with the reason."""
-    for name, src, problem in _incoming(library, uploads, paths):
-        if problem:
-            yield name, f"{html.escape(name)}: {problem}"
-            continue
-        dest = uploads / name
-        if src != dest:
-            shutil.copyfile(src, dest)
-        summary = library.ingest([dest], lambda d, t, _, name=name: progress(name, d / max(t, 1)))
-        yield name, f"{html.escape(name)}: {summary.line()}" + "".join(f" — {html.escape(m)}" for _, m in summary.failed)
-
-
-def _incoming(library, uploads: Path, paths: list[Path]):
-    """(safe name, path to read, problem) for every file uploaded, the members of a .zip included."""
-    limit = library.settings.max_file_mb
-    for src in paths:
-        name = safe_name(src.name)
-        suffix = Path(name).suffix.lower()
-        if suffix == ".zip":
-            yield from _zip_members(src, name, uploads, limit)
-            continue
-        if suffix not in SUFFIXES:
-            yield name, src, f"不支持的文件类型，请上传 {' '.join(sorted(SUFFIXES))} 或 .zip (unsupported type)"
-        elif src.stat().st_size > limit * 2**20:
-            yield name, src, f"文件超过 {limit:g} MB 上限 (too large)"
-        else:
-            yield name, src, ""
-
-
-def _zip_members(src: Path, zip_name: str, uploads: Path, limit: float):
-    """Each report in a .zip, written under a flat safe name (never extracted by its own path), size-checked
-    from the archive's directory before a byte is read."""
-    import zipfile
-
-    try:
-        archive = zipfile.ZipFile(src)
-    except (zipfile.BadZipFile, OSError):
-        yield zip_name, src, "不是有效的 zip 文件 (not a valid zip file)"
-        return
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")]
-        if len(members) > MAX_ZIP_MEMBERS:
-            yield zip_name, src, f"zip 内文件过多（{len(members)} > {MAX_ZIP_MEMBERS}）(too many files)"
-            return
-        for m in members:
-            name = safe_name(m.filename)
-            if Path(name).suffix.lower() not in SUFFIXES:
-                yield name, src, "不支持的文件类型 (unsupported type, in " + html.escape(zip_name) + ")"
-            elif m.file_size > limit * 2**20:
-                yield name, src, f"文件超过 {limit:g} MB 上限 (too large, in {html.escape(zip_name)})"
-            else:
-                dest = uploads / name
-                with archive.open(m) as fin, open(dest, "wb") as fout:
-                    shutil.copyfileobj(fin, fout, 2**20)
-                yield name, dest, ""
-
-
 def may_upload(users: Users, username: str) -> bool:
     """With logins on, only admins upload; with logins off (local use) everyone at this machine may."""
     return not users.enabled() or users.is_admin(username)
-
-
-def safe_name(name: str) -> str:
-    """A file name with no path, no traversal and no control characters (Chinese kept)."""
-    name = Path(name.replace("\\", "/")).name
-    name = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", name).strip(" .")
-    return name[:120] or "upload.txt"
 
 
 def serve(engine: Engine, data_dir: Path, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
     """Launch the chat. Concurrency: 8 handlers at once (answers take ~30 ms offline; the embedding model and
     jieba are behind locks), up to 200 queued."""
     charts = data_dir / "charts"
-    uploads = data_dir / "uploads"
     charts.mkdir(parents=True, exist_ok=True)
-    uploads.mkdir(parents=True, exist_ok=True)
+    uploads = Uploads(engine.library, data_dir / "uploads")
+    uploads.resume()  # a server killed mid-upload finishes the job now
     users = Users(data_dir / "users.sqlite")
     feedback = FeedbackStore(data_dir / "feedback.sqlite")
     app = build_app(engine, users, feedback, charts, uploads)

@@ -94,8 +94,8 @@ def test_admin_upload_is_searchable_at_once(page, tmp_path):
     report.write_text("测试证券:量子计算专题研究\n2024-05-06\n本报告认为量子计算机在2030年前将实现商用突破，"
                       "市场规模可达500亿元。\n", encoding="utf-8")
     page.locator("text=上传新报告").first.click()
-    page.locator("input[type=file]").set_input_files(str(report))
-    page.wait_for_function("document.body.innerText.includes('added 1')", timeout=60000)
+    page.locator("#upload-files input[type=file]").set_input_files(str(report))
+    page.wait_for_function("document.querySelector('#upload-status').innerText.includes('已完成')", timeout=60000)
     ask(page, "量子计算机什么时候能实现商用突破？")
     page.wait_for_function("document.querySelector('#sources').innerText.includes('测试证券')", timeout=30000)
     assert "2030" in page.locator("#chat").inner_text()
@@ -109,10 +109,11 @@ def test_bulk_upload_of_a_zip_reports_each_file(page, tmp_path):
         z.writestr("甲证券 储能专题.txt", "甲证券:储能专题研究\n2024-05-07\n本报告认为储能电池出货量2025年将达到300GWh。\n")
         z.writestr("乙证券 氢能专题.txt", "乙证券:氢能专题研究\n2024-05-08\n本报告认为电解槽市场规模2025年可达200亿元。\n")
         z.writestr("说明.exe", b"MZ")
-    page.locator("input[type=file]").set_input_files(str(bundle))
-    page.wait_for_function("document.body.innerText.includes('说明.exe')", timeout=60000)
-    text = page.locator("body").inner_text()
-    assert text.count("added 1") >= 2 and "不支持的文件类型" in text
+    page.locator("#upload-files input[type=file]").set_input_files(str(bundle))
+    page.wait_for_function("document.querySelector('#upload-status').innerText.split('已完成').length == 3",
+                           timeout=60000)
+    text = page.locator("#upload-status").inner_text()
+    assert "说明.exe: 失败" in text and "不支持的文件类型" in text
     page.get_by_role("tab", name="研报库").click()
     page.wait_for_function("document.querySelector('#library').innerText.includes('乙证券')", timeout=10000)
     page.get_by_role("tab", name="研报助手").click()

@@ -134,3 +134,121 @@ def test_new_metadata_for_unchanged_text_rewrites_the_report(tmp_path, embedder)
     assert again.replaced == 1
     (r,) = lib.sources()
     assert (r.broker, r.date) == ("华泰证券", "2021-05-01")
+
+
+class GatedEmbedder:
+    """The real embedder, held at a gate: a test can look at the library between the two ingest passes."""
+
+    def __init__(self, inner, fail: BaseException | None = None):
+        import threading
+
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.gate = threading.Event()
+        self.fail = fail
+
+    def embed_documents(self, texts):
+        assert self.gate.wait(120), "the test never opened the gate"
+        if self.fail is not None:
+            raise self.fail
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def _ingest_in_background(lib, paths, **options):
+    import threading
+
+    states, box = [], {}
+
+    def run():
+        box["summary"] = lib.ingest(paths, on_file=lambda name, state, detail="": states.append((name, state)), **options)
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t, states, box
+
+
+def _wait_for(predicate, seconds=60):
+    import time
+
+    deadline = time.time() + seconds
+    while not predicate():
+        assert time.time() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_new_reports_are_searchable_by_keywords_before_they_are_embedded(tmp_path, embedder):
+    """First pass: chunks pending, records `indexed`, BM25 finds them and answers cite them (with a note);
+    second pass: vectors written, pending emptied, status `embedded`, dense search finds them too."""
+    from bot.answer import Engine
+    from bot.library import Library
+    from support import make_settings
+
+    gated = GatedEmbedder(embedder)
+    lib = Library(make_settings(tmp_path / "lib"), embedder=gated)
+    t, states, box = _ingest_in_background(lib, [CORPUS])
+    _wait_for(lambda: sum(s == "indexed" for _, s in states) == 2)
+    assert sorted(r.status for r in lib.pending()) == ["indexed", "indexed"]
+    assert lib.store.count() == 0 and lib.store.pending_count() > 0
+    assert lib.search("AIGC监管市场规模", mode="bm25")
+    ans = Engine(lib).ask("2030年AIGC监管市场规模有多大？")
+    assert "574.55" in ans.answer.splitlines()[0] and ans.citations
+    assert any("still being indexed" in n for n in ans.notes)
+    for c in ans.citations:
+        assert lib.report_text(lib.find(c.doc_id))[c.start:c.end] == c.quote
+    gated.gate.set()
+    t.join(300)
+    assert box["summary"].added == 2 and not box["summary"].failed
+    assert [s for n, s in states if n == CITIC.name] == ["reading", "indexed", "embedded"]
+    assert lib.pending() == [] and lib.store.pending_count() == 0
+    assert lib.store.count() == sum(r.chunks for r in lib.sources())
+    assert lib.search("AIGC监管市场规模", mode="dense")
+    assert not any("still being indexed" in n for n in Engine(lib).ask("2030年AIGC监管市场规模有多大？").notes)
+
+
+def test_cancelled_ingest_leaves_nothing_partial(tmp_path, embedder):
+    import threading
+
+    from bot.library import Library
+    from support import make_settings
+
+    lib = Library(make_settings(tmp_path / "lib"), embedder=embedder)
+    lib.ingest([HUAXIN])
+    before = (lib.store.chunk_records(), sorted(lib.lexical.ids))
+    stop = threading.Event()
+    gated = GatedEmbedder(embedder)
+    lib2 = Library(make_settings(tmp_path / "lib"), embedder=gated)
+    t, states, box = _ingest_in_background(lib2, [CITIC, HUAXIN], cancelled=stop.is_set)
+    _wait_for(lambda: (CITIC.name, "indexed") in states)
+    assert lib2.search("投资主线", mode="bm25")  # searchable while it waits
+    stop.set()
+    gated.gate.set()
+    t.join(120)
+    assert box["summary"].cancelled == 1 and (CITIC.name, "cancelled") in states
+    assert [r.source for r in lib2.sources()] == [HUAXIN.name]  # the finished report stays
+    assert (lib2.store.chunk_records(), sorted(lib2.lexical.ids)) == before
+
+
+def test_interrupted_embedding_resumes_without_duplicates(tmp_path, embedder):
+    """Stopped between the passes (Ctrl+C, a kill): the reports stay searchable by keywords; the next run embeds
+    them and ends in the same state as an uninterrupted ingest."""
+    from bot.library import Library
+    from support import make_settings
+
+    clean = Library(make_settings(tmp_path / "clean"), embedder=embedder)
+    clean.ingest([CORPUS])
+    gated = GatedEmbedder(embedder, fail=KeyboardInterrupt())
+    gated.gate.set()
+    lib = Library(make_settings(tmp_path / "lib"), embedder=gated)
+    with pytest.raises(KeyboardInterrupt):
+        lib.ingest([CORPUS])
+    assert sorted(r.status for r in lib.sources()) == ["indexed", "indexed"]
+    assert lib.search("投资主线", mode="bm25")
+    again = Library(make_settings(tmp_path / "lib"), embedder=embedder)
+    s = again.ingest([CORPUS])
+    assert (s.resumed, s.added, s.unchanged) == (2, 0, 0)
+    assert again.store.chunk_records() == clean.store.chunk_records()
+    assert sorted(again.lexical.ids) == sorted(clean.lexical.ids)
+    assert {r.status for r in again.sources()} == {"embedded"} and again.store.pending_count() == 0
+    assert again.ingest([CORPUS]).unchanged == 2

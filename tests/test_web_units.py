@@ -3,7 +3,8 @@ from hypothesis import given, strategies as st
 
 from bot.feedback import FeedbackStore
 from bot.users import Users
-from bot.web import may_upload, paragraph_of, safe_name, to_markdown
+from bot.uploads import safe_name
+from bot.web import may_upload, paragraph_of, to_markdown
 
 
 def test_to_markdown_escapes_html_and_links_citations():
@@ -46,13 +47,19 @@ def test_feedback_store(tmp_path):
     assert (row["rating"], row["comment"], row["question"]) == (-1, "不准确", "q") and "引用" in row["citations"]
 
 
+def accept_uploads(lib, folder, paths):
+    """Submit to a fresh upload queue and wait: one status line per file."""
+    from bot.uploads import Uploads
+
+    queue = Uploads(lib, folder)
+    return [s.line() for s in queue.wait(queue.submit(paths), timeout=300)]
+
+
 def test_uploads_check_type_size_and_name_before_ingesting(tmp_path, fresh_library):
-    from bot.web import accept_uploads
     from support import CITIC
 
     lib = fresh_library(max_file_mb=1)
     uploads = tmp_path / "uploads"
-    uploads.mkdir()
     incoming = tmp_path / "incoming"
     (incoming / "sub").mkdir(parents=True)
     exe = incoming / "setup.exe"
@@ -62,29 +69,25 @@ def test_uploads_check_type_size_and_name_before_ingesting(tmp_path, fresh_libra
         f.truncate(3 * 2**20)
     sneaky = incoming / "sub" / "..%2f..%2fevil.txt"
     sneaky.write_bytes(CITIC.read_bytes())
-    seen = []
-    lines = accept_uploads(lib, uploads, [exe, big, sneaky], lambda name, x: seen.append((name, x)))
-    assert "setup.exe: 不支持的文件类型" in lines[0]
-    assert lines[1] == "big.txt: 文件超过 1 MB 上限 (too large)"
-    assert "added 1" in lines[2]
+    lines = accept_uploads(lib, uploads, [exe, big, sneaky])
+    assert "setup.exe: 失败 (failed) — 不支持的文件类型" in lines[0]
+    assert lines[1] == "big.txt: 失败 (failed) — 文件超过 1 MB 上限 (too large)"
+    assert lines[2] == "%2f..%2fevil.txt: 已完成 (embedded)"
     assert [p.name for p in uploads.iterdir()] == ["%2f..%2fevil.txt"]  # leading dots dropped, inside uploads/
-    assert not (tmp_path / "evil.txt").exists() and seen and seen[-1][1] == 1.0
+    assert not (tmp_path / "evil.txt").exists()
     assert [r.source for r in lib.sources()] == ["%2f..%2fevil.txt"]
 
 
 def test_upload_names_with_traversal_are_flattened(tmp_path, fresh_library):
-    from bot.web import accept_uploads
-
     lib = fresh_library()
     uploads = tmp_path / "uploads"
-    uploads.mkdir()
     odd = tmp_path / "x"
     odd.mkdir()
     f = odd / "<script>.txt"
     f.write_text("不是报告", encoding="utf-8")
     lines = accept_uploads(lib, uploads, [f])
-    assert lines[0].startswith("_script_.txt: ") and "<script>" not in lines[0]
-    assert "failed 1" in lines[0]  # too short to be a report: said so, by name
+    assert lines[0].startswith("_script_.txt: 失败 (failed) — _script_.txt: no report text left") and "<script>" not in lines[0]
+    assert not (uploads / "_script_.txt").exists()  # nothing partial left
 
 
 def test_welcome_and_placeholder_use_the_librarys_own_examples():
@@ -133,12 +136,10 @@ def test_welcome_fits_one_screen_with_hundreds_of_reports():
 def test_a_zip_of_reports_is_unpacked_checked_and_ingested_file_by_file(tmp_path, fresh_library):
     import zipfile
 
-    from bot.web import accept_uploads
     from support import CITIC, HUAXIN
 
     lib = fresh_library(max_file_mb=1)
     uploads = tmp_path / "uploads"
-    uploads.mkdir()
     bundle = tmp_path / "week.zip"
     with zipfile.ZipFile(bundle, "w") as z:
         z.writestr("reports/" + CITIC.name, CITIC.read_bytes())
@@ -146,11 +147,52 @@ def test_a_zip_of_reports_is_unpacked_checked_and_ingested_file_by_file(tmp_path
         z.writestr("tool.exe", b"MZ")
         z.writestr("huge.txt", b"x" * (2 * 2**20))
     lines = accept_uploads(lib, uploads, [bundle])
-    assert len(lines) == 4 and sum("added 1" in line for line in lines) == 2
-    assert any(line.startswith("tool.exe: 不支持的文件类型") for line in lines)
-    assert any(line.startswith("huge.txt: 文件超过 1 MB 上限") for line in lines)
+    assert len(lines) == 4 and sum("已完成 (embedded)" in line for line in lines) == 2
+    assert any(line.startswith("tool.exe: 失败 (failed) — 不支持的文件类型") for line in lines)
+    assert any(line.startswith("huge.txt: 失败 (failed) — 文件超过 1 MB 上限") for line in lines)
     assert sorted(p.name for p in uploads.iterdir()) == sorted([CITIC.name, HUAXIN.name])  # flat, inside uploads/
     assert not (tmp_path.parent / HUAXIN.name).exists() and len(lib.sources()) == 2
     bad = tmp_path / "broken.zip"
     bad.write_bytes(b"not a zip")
-    assert accept_uploads(lib, uploads, [bad]) == ["broken.zip: 不是有效的 zip 文件 (not a valid zip file)"]
+    assert accept_uploads(lib, uploads, [bad]) == ["broken.zip: 失败 (failed) — 不是有效的 zip 文件 (not a valid zip file)"]
+
+
+def test_upload_queue_cancel_resume_and_reingest(tmp_path, fresh_library, embedder):
+    """Cancelling drops queued files and removes reports not yet embedded (no files, chunks or records left);
+    files left in the folder by a killed server are ingested at the next start; a re-ingest rewrites a report."""
+    import shutil
+
+    from bot.uploads import Uploads, original_file
+    from support import CITIC, HUAXIN
+
+    lib = fresh_library()
+    folder = tmp_path / "uploads"
+    queue = Uploads(lib, folder)
+    release = __import__("threading").Event()
+    real = lib.ingest
+
+    def held(paths, progress=None, **kw):  # the worker waits until the test has cancelled
+        release.wait(60)
+        return real(paths, progress, **kw)
+
+    lib.ingest = held
+    first = queue.submit([CITIC])
+    second = queue.submit([HUAXIN])  # queued behind the first batch
+    assert queue.cancel() == 2
+    release.set()
+    states = {s.name: s.state for s in queue.wait(first + second, 120)}
+    assert states == {CITIC.name: "cancelled", HUAXIN.name: "cancelled"}
+    assert lib.sources() == [] and lib.store.chunk_records() == {} and list(folder.iterdir()) == []
+    lib.ingest = real
+
+    shutil.copyfile(HUAXIN, folder / HUAXIN.name)  # a server killed after the copy, before the ingest
+    again = Uploads(lib, folder)
+    names = again.resume()
+    assert names == [HUAXIN.name]
+    assert [s.state for s in again.wait(names, 300)] == ["embedded"]
+    assert Uploads(lib, folder).resume() == []  # nothing left to do
+    report = lib.find(HUAXIN.name)
+    assert original_file(report, folder, tmp_path / "none") == folder / HUAXIN.name
+    names = again.submit([folder / HUAXIN.name], force=True, copy=False)
+    assert [s.state for s in again.wait(names, 300)] == ["embedded"]
+    assert lib.find(HUAXIN.name).ingested >= report.ingested and len(lib.sources()) == 1

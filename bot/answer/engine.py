@@ -97,6 +97,10 @@ class Engine:
                 notes.append(f"LLM unavailable ({e}); this is the offline answer.")
         if ans is None:
             ans = self.extractive(q, filters, history)
+        waiting = len(self.library.pending())
+        if waiting:
+            notes.append(f"{waiting} 份报告仍在建立语义索引，目前只按关键词检索 "
+                         f"({waiting} report{'s' if waiting > 1 else ''} still being indexed: searched by keywords only).")
         ans.notes = notes + ans.notes
         ans.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         return ans

@@ -1,15 +1,18 @@
-"""load → clean → metadata → chunk → embed → store, one report at a time.
+"""load → clean → metadata → chunk → index (searchable by keywords) → embed → store.
 
-Write order per report: delete any old chunks of it, add the new chunks, then write the report record.
-The report record (with the content hash and chunk count) is the commit mark: a re-run after a crash
-sees no record, or an old hash, and redoes that report from scratch.
+Two passes. Index: for every report, delete any old chunks of it, write the new chunks as pending (no vectors
+yet), then write the report record marked `indexed` — BM25 can search it within seconds. Embed: report by report,
+the vectors, the chunks moved into the searched collection, the record marked `embedded`.
+The report record (with the content hash, chunk count and status) is the commit mark: a re-run after a crash
+sees no record or an old hash (and redoes the report from scratch), or `indexed` (and embeds it).
 """
 from __future__ import annotations
 
 import hashlib
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -27,6 +30,7 @@ from .metadata import extract_metadata
 EMBED_BATCH = 16
 WRITE_GROUP_CHUNKS = 2000
 Progress = Callable[[int, int, str], None]  # (done, total, message)
+FileState = Callable[..., None]  # (file name, state, detail="")
 
 
 @dataclass
@@ -34,6 +38,8 @@ class IngestSummary:
     added: int = 0
     unchanged: int = 0
     replaced: int = 0
+    resumed: int = 0  # written as `indexed` by an earlier run that stopped, embedded now
+    cancelled: int = 0
     duplicates: int = 0
     chunks_added: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, message)
@@ -42,33 +48,18 @@ class IngestSummary:
 
     def line(self) -> str:
         s = f"added {self.added}, unchanged {self.unchanged}, replaced {self.replaced}, failed {len(self.failed)}"
+        if self.resumed:
+            s += f", resumed {self.resumed}"
+        if self.cancelled:
+            s += f", cancelled {self.cancelled}"
         if self.duplicates:
             s += f", duplicates skipped {self.duplicates}"
         return s + f" ({self.chunks_added} chunks written)"
 
     def to_dict(self) -> dict:
         return {"added": self.added, "unchanged": self.unchanged, "replaced": self.replaced,
-                "duplicates": self.duplicates, "chunks_added": self.chunks_added,
+                "resumed": self.resumed, "cancelled": self.cancelled, "duplicates": self.duplicates, "chunks_added": self.chunks_added,
                 "failed": [{"file": f, "error": m} for f, m in self.failed], "cleaning": self.cleaning}
-
-
-def _write_group(group: list, store, summary: "IngestSummary") -> None:
-    try:
-        store.delete_chunks_of([g[0].meta.doc_id for g in group])  # old versions, or orphans of a killed run
-        store.add_chunks([c for g in group for c in g[2]], np.asarray([v for g in group for v in g[3]], dtype=np.float32))
-        metas = [ReportMeta(**{**g[0].meta.to_dict(), "chunks": len(g[2])}) for g in group]
-        store.put_reports(metas, [g[0].text for g in group], np.asarray([g[4] for g in group]),
-                          [to_json(report_figures(g[2]), report_estimates(g[0].text, g[2], g[0].meta.doc_id))
-                           for g in group])
-    except BotError as e:
-        summary.failed.extend((g[0].meta.source, str(e)) for g in group)
-        return
-    for report, existing, chunks, _, _ in group:
-        summary.chunks_added += len(chunks)
-        if existing:
-            summary.replaced += 1
-        else:
-            summary.added += 1
 
 
 def _same_meta(a: ReportMeta, b: ReportMeta) -> bool:
@@ -139,10 +130,36 @@ def expand(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, problems
 
 
-def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress: Progress | None = None) -> IngestSummary:
+def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress: Progress | None = None, *,
+           on_file: FileState | None = None, on_indexed: Callable[[], None] | None = None,
+           cancelled: Callable[[], bool] | None = None, force: bool = False) -> IngestSummary:
+    """Ingest files in two passes: every report is first written with its chunks pending (searchable by BM25 as
+    soon as `on_indexed` has run), then embedded report by report. `on_file(name, state, detail)` hears each file's
+    state: reading, indexed, embedded, unchanged, failed, cancelled. `cancelled()` is asked between files and
+    between embedding batches: reports not yet embedded are then removed again, nothing partial stays. `force`
+    rewrites reports whose text did not change (re-ingest)."""
     summary = IngestSummary()
+    tell = on_file or (lambda name, state, detail="": None)
+    stop = cancelled or (lambda: False)
     files, summary.failed = expand(paths)
+    for name, message in summary.failed:
+        tell(name, "failed", message)
+    todo = _read(files, settings, store, summary, tell, stop, force)
     count = count_tokens_fn()
+    planned = [(r, e, chunk_text(r.text, r.meta.doc_id, r.meta.content_hash, settings.chunk_tokens,
+                                 settings.chunk_overlap, count, breaks=r.breaks)) for r, e in todo]
+    planned = _index(planned, store, summary, tell)
+    if on_indexed and planned:
+        on_indexed()
+    for report, _, _ in planned:
+        tell(report.meta.source, "indexed")  # searchable now
+    _embed(planned, store, embedder, summary, tell, stop, progress, on_indexed)
+    return summary
+
+
+def _read(files: list[Path], settings: Settings, store, summary: IngestSummary, tell: "FileState",
+          stop: Callable[[], bool], force: bool) -> list[tuple[Report, ReportMeta | None]]:
+    """Read, clean and describe every file; keep those that are new, changed or not yet embedded."""
     # one bulk read of what the store holds, instead of two queries per file (they cost 25–160 ms each at 100k)
     reports = store.list_reports()
     known = {r.content_hash: r for r in reports}
@@ -150,50 +167,135 @@ def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress:
     stored_chunks = Counter(store.chunk_records().values())
     todo: list[tuple[Report, ReportMeta | None]] = []
     for path in files:
+        if stop():
+            tell(path.name, "cancelled")
+            summary.cancelled += 1
+            continue
+        tell(path.name, "reading")
         try:
             report = prepare(path, settings)
         except BotError as e:
             summary.failed.append((path.name, str(e)))
+            tell(path.name, "failed", str(e))
             continue
         existing = by_id.get(report.meta.doc_id)
         twin = known.get(report.meta.content_hash)
         if existing and existing.content_hash == report.meta.content_hash and _same_meta(existing, report.meta) \
-                and stored_chunks[existing.doc_id] == existing.chunks:
+                and stored_chunks[existing.doc_id] == existing.chunks and existing.status == "embedded" and not force:
             summary.unchanged += 1
+            tell(path.name, "unchanged")
             continue
         if twin and twin.doc_id != report.meta.doc_id:
             summary.duplicates += 1
             summary.notes.append(f"{path.name}: same text as {twin.source}, skipped.")
+            tell(path.name, "unchanged", f"same text as {twin.source}")
             continue
         todo.append((report, existing))
         summary.cleaning[path.name] = report.cleaning
         known[report.meta.content_hash] = report.meta
+    return todo
 
-    planned = [(r, e, chunk_text(r.text, r.meta.doc_id, r.meta.content_hash, settings.chunk_tokens,
-                                 settings.chunk_overlap, count, breaks=r.breaks)) for r, e in todo]
+
+def _index(planned: list, store, summary: IngestSummary, tell: "FileState") -> list:
+    """First pass: chunks into the pending collection and report records marked `indexed`, in groups (each Chroma
+    write has a fixed cost, ~60 ms embedded). Chunks first, report records last. Returns what was written."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    written, group = [], []
+    for n, (report, existing, chunks) in enumerate(planned):
+        meta = replace(report.meta, chunks=len(chunks), chars=len(report.text), status="indexed", ingested=now)
+        group.append((replace(report, meta=meta), existing, chunks))
+        if sum(len(g[2]) for g in group) >= WRITE_GROUP_CHUNKS or n == len(planned) - 1:
+            try:
+                store.delete_chunks_of([g[0].meta.doc_id for g in group])  # old versions, or orphans of a killed run
+                store.add_pending([c for g in group for c in g[2]])
+                store.put_reports([g[0].meta for g in group], [g[0].text for g in group],
+                                  [to_json(report_figures(g[2]), report_estimates(g[0].text, g[2], g[0].meta.doc_id))
+                                   for g in group])
+            except BotError as e:
+                for g in group:
+                    summary.failed.append((g[0].meta.source, str(e)))
+                    tell(g[0].meta.source, "failed", str(e))
+            else:
+                written += group
+            group = []
+    return written
+
+
+def _embed(planned: list, store, embedder, summary: IngestSummary, tell: "FileState", stop: Callable[[], bool],
+           progress: Progress | None, on_written: Callable[[], None] | None) -> None:
+    """Second pass: vectors for each report's chunks, moved from pending into the searched collection, the record
+    then marked `embedded` — in groups, `on_written` after each. If cancelled, reports not embedded are removed."""
     total = sum(len(c) for _, _, c in planned)
     done = 0
-    # Reports are written in groups: each Chroma write has a fixed cost (~60 ms embedded), so one delete, one
-    # chunk upsert and one report upsert per group instead of per report. Order within a group is unchanged:
-    # chunks first, report records last.
     group: list = []
+
+    def write() -> None:
+        try:
+            store.add_chunks([c for g in group for c in g[2]], np.concatenate([g[3] for g in group]))
+            store.mark_reports([replace(g[0].meta, status="embedded") for g in group])
+        except BotError as e:
+            for g in group:
+                summary.failed.append((g[0].meta.source, _keywords_only(str(e))))
+                tell(g[0].meta.source, "failed", _keywords_only(str(e)))
+            return
+        for report, existing, chunks, _ in group:
+            summary.chunks_added += len(chunks)
+            if existing is None:
+                summary.added += 1
+            elif existing.status != "embedded" and existing.content_hash == report.meta.content_hash:
+                summary.resumed += 1
+            else:
+                summary.replaced += 1
+            tell(report.meta.source, "embedded")
+        if on_written:
+            on_written()
+
     for n, (report, existing, chunks) in enumerate(planned):
         vectors = []
         try:
             for i in range(0, len(chunks), EMBED_BATCH):
+                if stop():
+                    raise _Cancelled
                 vectors.extend(embedder.embed_documents([c.text for c in chunks[i:i + EMBED_BATCH]]))
                 done += len(chunks[i:i + EMBED_BATCH])
                 if progress:
                     progress(done, total, report.meta.source)
-            head = embedder.embed_documents([f"{report.meta.title}\n{report.text[:400]}"])[0]
+            if stop():
+                raise _Cancelled
+        except _Cancelled:
+            if group:
+                write()
+            _remove_unembedded(planned[n:], store, summary, tell)
+            if on_written:
+                on_written()
+            return
         except BotError as e:
-            summary.failed.append((report.meta.source, str(e)))
+            summary.failed.append((report.meta.source, _keywords_only(str(e))))
+            tell(report.meta.source, "failed", _keywords_only(str(e)))
             continue
-        group.append((report, existing, chunks, vectors, head))
+        group.append((report, existing, chunks, np.asarray(vectors, dtype=np.float32).reshape(len(chunks), embedder.dim)))
         if sum(len(g[2]) for g in group) >= WRITE_GROUP_CHUNKS or n == len(planned) - 1:
-            _write_group(group, store, summary)
+            write()
             group = []
     if group:
-        _write_group(group, store, summary)
-    return summary
+        write()
 
+
+class _Cancelled(Exception):
+    pass
+
+
+def _keywords_only(error: str) -> str:
+    return f"{error} The report is searchable by keywords only; run the ingest again to finish it."
+
+
+def _remove_unembedded(planned: list, store, summary: IngestSummary, tell: "FileState") -> None:
+    for report, _, _ in planned:
+        try:
+            store.delete_doc(report.meta.doc_id)
+        except BotError as e:
+            summary.failed.append((report.meta.source, str(e)))
+            tell(report.meta.source, "failed", str(e))
+            continue
+        summary.cancelled += 1
+        tell(report.meta.source, "cancelled")
