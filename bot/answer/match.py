@@ -66,8 +66,8 @@ def has_year(year: str, text: str) -> bool:
     """The year in any form a report writes it: 2020, 2020年, 2020E, 20年, 20E, 4Q20. A year glued to a page
     number in PDF text (「42020年」) still counts when 年/E/Q follows; 「12020台」 is a count, not a year."""
     short = year[2:]
-    return bool(re.search(rf"(?<!\d){year}(?!\d)|{year}(?=年|[EAQH]|\s*[-~至])", text)
-                or re.search(rf"(?<![\d.]){short}(?:年|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text))
+    return bool(re.search(rf"(?<!\d){year}(?!\d)|{year}(?=年|[EAQH]|\s*[-~至])", text, re.I)
+                or re.search(rf"(?<![\d.]){short}(?:年|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text, re.I))
 
 
 def subject_words(a: Analysis, tokenize) -> list[str]:
@@ -129,7 +129,9 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
         in_p = sum(has_year(y, p) or has_year(y, t) for y in a.years) / len(a.years)
         m.years = in_s if in_s == 1 else max(in_s, 0.5 * in_p)
     if a.sub_period:
-        if re.search(rf"(?<![\d\-]){re.escape(a.sub_period.lower())}", s):
+        # 「1月」 must not match inside 「11月」, but a quarter or half glued to its year is how reports write it (19H1)
+        before = r"(?<![a-z])" if a.sub_period[:1].isalpha() else r"(?<![\d\-])"
+        if re.search(before + re.escape(a.sub_period.lower()), s):
             m.sub_period = 1.0
         else:  # another month or quarter named instead of the one asked is a different figure
             m.sub_period = -0.5 if _SUB_PERIOD.search(s) else 0.0

@@ -94,7 +94,7 @@ def signals(topics: list[tuple[str, bool]], vocab, coverage: float, cosine: floa
 
     names, terms = [], []
     for w, is_name in topics:
-        if w in QUESTION_WORDS or len(w) < 2:  # one character names nothing ("5G" → "g"),
+        if w in QUESTION_WORDS or len(w) < 2 or _PERIOD.match(w):  # one character names nothing ("5G" → "g"),
             continue  # and Q1, H2, 4Q20, 11M20, FY21 are periods
         if is_name:
             names.append(w)
