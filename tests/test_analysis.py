@@ -15,6 +15,9 @@ from bot.text import is_table_like, quote_quality
     ("中国2019年的临床试验数量是多少？", "中国", "2019年", "临床试验数量", ""),  # not in the vocabulary
     ("DSA的国产率是多少？", "DSA", "", "国产率", ""),
     ("全球储能电池2025年出货量的年复合增长率是多少？", "全球储能电池", "2025年", "出货量", "年复合增长率"),
+    ("ABCLED20-23年的市场规模是多少？", "ABCLED", "20-23年", "市场规模", ""),  # a short-year range after a name
+    ("全球某某药到2022年的市场规模是多少？", "全球某某药", "2022年", "市场规模", ""),  # 到 is not the subject's
+    ("6G2030年的渗透率是多少？", "6G", "2030年", "渗透率", ""),
 ])
 def test_fact_questions_parse_into_subject_period_indicator(question, subject, period, indicator, modifier):
     a = analyse(question)
@@ -70,3 +73,26 @@ def test_quote_quality_keeps_tables_and_captions_out_of_the_lead():
     assert not is_table_like("2020年Q1/Q2/Q3批签发量分别为1012万支/1020万支/820万支，同比增长12%。")
     assert quote_quality("2020年公司实现营业收入12.6亿元，同比增长31.5%。") == 1.0
     assert quote_quality("图表3：公司营业收入及增速资料来源：Wind，某某证券研究所") < 0.6
+
+
+def test_a_quarter_or_half_glued_to_its_year_is_the_asked_sub_period():
+    """「甲品种19H1批签发465万瓶」 answers 「甲品种19H1的…」: the period is the one asked, not another one."""
+    a = analyse("甲品种19H1的批签发量是多少？")
+    assert a.years == ("2019",) and a.sub_period == "H1"
+    s = "甲品种19H1批签发465.0万瓶，同比-7%。"
+    m = match(a, s, s, "", ["甲品种"])
+    assert (m.years, m.sub_period, m.subject, m.indicator) == (1.0, 1.0, 1.0, 1.0)
+    other = match(a, "甲品种19Q3批签发100万瓶。", "", "", ["甲品种"])
+    assert other.sub_period < 0  # another quarter of the same year is another figure
+    assert analyse("MiniLED20-23年的市场规模是多少？").years == ("2020", "2023")
+
+
+def test_periods_in_a_question_are_not_names_and_years_split_from_latin_names():
+    from bot.lexical import Tokenizer
+    from bot.answer.refusal import signals
+
+    tok = Tokenizer(__import__("pathlib").Path(__import__("tempfile").mkdtemp()))
+    topics = dict(tok.topics("6G2030年的渗透率是多少？"))
+    assert not any(w.endswith("2030") for w in topics)  # not 「g2030」, a name no report writes
+    sig = signals(tok.topics("甲品种19Q4的批签发量是多少？"), {"甲品种": 1, "批签发量": 1}, 1.0, 0.9, tok)
+    assert not any(n in ("q4", "19q4") for n in sig.names + sig.unknown_names)

@@ -22,12 +22,14 @@ YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至
 # the sub-period a question names after its year
 _SUB = re.compile(r"(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月)")
 _SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|年(?!间|内|来|以))")
+# a range of short years, also right after a Latin name (MiniLED20-23年 is MiniLED, 2020 to 2023)
+_SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到]\s*([12]\d)\s*年(?!间|内|来|以)")
 _SUB_ALONE = re.compile(r"((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![A-Za-z\d])[Qq][1-4](?!\d)|第?[一二三四]季度|上半年|下半年|前三季度|"
                         r"上周|本周|上月|本月|今年|去年|明年|年初|年末|年底|近[一二三四五两\d]+年|未来[一二三四五两\d]*年?)")
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
 _OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
 _REPORT_REF = re.compile(r"(这份|该|本|此|这篇)?(研究)?(报告|研报)(中|里面|里|提到|指出|认为|称|显示)")  # where, not what
-_FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之)$")
+_FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之|到|至|截至|截止|截止到)$")
 
 
 @dataclass(frozen=True)
@@ -132,13 +134,15 @@ def analyse(question: str) -> Analysis:
     years = tuple(dict.fromkeys(m.group(1) for m in YEAR.finditer(body)))
     # the period: the first year with its sub-period ("2020年前三季度", "2021Q1")
     period = sub = ""
-    m = re.search(r"((?:19|20)\d{2})\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_PERIOD.search(body) \
-        or _SUB_ALONE.search(body)
-    if m and m.re is _SHORT_PERIOD and not years:
+    m = re.search(r"((?:19|20)\d{2})\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_RANGE.search(body) \
+        or _SHORT_PERIOD.search(body) or _SUB_ALONE.search(body)
+    if m and m.re is _SHORT_RANGE:
+        years = tuple(dict.fromkeys(years + ("20" + m.group(1), "20" + m.group(2))))
+    elif m and m.re is _SHORT_PERIOD and not years:
         years = ("20" + m.group(1),)  # 20Q1 is 2020Q1
     if m:
         period = m.group(0)
-        sub = m.group(1) if m.re is _SUB_ALONE else (m.group(2) or "")
+        sub = m.group(1) if m.re is _SUB_ALONE else "" if m.re is _SHORT_RANGE else (m.group(2) or "")
         sub = sub.replace("月份", "月").replace("个月", "月")
     ind, i, j = _find_indicator(body)
     subject = ""
