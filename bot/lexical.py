@@ -29,7 +29,8 @@ _EN_STARTERS = set("please tell give list show explain describe compare summariz
                    "has have had and but or so then also".split())
 _LATIN_DIGITS = re.compile(r"(?<=[A-Za-z]{2})(?=\d{2})|(?<=\d{4})(?=[A-Za-z]{2})|(?<=[A-Za-z]{2})(?=\d{1,2}\s*[-~至]\s*\d{1,2}\s*月)"
                            r"|(?<=[A-Za-z]{2})(?=\d{1,2}月)"  # PCC1-4月: PCC and 1-4月
-                           r"|(?<=[A-Za-z])(?=(?:19|20)\d{2}年)")  # 5G2024年, SGLT-2i2025年: the name, then the year
+                           r"|(?<=[A-Za-z])(?=(?:19|20)\d{2}年)"  # 5G2024年, SGLT-2i2025年: the name, then the year
+                           r"|(?<=[A-Za-z]{2})(?=[1-4]Q\d{2}(?!\d))")  # PC4Q20: PC in the fourth quarter of 2020
 _WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]", re.IGNORECASE)
 
 

@@ -18,6 +18,8 @@ from bot.text import is_table_like, quote_quality
     ("ABCLED20-23年的市场规模是多少？", "ABCLED", "20-23年", "市场规模", ""),  # a short-year range after a name
     ("全球某某药到2022年的市场规模是多少？", "全球某某药", "2022年", "市场规模", ""),  # 到 is not the subject's
     ("6G2030年的渗透率是多少？", "6G", "2030年", "渗透率", ""),
+    ("中国XY20年的销售额是多少？", "中国XY", "20年", "销售额", ""),
+    ("全球PC4Q20的出货量是多少？", "全球PC", "4Q20", "出货量", ""),
 ])
 def test_fact_questions_parse_into_subject_period_indicator(question, subject, period, indicator, modifier):
     a = analyse(question)
@@ -94,5 +96,6 @@ def test_periods_in_a_question_are_not_names_and_years_split_from_latin_names():
     tok = Tokenizer(__import__("pathlib").Path(__import__("tempfile").mkdtemp()))
     topics = dict(tok.topics("6G2030年的渗透率是多少？"))
     assert not any(w.endswith("2030") for w in topics)  # not 「g2030」, a name no report writes
+    assert "pc" in dict(tok.topics("全球PC4Q20的出货量是多少？"))
     sig = signals(tok.topics("甲品种19Q4的批签发量是多少？"), {"甲品种": 1, "批签发量": 1}, 1.0, 0.9, tok)
     assert not any(n in ("q4", "19q4") for n in sig.names + sig.unknown_names)

@@ -24,6 +24,10 @@ _SUB = re.compile(r"(前三季度|上半年|下半年|全年|年底|年末|年�
 _SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|年(?!间|内|来|以))")
 # a range of short years, also right after a Latin name (MiniLED20-23年 is MiniLED, 2020 to 2023)
 _SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到]\s*([12]\d)\s*年(?!间|内|来|以)")
+# a short year right after a Latin name (中国IC20年 is IC in 2020; 4Q20 and FY20 are _SHORT_PERIOD's business)
+_NAME_SHORT_YEAR = re.compile(r"(?<=[A-Za-z]{2})([12]\d)(年)(?!间|内|来|以)")
+# the quarter first, as broker tables write it: 4Q20 is the fourth quarter of 2020
+_QUARTER_FIRST = re.compile(r"(?<!\d)([1-4]Q)([12]\d)(?!\d)")
 _SUB_ALONE = re.compile(r"((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![A-Za-z\d])[Qq][1-4](?!\d)|第?[一二三四]季度|上半年|下半年|前三季度|"
                         r"上周|本周|上月|本月|今年|去年|明年|年初|年末|年底|近[一二三四五两\d]+年|未来[一二三四五两\d]*年?)")
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
@@ -135,14 +139,18 @@ def analyse(question: str) -> Analysis:
     # the period: the first year with its sub-period ("2020年前三季度", "2021Q1")
     period = sub = ""
     m = re.search(r"((?:19|20)\d{2})\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_RANGE.search(body) \
-        or _SHORT_PERIOD.search(body) or _SUB_ALONE.search(body)
+        or _SHORT_PERIOD.search(body) or _NAME_SHORT_YEAR.search(body) or _QUARTER_FIRST.search(body) \
+        or _SUB_ALONE.search(body)
+    if m and m.re is _QUARTER_FIRST:
+        years = years or ("20" + m.group(2),)
     if m and m.re is _SHORT_RANGE:
         years = tuple(dict.fromkeys(years + ("20" + m.group(1), "20" + m.group(2))))
-    elif m and m.re is _SHORT_PERIOD and not years:
+    elif m and m.re in (_SHORT_PERIOD, _NAME_SHORT_YEAR) and not years:
         years = ("20" + m.group(1),)  # 20Q1 is 2020Q1
     if m:
         period = m.group(0)
-        sub = m.group(1) if m.re is _SUB_ALONE else "" if m.re is _SHORT_RANGE else (m.group(2) or "")
+        sub = m.group(1) if m.re in (_SUB_ALONE, _QUARTER_FIRST) else "" if m.re in (_SHORT_RANGE, _NAME_SHORT_YEAR) \
+            else (m.group(2) or "")
         sub = sub.replace("月份", "月").replace("个月", "月")
     ind, i, j = _find_indicator(body)
     subject = ""
