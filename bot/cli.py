@@ -72,19 +72,27 @@ def ingest_cmd(paths, reindex, as_json):
 
 
 def ingest_into(lib, paths):
-    """Ingest with a progress bar on stderr (shown when it takes more than half a second)."""
+    """Ingest with a progress bar on stderr (shown when it takes more than half a second). New reports are
+    searchable by keywords before the embedding starts: said once, when it does."""
     from tqdm import tqdm
 
     bar = None
+    indexed = 0
+
+    def on_file(name, state, detail=""):
+        nonlocal indexed
+        indexed += state == "indexed"
 
     def progress(done, total, name):
         nonlocal bar
         if bar is None:
+            click.echo(f"{indexed} report(s) indexed: searchable by keywords now; embedding for hybrid search …",
+                       err=True)
             bar = tqdm(total=total, unit="chunk", desc="embedding", delay=0.5, file=sys.stderr, leave=False)
         bar.set_postfix_str(name[:30], refresh=False)
         bar.update(done - bar.n)
 
-    summary = lib.ingest(paths, progress)
+    summary = lib.ingest(paths, progress, on_file=on_file)
     if bar is not None:
         bar.close()
     return summary
@@ -112,7 +120,8 @@ def sources_cmd(as_json, term):
     if not reports:
         click.echo("No reports yet: run `bot ingest`.")
     for r in reports:
-        click.echo(f"{r.date or '????-??-??'}  {r.broker or '-':8}  {r.chunks:4d} chunks  {r.title}  [{r.source}]")
+        state = "" if r.status == "embedded" else f"  ({r.status}: searchable by keywords, embedding)"
+        click.echo(f"{r.date or '????-??-??'}  {r.broker or '-':8}  {r.chunks:4d} chunks  {r.title}  [{r.source}]{state}")
 
 
 @cli.command("search")
@@ -362,8 +371,9 @@ def _eval_reports(data, sample, seed, limit, json_out):
 
 
 @cli.command("bench")
-@click.option("--chunks", "scales", type=int, multiple=True, default=(10000,), show_default=True,
-              help="Corpus sizes to measure (repeat the option or give several values).")
+@click.option("--chunks", "scales", type=int, multiple=True,
+              help="Corpus sizes to measure (repeat the option or give several values). Default: 10000, unless "
+                   "--library is given.")
 @click.argument("more", nargs=-1, type=int)
 @click.option("--questions", type=int, default=300, show_default=True)
 @click.option("--real-sample", type=int, default=64, show_default=True, help="Chunks embedded with the real model.")
@@ -372,25 +382,62 @@ def _eval_reports(data, sample, seed, limit, json_out):
 @click.option("--clients", type=int, default=20, show_default=True,
               help="Parallel gradio_client users against `bot serve` (0: skip the web load).")
 @click.option("--rounds", type=int, default=5, show_default=True, help="Questions each web client asks.")
-@click.option("--json", "json_out", type=click.Path(path_type=Path))
-def bench_cmd(scales, more, questions, real_sample, server, clients, rounds, json_out):
-    """Speed and memory at several corpus sizes (offline mode); stores under BOT_DATA_DIR/bench/."""
+@click.option("--library", is_flag=True,
+              help="Measure a library of real reports with the real embedder, in fresh stores under "
+                   "BOT_DATA_DIR/bench/library-*: ingest of a --sample of --reports-dir (reports/min, chunks/s, time "
+                   "to all indexed and all embedded); the sample's longest report uploaded in a headless Chromium "
+                   "to `bot serve` → seconds to the first /ask answer citing it and to done; page load and picker "
+                   "with --picker-reports synthetic reports; --clients users × --rounds, then the same users "
+                   "while a .zip of the sample ingests. Without --chunks, only these.")
+@click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("../shared/eval-data/reports-dev"),
+              show_default=True, help="--library: reports in the reports-dev layout (docs.json, docs/SECTOR/*.txt).")
+@click.option("--sample", type=int, default=20, show_default=True, help="--library: reports drawn from --reports-dir.")
+@click.option("--seed", type=int, default=0, show_default=True, help="--library: seed of the sample.")
+@click.option("--picker-reports", type=int, default=400, show_default=True,
+              help="--library: small synthetic reports served for the page-load and picker measurement.")
+@click.option("--part", "parts", multiple=True, type=click.Choice(["ingest", "upload", "page", "load"]),
+              help="--library: only these parts (repeatable; default all).")
+@click.option("--scale-store", type=click.Path(path_type=Path, file_okay=False),
+              help="A data dir holding a large library (e.g. BOT_DATA_DIR/bench/reports-all-0 of `bot eval --benchmark "
+                   "reports`): time a new long report from --reports-dir takes to be indexed and cited there (in process; "
+                   "the report is removed again). Without --chunks or --library, only this.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path),
+              help="Write the figures as JSON, with a .md (and, for --chunks, a .png) beside it.")
+def bench_cmd(scales, more, questions, real_sample, server, clients, rounds, library, reports_dir, sample, seed,
+              picker_reports, parts, scale_store, json_out):
+    """Speed and memory at several corpus sizes (offline mode), or of a library of real reports (--library);
+    stores under BOT_DATA_DIR/bench/."""
     from evals import bench
 
     settings = _settings()
     say = lambda m: click.echo(m, err=True)  # noqa: E731
+    sizes = list(scales) + list(more) or ([] if library or scale_store else [10000])
     result = {"machine": bench.cpu_note(), "scales": []}
-    for n in list(scales) + list(more):
+    for n in sizes:
         s = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / f"scale-{n}")
         result["scales"].append(bench.run_scale(s, n, questions, real_sample, server, say))
-    if clients:
+    if clients and sizes:  # --library measures its own users, with and without an ingest running
         result["web"] = bench.web_load(settings.data_dir / "bench" / "web", clients, rounds, say)
+    if library:
+        from evals import bench_library
+
+        result["library"] = bench_library.run(settings, reports_dir, sample, seed, picker_reports, clients, rounds,
+                                              tuple(parts) or bench_library.PARTS, say)
+    if scale_store:
+        from evals import bench_library
+
+        longest = max((reports_dir / "docs").rglob("*.txt"), key=lambda p: p.stat().st_size)
+        result["index_at_scale"] = bench_library.index_at_scale(scale_store, longest, say)
     click.echo(bench.markdown(result))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         json_out.with_suffix(".md").write_text(bench.markdown(result), encoding="utf-8")
-        bench.plot(result, json_out.with_suffix(".png"))
+        if result["scales"]:
+            bench.plot(result, json_out.with_suffix(".png"))
+    if library and result["library"]["failed_parts"]:
+        raise BotError(f"--library parts failed: {', '.join(result['library']['failed_parts'])} (the errors are in "
+                       "the report).")
 
 
 @cli.command("serve")

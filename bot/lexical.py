@@ -97,12 +97,44 @@ class Tokenizer:
         return [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w) and w not in STOPWORDS]
 
 
+K1, B = 1.5, 0.75  # bm25s's defaults (method "lucene"), which the main index is built with
+
+
+class _Delta(NamedTuple):
+    """Chunks added since the main index was built (a report just indexed), scored with the main index's
+    statistics so their scores rank with its own; and the reports whose chunks in the main index no longer count
+    (replaced or removed)."""
+
+    ids: list[str]
+    docs: list[str]
+    tfs: list[dict[str, int]]
+    lens: np.ndarray
+    removed: frozenset[str]
+    vocab: frozenset[str]
+
+
+_NO_DELTA = _Delta([], [], [], np.zeros(0, dtype=np.float32), frozenset(), frozenset())
+
+
 class _State(NamedTuple):
     ids: list[str]
     bm25: object
     fingerprint: str
     doc_names: dict[str, int]
     doc_index: np.ndarray
+    avgdl: float = 0.0
+    delta: _Delta = _NO_DELTA
+    live: np.ndarray | None = None  # 1/0 per main chunk: 0 for the delta's removed reports
+
+
+class _Vocab:
+    """`token in vocab` over the main index and the delta."""
+
+    def __init__(self, main: dict, extra: frozenset[str]):
+        self.main, self.extra = main, extra
+
+    def __contains__(self, token) -> bool:
+        return token in self.main or token in self.extra
 
 
 class LexicalIndex:
@@ -129,7 +161,7 @@ class LexicalIndex:
             return False
         ids = m["ids"]
         bm25 = bm25s.BM25.load(str(self.folder / "current"), mmap=True, show_progress=False) if ids else None
-        self._set(ids, m["docs"], bm25, expected)
+        self._set(ids, m["docs"], bm25, expected, float(m.get("avgdl", 0.0)))
         return True
 
     def build(self, chunks_for: Callable[[list[str]], Iterable[tuple[str, str]]], records: dict[str, str],
@@ -148,6 +180,7 @@ class LexicalIndex:
             tokens.update(new)
         ids = [i for i in ids if i in tokens]
         docs = [records[i] for i in ids]
+        avgdl = float(np.mean([len(tokens[i]) or 1 for i in ids])) if ids else 0.0
         tmp = self.folder / "building"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
@@ -156,7 +189,7 @@ class LexicalIndex:
             bm25 = bm25s.BM25()
             bm25.index([tokens[i] or ["\x00"] for i in ids], show_progress=False)
             bm25.save(str(tmp), show_progress=False)
-        (tmp / "manifest.json").write_text(json.dumps({"fingerprint": fp, "ids": ids, "docs": docs}))
+        (tmp / "manifest.json").write_text(json.dumps({"fingerprint": fp, "ids": ids, "docs": docs, "avgdl": avgdl}))
         # swap in atomically: a crash leaves either the old or the new index, never half of one
         old = self.folder / "old"
         shutil.rmtree(old, ignore_errors=True)
@@ -164,21 +197,45 @@ class LexicalIndex:
             (self.folder / "current").rename(old)
         tmp.rename(self.folder / "current")
         shutil.rmtree(old, ignore_errors=True)
-        self._set(ids, docs, bm25, fp)
+        self._set(ids, docs, bm25, fp, avgdl)
+
+    def add(self, chunks: Sequence[tuple[str, str, str]], replaced: set[str], fp: str) -> None:
+        """Make new chunks (id, doc id, text) searchable now, without rebuilding the main index: they go into the
+        delta, and the main index's chunks of `replaced` reports stop counting. The next `build` folds them in."""
+        st = self._state
+        new = {cid: self.tokenize(text) for cid, _, text in chunks}
+        with sqlite3.connect(self._cache) as db:
+            db.executemany("INSERT OR REPLACE INTO tok VALUES (?, ?)", [(k, "\x1f".join(v)) for k, v in new.items()])
+        old = st.delta
+        keep = [i for i, d in enumerate(old.docs) if d not in replaced]
+        ids = [old.ids[i] for i in keep] + [cid for cid, _, _ in chunks]
+        docs = [old.docs[i] for i in keep] + [doc for _, doc, _ in chunks]
+        tfs = [old.tfs[i] for i in keep] + [_counts(new[cid]) for cid, _, _ in chunks]
+        lens = np.array([sum(t.values()) or 1 for t in tfs], dtype=np.float32)
+        removed = old.removed | {d for d in replaced if d in st.doc_names}
+        delta = _Delta(ids, docs, tfs, lens, frozenset(removed), frozenset(t for tf in tfs for t in tf))
+        live = None
+        if removed:
+            live = (~np.isin(st.doc_index, [st.doc_names[d] for d in removed])).astype(np.float32)
+        self._state = st._replace(fingerprint=fp, delta=delta, live=live)
 
     def holds(self, records: dict[str, str]) -> bool:
-        """Whether this index was built from exactly these chunks (chunk id → doc id)."""
+        """Whether this index was built from exactly these chunks (chunk id → doc id), with no delta."""
         st = self._state
-        if not st.ids or len(st.ids) != len(records) or not (self.folder / "current").exists():
+        if self.has_delta or not st.ids or len(st.ids) != len(records) or not (self.folder / "current").exists():
             return False
         return all(records.get(cid) == doc for cid, doc in zip(st.ids, self._docs()))
 
     def restamp(self, fp: str) -> None:
-        """Record a new store revision for an index whose chunks did not change."""
+        """Record a new store revision for an index whose chunks did not change. With a delta, in memory only:
+        the saved index lacks the delta's chunks, so a restart must not take it for the new revision."""
         st = self._state
+        if self.has_delta:
+            self._state = st._replace(fingerprint=fp)
+            return
         manifest = self.folder / "current" / "manifest.json"
         tmp = manifest.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"fingerprint": fp, "ids": st.ids, "docs": self._docs()}))
+        tmp.write_text(json.dumps({"fingerprint": fp, "ids": st.ids, "docs": self._docs(), "avgdl": st.avgdl}))
         tmp.replace(manifest)
         self._state = st._replace(fingerprint=fp)
 
@@ -196,27 +253,40 @@ class LexicalIndex:
                 out.update((i, t.split("\x1f") if t else []) for i, t in rows)
         return out
 
-    def _set(self, ids: list[str], docs: list[str], bm25, fp: str) -> None:
+    def _set(self, ids: list[str], docs: list[str], bm25, fp: str, avgdl: float = 0.0) -> None:
         names = {d: n for n, d in enumerate(sorted(set(docs)))}
         # one assignment, so a concurrent search sees the old index or the new one, never a mix
-        self._state = _State(ids, bm25, fp, names, np.array([names[d] for d in docs], dtype=np.int32))
+        self._state = _State(ids, bm25, fp, names, np.array([names[d] for d in docs], dtype=np.int32), avgdl)
 
     def chunks_of(self, doc_ids: Sequence[str]) -> list[str]:
         """The chunk ids of some reports (those this index holds)."""
         st = self._state
-        wanted = [st.doc_names[d] for d in doc_ids if d in st.doc_names]
-        if not wanted:
-            return []
-        return [st.ids[i] for i in np.flatnonzero(np.isin(st.doc_index, wanted))]
+        wanted = [st.doc_names[d] for d in doc_ids if d in st.doc_names and d not in st.delta.removed]
+        main = [st.ids[i] for i in np.flatnonzero(np.isin(st.doc_index, wanted))] if wanted else []
+        want = set(doc_ids)
+        return main + [cid for cid, d in zip(st.delta.ids, st.delta.docs) if d in want]
 
     @property
     def ids(self) -> list[str]:
-        return self._state.ids
+        st = self._state
+        if not st.delta.ids and not st.delta.removed:
+            return st.ids
+        main = st.ids if st.live is None else [st.ids[i] for i in np.flatnonzero(st.live)]
+        return main + st.delta.ids
 
     @property
-    def vocab(self) -> dict:
-        """Every token of the library (token → id); empty before the first ingest."""
-        return self._state.bm25.vocab_dict if self._state.bm25 is not None else {}
+    def has_delta(self) -> bool:
+        return bool(self._state.delta.ids or self._state.delta.removed)
+
+    @property
+    def delta_size(self) -> int:
+        return len(self._state.delta.ids)
+
+    @property
+    def vocab(self):
+        """Every token of the library (`token in vocab`); empty before the first ingest."""
+        st = self._state
+        return _Vocab(st.bm25.vocab_dict if st.bm25 is not None else {}, st.delta.vocab)
 
     @property
     def fingerprint(self) -> str:
@@ -229,20 +299,59 @@ class LexicalIndex:
 
     def search_tokens(self, q: list[str], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         st = self._state
-        if st.bm25 is None or not q:
+        if not q:
+            return []
+        out = self._search_main(st, q, k, doc_ids)
+        if st.delta.ids:
+            out = sorted(out + self._search_delta(st, q, doc_ids), key=lambda x: -x[1])[:k]
+        return out
+
+    @staticmethod
+    def _search_main(st: _State, q: list[str], k: int, doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
+        if st.bm25 is None:
             return []
         vocab = st.bm25.vocab_dict
         q = [t for t in q if t in vocab]
         if not q:
             return []
-        mask = None
+        mask = st.live
         if doc_ids is not None:
             wanted = [st.doc_names[d] for d in doc_ids if d in st.doc_names]
             if not wanted:
                 return []
-            mask = np.isin(st.doc_index, wanted).astype(np.float32)
+            mask = np.isin(st.doc_index, wanted).astype(np.float32) * (1 if st.live is None else st.live)
         docs, scores = st.bm25.retrieve([q], k=min(k, len(st.ids)), show_progress=False, weight_mask=mask)
         return [(st.ids[d], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
+    @staticmethod
+    def _search_delta(st: _State, q: list[str], doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
+        """BM25 (Lucene variant, as bm25s scores the main index) of the delta's chunks, with the main index's
+        document count, document frequencies and average length — so a new report ranks among the old ones."""
+        d = st.delta
+        allowed = None if doc_ids is None else set(doc_ids)
+        n = max(len(st.ids), 1)
+        avgdl = st.avgdl or float(d.lens.mean())
+        indptr = np.asarray(st.bm25.scores["indptr"]) if st.bm25 is not None else None
+        vocab = st.bm25.vocab_dict if st.bm25 is not None else {}
+        scores = np.zeros(len(d.ids), dtype=np.float32)
+        norm = K1 * (1 - B + B * d.lens / avgdl)
+        for t in q:
+            if t not in d.vocab:
+                continue
+            tid = vocab.get(t)
+            df = int(indptr[tid + 1] - indptr[tid]) if tid is not None and tid + 1 < len(indptr) else 0
+            idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+            tf = np.array([f.get(t, 0) for f in d.tfs], dtype=np.float32)
+            scores += idf * tf / (tf + norm)
+        return [(cid, float(s)) for cid, doc, s in zip(d.ids, d.docs, scores)
+                if s > 0 and (allowed is None or doc in allowed)]
+
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def _counts(tokens: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for t in tokens or ["\x00"]:
+        out[t] = out.get(t, 0) + 1
+    return out

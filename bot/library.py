@@ -20,6 +20,7 @@ from .types import Hit, ReportMeta
 
 
 _WRITER_LOCKS: dict[str, int] = {}
+DELTA_MAX_CHUNKS = 5000  # BM25's delta is scored in Python: past this, a rebuild (seconds) is the cheaper way
 _TITLE_SPLIT = re.compile(r"[：:，,。；;、！!？?\s|/—\-（）()【】\[\]“”\"《》]+")
 _GENERIC_TITLE = re.compile(r"^(行业|公司|深度|专题|研究|报告|点评|跟踪|月报|周报|年报|季报|系列|策略|展望|投资|分析|首次覆盖|"
                             r"动态|简评|评级|买入|增持|推荐|维持|证券|研究所|\d+)+$")
@@ -124,10 +125,29 @@ class Library:
         self.claim_writes()
         with self._write_lock:
             try:
-                return ingest(paths, self.settings, self.store, self.embedder, progress, on_indexed=self._written,
-                              **options)
+                return ingest(paths, self.settings, self.store, self.embedder, progress, on_indexed=self._indexed,
+                              on_written=self._embedded, **options)
             finally:
                 self._written()
+
+    def _indexed(self, written: list) -> None:
+        """After the first pass: the new chunks go into BM25's delta (no rebuild of the whole index: at 50k chunks
+        that takes seconds), so the new reports are searchable at once; the next full sync folds them in."""
+        self.store.bump_revision()
+        chunks = [(c.chunk_id, c.doc_id, c.text) for _, _, cs in written for c in cs]
+        self.lexical.add(chunks, {r.meta.doc_id for r, _, _ in written}, self.store.revision())
+        self._invalidate()
+
+    def _embedded(self) -> None:
+        """After a batch of the second pass: the chunks BM25 searches did not change (pending → embedded), so no
+        rescan of the store — a new revision for other processes, the report list re-read for the statuses; the
+        delta is folded into the main index only when it has grown large."""
+        self.store.bump_revision()
+        if self.lexical.delta_size > DELTA_MAX_CHUNKS:
+            self.sync_lexical()
+        else:
+            self.lexical.restamp(self.store.revision())
+        self._invalidate()
 
     def _written(self) -> None:
         """After a write: tell other processes (the revision), bring BM25 and the cached report list up to date."""

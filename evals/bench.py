@@ -273,10 +273,13 @@ def _p(d: dict | None) -> str:
 
 
 def markdown(result: dict) -> str:
-    """Three tables: serving per store (embedded and `chroma run` side by side), ingest and model, web load."""
-    rows = ["| chunks | Chroma | answer p50 / p95 ms | embed (hash) | bm25 | chroma | fuse | tools | answer | "
-            "report filter p50 / p95 | broker filter p50 / p95 | serving RSS MB | start-up s | hit rate |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    """Three tables: serving per store (embedded and `chroma run` side by side), ingest and model, web load; then
+    the --library sections (evals.bench_library)."""
+    rows = []
+    if result["scales"]:
+        rows += ["| chunks | Chroma | answer p50 / p95 ms | embed (hash) | bm25 | chroma | fuse | tools | answer | "
+                 "report filter p50 / p95 | broker filter p50 / p95 | serving RSS MB | start-up s | hit rate |",
+                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in result["scales"]:
         for kind, m in (("embedded", s), ("server", s.get("server"))):
             if not m:
@@ -288,8 +291,9 @@ def markdown(result: dict) -> str:
                         + " | ".join(str(st.get(k, {}).get("p50")) for k in ("embed", "bm25", "chroma", "fuse", "tools", "answer"))
                         + f" | {_p(m['filtered_ms']['report'])} | {_p(m['filtered_ms']['broker'])} | {rss} | "
                         f"{start} | {m['answer_hit_rate']} |")
-    rows += ["", "| chunks | real e5 query p50 / p95 ms | serving RSS with e5 MB | ingest chunks/s (hash / e5) | "
-                 "ingest RSS MB | disk MB |", "|---|---|---|---|---|---|"]
+    if result["scales"]:
+        rows += ["", "| chunks | real e5 query p50 / p95 ms | serving RSS with e5 MB | ingest chunks/s (hash / e5) | "
+                     "ingest RSS MB | disk MB |", "|---|---|---|---|---|---|"]
     for s in result["scales"]:
         rows.append(f"| {s['chunks']} | {_p(s.get('real_query_embedding_ms'))} | {s.get('rss_mb_with_e5')} | "
                     f"{s['ingest_chunks_per_s']} / {s.get('ingest_chunks_per_s_real_model')} | {s['ingest_rss_mb']} | "
@@ -300,7 +304,15 @@ def markdown(result: dict) -> str:
                  "|---|---|---|---|---|---|",
                  f"| {w['clients']} | {w['requests']} | {w['throughput_per_s']} | {_p(w['latency_ms'])} | "
                  f"{w['correct_rate']} | {w['server_rss_mb']} |"]
-    return "\n".join(rows) + "\n"
+    if result.get("library"):
+        from .bench_library import markdown as library_markdown
+
+        rows += ["", library_markdown(result["library"])]
+    if result.get("index_at_scale"):
+        from .bench_library import index_markdown
+
+        rows += ["", index_markdown(result["index_at_scale"])]
+    return "\n".join(rows).strip("\n") + "\n"
 
 
 def plot(result: dict, path: Path) -> None:

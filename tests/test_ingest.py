@@ -252,3 +252,57 @@ def test_interrupted_embedding_resumes_without_duplicates(tmp_path, embedder):
     assert sorted(again.lexical.ids) == sorted(clean.lexical.ids)
     assert {r.status for r in again.sources()} == {"embedded"} and again.store.pending_count() == 0
     assert again.ingest([CORPUS]).unchanged == 2
+
+
+def test_new_reports_join_bm25_as_a_delta_scored_like_the_main_index(tmp_path, embedder):
+    """The first pass adds a report's chunks to BM25 without rebuilding the index: they are found, ranked as a
+    full rebuild would rank them, a replaced report's old chunks stop counting, and the next sync folds them in."""
+    from bot.library import Library
+    from support import make_settings
+
+    gated = GatedEmbedder(embedder)
+    gated.gate.set()
+    lib = Library(make_settings(tmp_path / "lib"), embedder=embedder)
+    lib.ingest([HUAXIN])
+    main_ids = set(lib.lexical.ids)
+    lib.embedder = lib.retriever.embedder = gated
+    gated.gate.clear()
+    t, states, _ = _ingest_in_background(lib, [CITIC])
+    _wait_for(lambda: (CITIC.name, "indexed") in states)
+    assert lib.lexical.has_delta and set(lib.lexical.ids) > main_ids
+    query = "中信证券提出了哪些投资主线？"
+    during = [cid for cid, _ in lib.lexical.search(query, 5)]
+    doc = lib.find(CITIC.name).doc_id
+    assert during and lib.store.get_chunks(during[:1])[during[0]].doc_id == doc
+    assert all(t in lib.lexical.vocab for t in lib.tokenizer("投资主线")) and set(lib.lexical.chunks_of([doc])) == {
+        c for c, d in lib.store.chunk_records().items() if d == doc}
+    gated.gate.set()
+    t.join(300)
+    assert not lib.lexical.has_delta  # folded into the main index once embedded
+    after = [cid for cid, _ in lib.lexical.search(query, 5)]
+    assert during[0] == after[0]  # the delta ranked the best chunk as the full index does
+
+
+def test_a_replaced_report_is_searched_in_its_new_version_only(tmp_path, embedder):
+    from bot.library import Library
+    from support import make_settings
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    f = folder / "note.txt"
+    f.write_text("某行业报告\n本报告认为青禾材料的需求持续恢复，龙头公司受益明显。", encoding="utf-8")
+    gated = GatedEmbedder(embedder)
+    gated.gate.set()
+    lib = Library(make_settings(tmp_path / "lib"), embedder=gated)
+    lib.ingest([folder])
+    old = set(lib.lexical.ids)
+    assert {c for c, _ in lib.lexical.search("青禾", 5)} == old
+    gated.gate.clear()
+    f.write_text("某行业报告\n本报告认为紫藤材料的产能快速扩张，价格承压。", encoding="utf-8")
+    t, states, _ = _ingest_in_background(lib, [folder])
+    _wait_for(lambda: ("note.txt", "indexed") in states)
+    assert lib.lexical.search("紫藤", 5) and not lib.lexical.search("青禾", 5)  # the old version stopped counting
+    assert not old & set(lib.lexical.ids) and not old & set(lib.lexical.chunks_of([lib.find("note.txt").doc_id]))
+    gated.gate.set()
+    t.join(120)
+    assert lib.lexical.search("紫藤", 5) and not lib.lexical.search("青禾", 5)
