@@ -401,17 +401,19 @@ def _eval_reports(data, sample, seed, limit, json_out):
               help="A data dir holding a large library (e.g. BOT_DATA_DIR/bench/reports-all-0 of `bot eval --benchmark "
                    "reports`): time a new long report from --reports-dir takes to be indexed and cited there (in process; "
                    "the report is removed again). Without --chunks or --library, only this.")
+@click.option("--page-store", type=click.Path(path_type=Path, file_okay=False),
+              help="A data dir holding a large library: serve it as it is and time page load and picker in Chromium.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path),
               help="Write the figures as JSON, with a .md (and, for --chunks, a .png) beside it.")
 def bench_cmd(scales, more, questions, real_sample, server, clients, rounds, library, reports_dir, sample, seed,
-              picker_reports, parts, scale_store, json_out):
+              picker_reports, parts, scale_store, page_store, json_out):
     """Speed and memory at several corpus sizes (offline mode), or of a library of real reports (--library);
     stores under BOT_DATA_DIR/bench/."""
     from evals import bench
 
     settings = _settings()
     say = lambda m: click.echo(m, err=True)  # noqa: E731
-    sizes = list(scales) + list(more) or ([] if library or scale_store else [10000])
+    sizes = list(scales) + list(more) or ([] if library or scale_store or page_store else [10000])
     result = {"machine": bench.cpu_note(), "scales": []}
     for n in sizes:
         s = Settings.from_env(settings.environ, data_dir=settings.data_dir / "bench" / f"scale-{n}")
@@ -428,6 +430,11 @@ def bench_cmd(scales, more, questions, real_sample, server, clients, rounds, lib
 
         longest = max((reports_dir / "docs").rglob("*.txt"), key=lambda p: p.stat().st_size)
         result["index_at_scale"] = bench_library.index_at_scale(scale_store, longest, say)
+    if page_store:
+        from evals import bench_library
+
+        with bench_library.chromium() as browser:
+            result["page_at_scale"] = bench_library.page_on_store(page_store, browser, say)
     click.echo(bench.markdown(result))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -49,6 +49,7 @@ class Library:
         self.retriever = Retriever(self.store, self.embedder, self.lexical)
         self._write_lock = threading.Lock()
         self._texts: dict[tuple[str, str], str] = {}
+        self._fresh_texts: dict[str, str] = {}  # doc id → text of a report whose record is being written
         self._figures: dict[str, list] = {}  # doc id → figures, filled on demand
         self._estimates: dict[str, list] = {}  # doc id → estimates (bot.tools.estimates.Derivation), on demand
         self._names: dict[str, list[str]] = {}  # doc id → distinctive parts of its title (named_reports)
@@ -125,18 +126,31 @@ class Library:
         self.claim_writes()
         with self._write_lock:
             try:
-                return ingest(paths, self.settings, self.store, self.embedder, progress, on_indexed=self._indexed,
-                              on_written=self._embedded, **options)
+                return ingest(paths, self.settings, self.store, self.embedder, progress, on_pending=self._pending,
+                              on_indexed=self._indexed, on_written=self._embedded, **options)
             finally:
+                self.retriever.fresh.clear()  # whatever happened, only what the store holds is shown now
+                self._fresh_texts.clear()
                 self._written()
 
+    def _pending(self, group: list) -> None:
+        """A group of reports whose chunks are written (pending): searchable in this process now — the chunks go
+        into BM25's delta (no rebuild of the whole index: at 50k chunks that takes seconds; the next full sync
+        folds them in), the reports' metadata and text are held here until their records land."""
+        chunks = [(c.chunk_id, c.doc_id, c.text) for _, _, cs in group for c in cs]
+        self.lexical.add(chunks, {r.meta.doc_id for r, _, _ in group}, self.lexical.fingerprint)
+        for report, _, _ in group:
+            self.retriever.fresh[report.meta.doc_id] = report.meta
+            self._fresh_texts[report.meta.doc_id] = report.text
+        self._invalidate([r.meta.doc_id for r, _, _ in group])
+
     def _indexed(self, written: list) -> None:
-        """After the first pass: the new chunks go into BM25's delta (no rebuild of the whole index: at 50k chunks
-        that takes seconds), so the new reports are searchable at once; the next full sync folds them in."""
+        """After the first pass, every record written: other processes are told (the revision)."""
         self.store.bump_revision()
-        chunks = [(c.chunk_id, c.doc_id, c.text) for _, _, cs in written for c in cs]
-        self.lexical.add(chunks, {r.meta.doc_id for r, _, _ in written}, self.store.revision())
-        self._invalidate()
+        self.lexical.restamp(self.store.revision())
+        self.retriever.fresh.clear()
+        self._fresh_texts.clear()
+        self._invalidate([r.meta.doc_id for r, _, _ in written])
 
     def _embedded(self) -> None:
         """After a batch of the second pass: the chunks BM25 searches did not change (pending → embedded), so no
@@ -147,7 +161,7 @@ class Library:
             self.sync_lexical()
         else:
             self.lexical.restamp(self.store.revision())
-        self._invalidate()
+        self._invalidate(())  # statuses changed; texts, figures and estimates did not
 
     def _written(self) -> None:
         """After a write: tell other processes (the revision), bring BM25 and the cached report list up to date."""
@@ -159,10 +173,18 @@ class Library:
         """Reports searchable by keywords whose vectors are still being computed."""
         return [r for r in self.retriever.reports().values() if r.status != "embedded"]
 
-    def _invalidate(self) -> None:
+    def _invalidate(self, doc_ids: Sequence[str] | None = None) -> None:
+        """Forget the cached report list, and the figures and estimates of these reports (None: of all). Keeping
+        the others matters during a long ingest: reloading every report's facts after each write made the first
+        answer after it take seconds."""
         self.retriever.invalidate()
-        self._figures = {}
-        self._estimates = {}
+        if doc_ids is None:
+            self._figures = {}
+            self._estimates = {}
+            return
+        for d in doc_ids:
+            self._figures.pop(d, None)
+            self._estimates.pop(d, None)
 
     def find(self, name: str) -> ReportMeta:
         """A report by file name, doc id or title."""
@@ -284,6 +306,8 @@ class Library:
         return self.store.chunk_spans(doc_id)
 
     def report_text(self, report: ReportMeta) -> str:
+        if report.doc_id in self._fresh_texts:
+            return self._fresh_texts[report.doc_id]
         key = (report.doc_id, report.content_hash)
         if key not in self._texts:
             self._texts[key] = self.store.report_text(report.doc_id)

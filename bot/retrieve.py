@@ -65,11 +65,12 @@ class Retriever:
         self.embedder = embedder
         self.lexical = lexical
         self._reports: dict[str, ReportMeta] | None = None
+        self.fresh: dict[str, ReportMeta] = {}  # reports this process is writing, searchable before their records land
 
     def reports(self) -> dict[str, ReportMeta]:
         if self._reports is None:
             self._reports = {r.doc_id: r for r in self.store.list_reports()}
-        return self._reports
+        return {**self._reports, **self.fresh} if self.fresh else self._reports
 
     def invalidate(self) -> None:
         self._reports = None

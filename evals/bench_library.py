@@ -213,11 +213,13 @@ class Served:
 
 
 @contextmanager
-def serving(data_dir: Path, env: dict | None = None, timeout: float = 240) -> Iterator[Served]:
-    """`bot serve` on a fresh data dir (it ingests BOT_CORPUS_DIR, by default the seed corpus, before it serves)."""
+def serving(data_dir: Path, env: dict | None = None, timeout: float = 240, fresh: bool = True) -> Iterator[Served]:
+    """`bot serve` on a fresh data dir (it ingests BOT_CORPUS_DIR, by default the seed corpus, before it serves),
+    or on an existing one (`fresh=False`)."""
     from .servers import free_port, start_bot_serve, stop
 
-    fresh_dir(data_dir)
+    if fresh:
+        fresh_dir(data_dir)
     port = free_port()
     t = time.perf_counter()
     proc = start_bot_serve(data_dir, port, data_dir / "serve.log", {"OMP_WAIT_POLICY": "passive", **(env or {})}, timeout)
@@ -489,6 +491,45 @@ def page_and_picker(base: Path, n_reports: int, browser, say: Say = lambda m: No
     return result
 
 
+def page_on_store(data_dir: Path, browser, say: Say = lambda m: None, loads: int = 5) -> dict:
+    """Page load and picker with an existing library served as it is (e.g. the 427 reports of `bot eval
+    --benchmark reports`); picker terms from the library itself: its five largest brokers and its years."""
+    from collections import Counter
+
+    from bot.library import Library
+    from bot.settings import Settings
+
+    from .servers import peak_rss_mb
+
+    reports = Library(Settings.from_env({"BOT_DATA_DIR": str(data_dir)})).sources()
+    terms = [b for b, _ in Counter(r.broker for r in reports if r.broker).most_common(5)]
+    terms += [y for y, _ in Counter(r.date[:4] for r in reports if r.date).most_common(5)]
+    say(f"page at scale: serving {len(reports)} reports from {data_dir}")
+    with serving(data_dir, timeout=600, fresh=False) as srv:
+        result = page_loads(browser, srv.url, loads)
+        page = new_page(browser)
+        load_page(page, srv.url)
+        result["picker"] = picker_latency(page, srv.url, terms)
+        result.update(reports=len(reports), startup_s=srv.ready_s, server_rss_mb=peak_rss_mb(srv.proc.pid),
+                      store=str(data_dir))
+    return result
+
+
+def page_markdown(r: dict) -> str:
+    if "error" in r:
+        return f"### The page with a large library\n\nFAILED: {r['error']}\n"
+    pk = r["picker"]
+    return "\n".join([
+        "### The page with a large library (served as it is)", "",
+        "| reports | page interactive p50 / p95 ms | fetched KB | welcome lines | picker entries (listed at once) | "
+        "picker open ms | filter p50 / p95 ms (terms) | start-up s | server RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {r['reports']} | {_p(r['interactive_ms'])} | {r['transfer_kb']} | {r['welcome_lines']} | {pk['entries']} "
+        f"({pk['listed_at_once']}) | {pk['open_ms']} | {_p(pk['filter_ms'])} ({len(pk['terms'])}) | {r['startup_s']} | "
+        f"{r['server_rss_mb']} |", "",
+        "Terms: " + ", ".join(f"{t} ({v['entries']} entries, {v['ms']} ms)" for t, v in pk["terms"].items()), ""])
+
+
 # --- 4. users while an ingest runs ---------------------------------------------------------------------------------
 
 def _ask(client, u: int, r: int) -> tuple[float, bool]:
@@ -627,8 +668,9 @@ MARK = "本报告测算，{name}2030年的全球市场规模为987亿元。"  # 
 
 def index_at_scale(data_dir: Path, report: Path, say: Say = lambda m: None) -> dict:
     """A new long report ingested into an existing large store (e.g. the 427 reports of `bot eval --benchmark
-    reports`), in process: seconds until it is indexed (searchable by keywords) and until an answer cites it, with
-    the library's size. The ingest is then cancelled, which removes the report again: the store is left as found."""
+    reports`), in process: seconds until it is indexed (searchable by keywords) and until an answer — asked while
+    the ingest goes on — cites it. The ingest is then cancelled (or the report removed, if its vectors came from
+    the embedding cache and it is already done): the store is left as found."""
     import threading
 
     from bot.answer import Engine
@@ -642,23 +684,33 @@ def index_at_scale(data_dir: Path, report: Path, say: Say = lambda m: None) -> d
     folder = fresh_dir(data_dir / "index-at-scale")
     new = folder / f"新上传-{report.name}"
     new.write_text(MARK.format(name=name) + "\n" + report.read_text(encoding="utf-8", errors="replace"), encoding="utf-8")
-    stop = threading.Event()
+    stop, indexed = threading.Event(), threading.Event()
     marks: dict = {}
     answer: dict = {}
-    t0 = time.perf_counter()
+    box: dict = {}
 
     def on_file(_, state, detail=""):
         marks.setdefault(state, round(time.perf_counter() - t0, 2))
         if state == "indexed":
-            ans = engine.ask(f"{name}2030年的全球市场规模是多少？")
-            marks["answered"] = round(time.perf_counter() - t0, 2)
-            answer.update(first_line=ans.answer.splitlines()[0][:160] if ans.answer else "",
-                          cites_new=any(c.source == new.name for c in ans.citations), notes=ans.notes,
-                          ask_ms=round(ans.timings_ms.get("total", 0.0), 1))
-            stop.set()
+            indexed.set()
 
     say(f"index at scale: {new.name} into {data_dir} ({before} reports)")
-    summary = lib.ingest([new], on_file=on_file, cancelled=stop.is_set)
+    t0 = time.perf_counter()
+    writer = threading.Thread(target=lambda: box.update(summary=lib.ingest([new], on_file=on_file,
+                                                                           cancelled=stop.is_set)))
+    writer.start()  # the ingest goes on (record writes, embedding) while a user asks, as in the web chat
+    indexed.wait(600)
+    ans = engine.ask(f"{name}2030年的全球市场规模是多少？")
+    marks["answered"] = round(time.perf_counter() - t0, 2)
+    answer.update(first_line=ans.answer.splitlines()[0][:160] if ans.answer else "",
+                  cites_new=any(c.source == new.name for c in ans.citations), notes=ans.notes,
+                  ask_ms=round(ans.timings_ms.get("total", 0.0), 1),
+                  ask_stages_ms={k: round(v, 1) for k, v in ans.timings_ms.items()})
+    stop.set()
+    writer.join()
+    summary = box["summary"]
+    if any(r.source == new.name for r in lib.sources()):  # embedded before the cancel (cached vectors): remove it
+        lib.remove(new.name)
     return {"store": str(data_dir), "reports": before, "chunks": lib.store.count(), "report": new.name,
             "characters": len(new.read_text(encoding="utf-8")), "indexed_s": marks.get("indexed"),
             "answered_s": marks.get("answered"), **answer, "left_as_found": len(lib.sources()) == before,

@@ -198,3 +198,18 @@ def test_bench_library_page_and_picker(tmp_path):
     assert page["reports"] == 30 and page["picker"]["entries"] == 30 and page["welcome_lines"] >= 5
     assert page["interactive_ms"]["p95"] >= page["interactive_ms"]["p50"] > 0
     assert len(page["picker"]["terms"]) >= 5 and page["picker"]["filter_ms"]["p50"] > 0
+
+
+def test_scale_sections_render_their_figures():
+    from evals.bench_library import index_markdown, page_markdown
+
+    idx = index_markdown({"reports": 411, "chunks": 51107, "characters": 125284, "indexed_s": 4.53, "answered_s": 6.27,
+                          "ask_ms": 1738.9, "cites_new": True, "left_as_found": True, "first_line": "据…"})
+    assert "| 411 reports, 51,107 chunks | 125,284 characters | 4.53 | 6.27 | 1738.9 | True | True |" in idx
+    page = page_markdown({"reports": 411, "interactive_ms": {"p50": 900.0, "p95": 1100.0}, "transfer_kb": 600.0,
+                          "welcome_lines": 10, "startup_s": 20.0, "server_rss_mb": 700.0,
+                          "picker": {"entries": 411, "listed_at_once": 100, "open_ms": 400.0,
+                                     "filter_ms": {"p50": 30.0, "p95": 45.0}, "terms": {"华泰证券": {"entries": 12, "ms": 30.0}}}})
+    assert "| 411 | 900.0 / 1100.0 | 600.0 | 10 | 411 (100) | 400.0 | 30.0 / 45.0 (1) |" in page
+    assert "华泰证券 (12 entries, 30.0 ms)" in page
+    assert "FAILED: boom" in page_markdown({"error": "boom"}) and "FAILED: boom" in index_markdown({"error": "boom"})

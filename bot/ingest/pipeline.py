@@ -132,11 +132,13 @@ def expand(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress: Progress | None = None, *,
-           on_file: FileState | None = None, on_indexed: Callable[[list], None] | None = None,
+           on_file: FileState | None = None, on_pending: Callable[[list], None] | None = None,
+           on_indexed: Callable[[list], None] | None = None,
            on_written: Callable[[], None] | None = None, cancelled: Callable[[], bool] | None = None,
            force: bool = False) -> IngestSummary:
     """Ingest files in two passes: every report is first written with its chunks pending (searchable by BM25 as
-    soon as `on_indexed(written)` has run; it gets the (report, previous record, chunks) written), then embedded
+    soon as `on_pending(group)` or `on_indexed(written)` has run; they get the (report, previous record, chunks)
+    written), then embedded
     report by report (`on_written()` after each batch is stored). `on_file(name, state, detail)` hears each
     file's state: reading, indexed, embedded, unchanged, failed, cancelled. `cancelled()` is asked between files
     and between embedding batches: reports not yet embedded are then removed again, nothing partial stays.
@@ -151,11 +153,12 @@ def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress:
     count = count_tokens_fn()
     planned = [(r, e, chunk_text(r.text, r.meta.doc_id, r.meta.content_hash, settings.chunk_tokens,
                                  settings.chunk_overlap, count, breaks=r.breaks)) for r, e in todo]
-    planned = _index(planned, store, summary, tell)
+    planned = _index(planned, store, summary, tell, on_pending)
     if on_indexed and planned:
         on_indexed(planned)
-    for report, _, _ in planned:
-        tell(report.meta.source, "indexed")  # searchable now
+    if not on_pending:
+        for report, _, _ in planned:
+            tell(report.meta.source, "indexed")  # searchable now
     _embed(planned, store, embedder, summary, tell, stop, progress, on_written)
     return summary
 
@@ -207,9 +210,12 @@ def _read(files: list[Path], settings: Settings, store, summary: IngestSummary, 
     return todo
 
 
-def _index(planned: list, store, summary: IngestSummary, tell: "FileState") -> list:
+def _index(planned: list, store, summary: IngestSummary, tell: "FileState",
+           on_pending: Callable[[list], None] | None = None) -> list:
     """First pass: chunks into the pending collection and report records marked `indexed`, in groups (each Chroma
-    write has a fixed cost, ~60 ms embedded). Chunks first, report records last. Returns what was written."""
+    write has a fixed cost, ~60 ms embedded). Chunks first, report records last. `on_pending(group)` runs between
+    the two — the writing process can search the group at once, while the record write (seconds in a large store:
+    Chroma rewrites its index of the report texts) goes on. Returns what was written."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
     written, group = [], []
     for n, (report, existing, chunks) in enumerate(planned):
@@ -219,6 +225,10 @@ def _index(planned: list, store, summary: IngestSummary, tell: "FileState") -> l
             try:
                 store.delete_chunks_of([g[0].meta.doc_id for g in group])  # old versions, or orphans of a killed run
                 store.add_pending([c for g in group for c in g[2]])
+                if on_pending:
+                    on_pending(group)
+                    for g in group:
+                        tell(g[0].meta.source, "indexed")
                 store.put_reports([g[0].meta for g in group], [g[0].text for g in group],
                                   [to_json(report_figures(g[2]), report_estimates(g[0].text, g[2], g[0].meta.doc_id))
                                    for g in group])
