@@ -683,7 +683,10 @@ def index_at_scale(data_dir: Path, report: Path, say: Say = lambda m: None) -> d
     name = "紫藤星材料"
     folder = fresh_dir(data_dir / "index-at-scale")
     new = folder / f"新上传-{report.name}"
-    new.write_text(MARK.format(name=name) + "\n" + report.read_text(encoding="utf-8", errors="replace"), encoding="utf-8")
+    # every sentence marked too, so no chunk's vector is in the embedding cache: the embedding really runs (its CPU
+    # load and its writes are what a user asking meanwhile competes with)
+    body = report.read_text(encoding="utf-8", errors="replace").replace("。", "（新）。")
+    new.write_text(MARK.format(name=name) + "\n" + body, encoding="utf-8")
     stop, indexed = threading.Event(), threading.Event()
     marks: dict = {}
     answer: dict = {}
