@@ -12,6 +12,7 @@ import re
 import shutil
 import sqlite3
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
@@ -210,7 +211,7 @@ class LexicalIndex:
         keep = [i for i, d in enumerate(old.docs) if d not in replaced]
         ids = [old.ids[i] for i in keep] + [cid for cid, _, _ in chunks]
         docs = [old.docs[i] for i in keep] + [doc for _, doc, _ in chunks]
-        tfs = [old.tfs[i] for i in keep] + [_counts(new[cid]) for cid, _, _ in chunks]
+        tfs = [old.tfs[i] for i in keep] + [Counter(new[cid] or ["\x00"]) for cid, _, _ in chunks]  # as build()
         lens = np.array([sum(t.values()) or 1 for t in tfs], dtype=np.float32)
         removed = old.removed | {d for d in replaced if d in st.doc_names}
         delta = _Delta(ids, docs, tfs, lens, frozenset(removed), frozenset(t for tf in tfs for t in tf))
@@ -349,9 +350,3 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-
-def _counts(tokens: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for t in tokens or ["\x00"]:
-        out[t] = out.get(t, 0) + 1
-    return out

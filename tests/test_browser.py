@@ -1,40 +1,49 @@
 """A real headless Chromium (Debian's, driven by Playwright through executable_path) against `bot serve`."""
-import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from support import ROOT
+from evals.bench_library import CHROMIUM
 from test_web import Server
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+@contextmanager
+def opened(url, setup=lambda page: None):
+    """A page of Debian's headless Chromium (evals.bench_library.chromium: executable_path, never `playwright
+    install`) at `url`, once the welcome text is rendered; `setup(page)` runs before it navigates."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: the README's test command installs it (apt-get install chromium)")
+    from evals.bench_library import chromium
+
+    with chromium() as browser:
+        p = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        setup(p)
+        p.goto(url, wait_until="load")
+        p.locator("#welcome").wait_for(timeout=30000)
+        yield p
+
+
+def _watch(p):
+    p.dialogs, p.external = [], []
+    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    p.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else p.external.append(r.url))
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: the README's test command installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     server = Server(tmp_path_factory.mktemp("browser") / "data")
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"])
-    p = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    p.dialogs, p.external = [], []
-    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
-    p.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else p.external.append(r.url))
-    p.goto(server.url, wait_until="load")
-    p.locator("#welcome").wait_for(timeout=30000)
-    p.server = server
-    yield p
-    browser.close()
-    pw.stop()
-    server.stop()
+    try:
+        with opened(server.url, _watch) as p:
+            p.server = server
+            yield p
+    finally:
+        server.stop()
 
 
 def ask(page, question):

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from support import ROOT
-from test_browser import CHROMIUM, ask
+from test_browser import ask, opened
 from test_web import Server
 
 pytestmark = pytest.mark.slow
@@ -30,8 +30,6 @@ def write_library(folder):
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
     base = tmp_path_factory.mktemp("library")
     write_library(base / "reports")
     env = {"BOT_DATA_DIR": str(base / "data"), "OMP_WAIT_POLICY": "passive"}
@@ -41,17 +39,12 @@ def page(tmp_path_factory):
                        env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0 and f"added {N_REPORTS}" in r.stdout + r.stderr, r.stderr[-2000:]
     server = Server(base / "data")
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-    p = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    p.goto(server.url, wait_until="load")
-    p.locator("#welcome").wait_for(timeout=30000)
-    p.base = base
-    yield p
-    browser.close()
-    pw.stop()
-    server.stop()
+    try:
+        with opened(server.url) as p:
+            p.base = base
+            yield p
+    finally:
+        server.stop()
 
 
 def test_welcome_summarises_hundreds_of_reports(page):

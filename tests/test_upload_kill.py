@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from support import CITIC, HUAXIN, ROOT
-from test_browser import CHROMIUM
+from test_browser import opened
 from test_web import Server, client
 
 pytestmark = pytest.mark.slow
@@ -27,8 +27,6 @@ def chunk_state(data_dir):
 
 
 def test_server_killed_mid_upload_finishes_it_on_restart(tmp_path):
-    from playwright.sync_api import sync_playwright
-
     files = tmp_path / "files"
     files.mkdir()
     for i in range(8):
@@ -42,12 +40,7 @@ def test_server_killed_mid_upload_finishes_it_on_restart(tmp_path):
 
     data = tmp_path / "data"
     server = Server(data)
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-    try:
-        page = browser.new_page()
-        page.goto(server.url, wait_until="load")
-        page.locator("#welcome").wait_for(timeout=30000)
+    with opened(server.url) as page:
         page.locator("text=上传新报告").first.click()
         page.locator("#upload-files input[type=file]").set_input_files(str(bundle))
         api = client(server.url)
@@ -60,9 +53,6 @@ def test_server_killed_mid_upload_finishes_it_on_restart(tmp_path):
             time.sleep(0.2)
         os.killpg(server.proc.pid, signal.SIGKILL)
         server.proc.wait()
-    finally:
-        browser.close()
-        pw.stop()
     killed = chunk_state(data)
     assert set(killed[1]) >= set(names) and "indexed" in killed[1].values()  # really interrupted mid-embedding
 

@@ -141,7 +141,7 @@ _TIME = {
     "launched": ["推出", "发布"], "release": ["发布", "推出"], "released": ["推出", "发布"], "first": ["首个", "首部"],
     "long-term": ["长期"], "short-term": ["短期"], "next year": ["明年"], "this year": ["今年"],
 }
-# English names of brokers (data: answer/data/brokers_en.json, whole names: 中信证券 is not 中信建投) and of
+# English names of brokers (data: answer/data/brokers_en.json, whole names: 东方证券 is not 东方财富证券) and of
 # companies reports often discuss.
 BROKER_NAMES: dict[str, dict] = json.loads(
     (Path(__file__).parent / "data" / "brokers_en.json").read_text(encoding="utf-8"))["names"]
