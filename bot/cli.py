@@ -399,8 +399,9 @@ def _eval_reports(data, sample, seed, limit, json_out):
               help="--library: only these parts (repeatable; default all).")
 @click.option("--scale-store", type=click.Path(path_type=Path, file_okay=False),
               help="A data dir holding a large library (e.g. BOT_DATA_DIR/bench/reports-all-0 of `bot eval --benchmark "
-                   "reports`): time a new long report from --reports-dir takes to be indexed and cited there (in process; "
-                   "the report is removed again). Without --chunks or --library, only this.")
+                   "reports`): time a new long report from --reports-dir takes to be indexed and cited there, in process "
+                   "and uploaded in Chromium to `bot serve` on it (the report is removed again). Without --chunks or "
+                   "--library, only this.")
 @click.option("--page-store", type=click.Path(path_type=Path, file_okay=False),
               help="A data dir holding a large library: serve it as it is and time page load and picker in Chromium.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path),
@@ -429,6 +430,8 @@ def bench_cmd(scales, more, questions, real_sample, server, clients, rounds, lib
         from evals import bench_library
 
         longest = max((reports_dir / "docs").rglob("*.txt"), key=lambda p: p.stat().st_size)
+        with bench_library.chromium() as browser:  # first: `bot serve` must be the only process with the store
+            result["upload_at_scale"] = bench_library.upload_at_scale(scale_store, longest, browser, say)
         result["index_at_scale"] = bench_library.index_at_scale(scale_store, longest, say)
     if page_store:
         from evals import bench_library

@@ -133,16 +133,19 @@ class Library:
                 self._fresh_texts.clear()
                 self._written()
 
-    def _pending(self, group: list) -> None:
+    def _pending(self, group: list, facts: dict) -> None:
         """A group of reports whose chunks are written (pending): searchable in this process now — the chunks go
         into BM25's delta (no rebuild of the whole index: at 50k chunks that takes seconds; the next full sync
-        folds them in), the reports' metadata and text are held here until their records land."""
+        folds them in), the reports' metadata and text are held here until their records land, their figures and
+        estimates (doc id → (figures, estimates)) kept as found."""
         chunks = [(c.chunk_id, c.doc_id, c.text) for _, _, cs in group for c in cs]
         self.lexical.add(chunks, {r.meta.doc_id for r, _, _ in group}, self.lexical.fingerprint)
         for report, _, _ in group:
             self.retriever.fresh[report.meta.doc_id] = report.meta
             self._fresh_texts[report.meta.doc_id] = report.text
         self._invalidate([r.meta.doc_id for r, _, _ in group])
+        for doc_id, (figures, estimates) in facts.items():
+            self._figures[doc_id], self._estimates[doc_id] = figures, estimates
 
     def _indexed(self, written: list) -> None:
         """After the first pass, every record written: other processes are told (the revision)."""
@@ -150,7 +153,7 @@ class Library:
         self.lexical.restamp(self.store.revision())
         self.retriever.fresh.clear()
         self._fresh_texts.clear()
-        self._invalidate([r.meta.doc_id for r, _, _ in written])
+        self._invalidate(())  # the report list; figures and estimates are those held since `_pending`
 
     def _embedded(self) -> None:
         """After a batch of the second pass: the chunks BM25 searches did not change (pending → embedded), so no
@@ -187,8 +190,8 @@ class Library:
             self._estimates.pop(d, None)
 
     def find(self, name: str) -> ReportMeta:
-        """A report by file name, doc id or title."""
-        for r in self.store.list_reports():
+        """A report by file name, doc id or title (one being written included)."""
+        for r in [*self.retriever.fresh.values(), *self.store.list_reports()]:
             if name in (r.source, r.doc_id, r.title) or Path(name).name == r.source:
                 return r
         raise BotError(f"No report named {name!r}; `bot sources` lists them.")

@@ -1,11 +1,18 @@
 """Chroma: the only module that imports chromadb.
 
 Collections: `NAME-chunks` (one record per embedded chunk: text, vector, offsets), `NAME-pending` (chunks whose
-vectors are not computed yet: text and offsets, searchable by BM25 only), `NAME-reports` (one record per report:
-the cleaned text, its metadata and its status, `indexed` or `embedded`) and `NAME-facts` (figures and estimates).
-A report record is written after its chunks, so a record with a matching content hash means its chunks are
-complete — in `pending` while the status is `indexed`, in `chunks` once it is `embedded`: that is what makes a
+vectors are not computed yet: text and offsets, searchable by BM25 only), `NAME-catalog` (one small record per
+report: its metadata and its status, `indexed` or `embedded`) and `NAME-texts` (each report's cleaned text and its
+figures/estimates JSON, in parts of PART_CHARS characters).
+A report record is written after its chunks and texts, so a record with a matching content hash means its chunks
+are complete — in `pending` while the status is `indexed`, in `chunks` once it is `embedded`: that is what makes a
 killed ingest safe to re-run. The collections record the embedding model and dimension that built them.
+
+Why parts: every write to a Chroma collection whose records hold large documents costs seconds, whatever is written
+(measured: one 3-character record into a collection of 400 documents of 30k characters, ~5 s; the same 12 M
+characters in parts of 2,000 characters, 0.25 s for a whole 128k-character report). Report texts used to be the
+documents of the report records (`NAME-reports`, figures in `NAME-facts`); such a store is moved to this layout
+when it is first opened (`_upgrade`).
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from .settings import Settings
 from .types import Chunk, ReportMeta
 
 MAX_BATCH = 5000  # Chroma's max batch is 5461 on this build
+PART_CHARS = 2000  # report texts and facts are stored in parts this long (see the module docstring)
 
 
 class _Guarded:
@@ -82,16 +90,54 @@ class Store:
         self.embed_dim = embed_dim
         self._client = _connect(settings)
         if reset:  # --reindex: drop what an older model built
-            for name in (f"{settings.collection}-{part}" for part in ("chunks", "pending", "reports", "facts")):
-                try:
-                    self._client.delete_collection(name)
-                except Exception:  # absent already
-                    pass
+            for part in ("chunks", "pending", "catalog", "texts") + LEGACY:
+                self._drop(part)
         self.chunks = self._open(f"{settings.collection}-chunks")
         self.pending = self._open(f"{settings.collection}-pending")  # chunks waiting for their vectors
-        self.reports = self._open(f"{settings.collection}-reports")
-        # figures JSON per report, apart from the report records so listing reports stays small
-        self.facts = self._open(f"{settings.collection}-facts")
+        self.reports = self._open(f"{settings.collection}-catalog")  # report records: metadata and status only
+        self.texts = self._open(f"{settings.collection}-texts")  # report texts and facts JSON, in parts
+        self._upgrade()
+
+    def _drop(self, part: str) -> None:
+        try:
+            self._client.delete_collection(f"{self.settings.collection}-{part}")
+        except Exception:  # absent already
+            pass
+
+    def _legacy(self, part: str):
+        try:
+            col = self._client.get_collection(f"{self.settings.collection}-{part}")
+            return _Guarded(col, self.settings.chroma_url or "embedded")
+        except Exception:  # absent: a store of the current layout
+            return None
+
+    def _upgrade(self) -> None:
+        """Move a store of the old layout (texts as the documents of `NAME-reports`, figures in `NAME-facts`) to
+        this one: records into the catalog, texts and facts into parts. Idempotent: a process killed half way
+        finds the old collections still there and moves them again; they are dropped last."""
+        old = self._legacy("reports")
+        if old is None:
+            return
+        import logging
+
+        log = logging.getLogger(__name__)
+        log.warning("Moving the report store to its new layout (once; about a second per 5 reports)…")
+        facts = self._legacy("facts")
+        n = old.count()
+        for off in range(0, n, 50):
+            got = old.get(include=["documents", "metadatas"], limit=50, offset=off)
+            ids, texts = got["ids"], got["documents"]
+            figures = facts.get(ids=ids, include=["documents"]) if facts is not None else {"ids": [], "documents": []}
+            self._put_parts(ids, "text", texts)
+            self._put_parts(figures["ids"], "facts", figures["documents"])
+            self.reports.upsert(ids=ids, embeddings=self._placeholders(len(ids)), metadatas=got["metadatas"])
+        token = (old.metadata or {}).get("revision")
+        if token:
+            self.reports.modify(metadata={"embed_model": self.embed_name, "embed_dim": self.embed_dim,
+                                          "revision": token})
+        for part in ("facts", "reports"):  # the records last: while they exist, the move is not finished
+            self._drop(part)
+        log.warning("Report store moved: %d reports.", n)
 
     @property
     def key(self) -> str:
@@ -123,12 +169,45 @@ class Store:
         return sorted(metas, key=lambda r: (r.date, r.title))
 
     def report_figures(self, doc_ids: Sequence[str]) -> dict[str, str]:
-        """doc id → figures JSON, for these reports."""
-        out: dict[str, str] = {}
-        for i in range(0, len(doc_ids), MAX_BATCH):
-            got = self.facts.get(ids=list(doc_ids[i:i + MAX_BATCH]), include=["documents"])
-            out.update(zip(got["ids"], got["documents"]))
-        return out
+        """doc id → figures JSON, for these reports (those that have one)."""
+        return self._get_parts(doc_ids, "facts")
+
+    def _put_parts(self, doc_ids: Sequence[str], kind: str, texts: Sequence[str]) -> None:
+        """Each document's text in parts of PART_CHARS characters, replacing its earlier parts of this kind."""
+        if not doc_ids:
+            return
+        self._delete_parts(doc_ids, kind)
+        ids, docs, mds = [], [], []
+        for d, text in zip(doc_ids, texts):
+            parts = [text[i:i + PART_CHARS] for i in range(0, len(text), PART_CHARS)] or [""]
+            for n, part in enumerate(parts):
+                ids.append(f"{d}/{kind}/{n}")
+                docs.append(part)
+                mds.append({"doc_id": d, "kind": kind, "part": n, "parts": len(parts)})
+        vectors = self._placeholders(len(ids))
+        for i in range(0, len(ids), MAX_BATCH):
+            self.texts.upsert(ids=ids[i:i + MAX_BATCH], documents=docs[i:i + MAX_BATCH],
+                              embeddings=vectors[i:i + MAX_BATCH], metadatas=mds[i:i + MAX_BATCH])
+
+    def _delete_parts(self, doc_ids: Sequence[str], kind: str | None = None) -> None:
+        for i in range(0, len(doc_ids), 500):
+            part = list(doc_ids[i:i + 500])
+            where: dict = {"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}}
+            self.texts.delete(where={"$and": [where, {"kind": kind}]} if kind else where)
+
+    def _get_parts(self, doc_ids: Sequence[str], kind: str) -> dict[str, str]:
+        """doc id → its text of this kind, joined from its parts; documents with a part missing are left out."""
+        found: dict[str, dict[int, str]] = {}
+        total: dict[str, int] = {}
+        wanted = list(dict.fromkeys(doc_ids))
+        for i in range(0, len(wanted), 100):
+            part = wanted[i:i + 100]
+            where: dict = {"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}}
+            got = self.texts.get(where={"$and": [where, {"kind": kind}]}, include=["documents", "metadatas"])
+            for doc, m in zip(got["documents"], got["metadatas"]):
+                found.setdefault(m["doc_id"], {})[int(m["part"])] = doc
+                total[m["doc_id"]] = int(m["parts"])
+        return {d: "".join(p[n] for n in range(total[d])) for d, p in found.items() if len(p) == total[d]}
 
     def _placeholders(self, n: int) -> np.ndarray:
         """Vectors for records that are never searched by vector (Chroma records need one)."""
@@ -138,10 +217,7 @@ class Store:
 
     def put_facts(self, doc_ids: Sequence[str], figures: Sequence[str]) -> None:
         """Figures JSON per report."""
-        vectors = self._placeholders(len(doc_ids))
-        for i in range(0, len(doc_ids), MAX_BATCH):
-            self.facts.upsert(ids=list(doc_ids[i:i + MAX_BATCH]), documents=list(figures[i:i + MAX_BATCH]),
-                              embeddings=vectors[i:i + MAX_BATCH])
+        self._put_parts(doc_ids, "facts", figures)
 
     # revision: a token that changes with every write, so readers can tell cheaply whether the store moved
     def revision(self) -> str:
@@ -150,7 +226,7 @@ class Store:
     def revision_token(self) -> str:
         """The token alone: one read, changed at the end of every ingest or remove (by any process)."""
         try:
-            col = self._client.get_collection(f"{self.settings.collection}-reports")
+            col = self._client.get_collection(f"{self.settings.collection}-catalog")
         except Exception as e:  # as in _Guarded: any chromadb/httpx failure means the store failed
             raise _failed(self.settings.chroma_url or "embedded", e) from e
         return (col.metadata or {}).get("revision", "")
@@ -162,19 +238,21 @@ class Store:
         self.reports.modify(metadata=meta)
 
     def report_text(self, doc_id: str) -> str:
-        got = self.reports.get(ids=[doc_id], include=["documents"])
-        if not got["ids"]:
+        got = self._get_parts([doc_id], "text")
+        if doc_id not in got:
             raise StoreError(f"No report with id {doc_id}.")
-        return got["documents"][0]
+        return got[doc_id]
 
     def put_reports(self, metas: Sequence[ReportMeta], texts: Sequence[str], figures: Sequence[str]) -> None:
         """Report records, written after their chunks: a record with a matching hash marks its report complete."""
+        ids = [m.doc_id for m in metas]
+        self._put_parts(ids, "text", texts)  # texts and facts before the records: they are the commit mark
+        self._put_parts(ids, "facts", figures)
         mds = [_report_md(m) for m in metas]
-        self.put_facts([m.doc_id for m in metas], figures)  # before the records: they are the commit mark
         vectors = self._placeholders(len(metas))
         for i in range(0, len(metas), MAX_BATCH):
-            self.reports.upsert(ids=[m.doc_id for m in metas[i:i + MAX_BATCH]], documents=list(texts[i:i + MAX_BATCH]),
-                                embeddings=vectors[i:i + MAX_BATCH], metadatas=mds[i:i + MAX_BATCH])
+            self.reports.upsert(ids=ids[i:i + MAX_BATCH], embeddings=vectors[i:i + MAX_BATCH],
+                                metadatas=mds[i:i + MAX_BATCH])
 
     def mark_reports(self, metas: Sequence[ReportMeta]) -> None:
         """Rewrite report records' metadata (a status change), not their text."""
@@ -204,7 +282,7 @@ class Store:
         """Report record first (it marks the report complete), then its chunks."""
         self.reports.delete(ids=[doc_id])
         self.delete_chunks_of([doc_id])
-        self.facts.delete(ids=[doc_id])
+        self._delete_parts([doc_id])
 
     def doc_chunk_ids(self, doc_id: str) -> list[str]:
         return [cid for cid, _, _ in self.chunk_spans(doc_id)]
@@ -288,6 +366,9 @@ class Store:
         sims = m @ q / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-12)
         top = np.argsort(-sims, kind="stable")[:k]
         return [(ids[i], float(sims[i])) for i in top]
+
+
+LEGACY = ("reports", "facts")  # collections of the old layout (see the module docstring)
 
 
 def _report_md(meta: ReportMeta) -> dict:

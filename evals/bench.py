@@ -312,6 +312,10 @@ def markdown(result: dict) -> str:
         from .bench_library import index_markdown
 
         rows += ["", index_markdown(result["index_at_scale"])]
+    if result.get("upload_at_scale"):
+        from .bench_library import upload_markdown
+
+        rows += ["", upload_markdown(result["upload_at_scale"])]
     if result.get("page_at_scale"):
         from .bench_library import page_markdown
 

@@ -17,9 +17,12 @@ every chunk is embedded for real), all with the bundled embedder:
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -337,15 +340,16 @@ class Progress:
 # --- 2. upload → first answer --------------------------------------------------------------------------------------
 
 def upload_to_answer(base: Path, report: Path, question: str, browser, say: Say = lambda m: None,
-                     timeout: float = 1800, grace: float = 30) -> dict:
-    """Upload one report to a fresh `bot serve` (seed corpus) through the browser; seconds from the end of the upload
-    request to the first /ask answer that cites it (asked every POLL_S), and to the report being done."""
+                     timeout: float = 1800, grace: float = 30, store: Path | None = None) -> dict:
+    """Upload one report to a fresh `bot serve` (seed corpus) — or one serving `store` as it is — through the
+    browser; seconds from the end of the upload request to the first /ask answer that cites it (asked every POLL_S),
+    and to the report being done."""
     from gradio_client import Client
 
     from .servers import peak_rss_mb
 
-    with serving(base / "library-upload") as srv:
-        say(f"upload: `bot serve` on the seed corpus ready in {srv.ready_s} s; uploading {report.name}")
+    with serving(store or base / "library-upload", fresh=store is None) as srv:
+        say(f"upload: `bot serve` on {store or 'the seed corpus'} ready in {srv.ready_s} s; uploading {report.name}")
         client = Client(srv.url, verbose=False)
         client.predict(WEB_QUESTIONS[0][0], api_name="/ask")  # warm, so the first poll is not the first question
         seed_page = page_loads(browser, srv.url, 3)
@@ -718,6 +722,49 @@ def index_at_scale(data_dir: Path, report: Path, say: Say = lambda m: None) -> d
             "characters": len(new.read_text(encoding="utf-8")), "indexed_s": marks.get("indexed"),
             "answered_s": marks.get("answered"), **answer, "left_as_found": len(lib.sources()) == before,
             "summary": summary.line()}
+
+
+def _bot(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BOT_DATA_DIR": str(data_dir), "OMP_WAIT_POLICY": "passive"}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=900)
+
+
+def upload_at_scale(data_dir: Path, report: Path, browser, say: Say = lambda m: None) -> dict:
+    """The long report (its sentences marked, as in `index_at_scale`) uploaded in the browser to `bot serve` on a
+    large existing store: seconds from the end of the upload to the first answer citing it, and to its embeddings
+    being done. The report is removed afterwards (file and records): the store is left as found.
+
+    Embedded Chroma takes one process at a time, and a process that has opened the store keeps it cached: this
+    runs before anything in this process opens it, and counts and cleans up through `bot` subprocesses."""
+    name = "紫藤星材料"
+    folder = fresh_dir(data_dir.parent / f"{data_dir.name}-upload")
+    new = folder / f"新上传-{report.name}"
+    body = report.read_text(encoding="utf-8", errors="replace").replace("。", "（新）。")
+    new.write_text(MARK.format(name=name) + "\n" + body, encoding="utf-8")
+    reports = lambda: json.loads(_bot(data_dir, "sources", "--json").stdout or "[]")
+    before = reports()
+    try:
+        r = upload_to_answer(folder, new, f"{name}2030年的全球市场规模是多少？", browser, say, store=data_dir)
+    finally:
+        if any(x["source"] == new.name for x in reports()):
+            _bot(data_dir, "remove", new.name)
+        (data_dir / "uploads" / new.name).unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"store": str(data_dir), "reports": len(before), "left_as_found": reports() == before, **r}
+
+
+def upload_markdown(r: dict) -> str:
+    if "error" in r:
+        return f"### A new report uploaded in the browser to a large library\n\nFAILED: {r['error']}\n"
+    return "\n".join([
+        "### A new report uploaded in the browser to a large library (`bot serve`, Chromium)", "",
+        "| library | new report | → first cited answer s | → embedded s | /ask p50 ms while it ingests | store left as found |",
+        "|---|---|---|---|---|---|",
+        f"| {r['reports']} reports | {r['characters']:,} characters | {r['first_cited_answer_s']} | {r['done_s']} | "
+        f"{r['ask_ms']['p50']} | {r['left_as_found']} |", "",
+        f"States first seen (s after the upload): {r['states_first_seen_s']}", "",
+        f"Answer: {(r.get('answer') or '').splitlines()[0][:160] if r.get('answer') else ''}", ""])
 
 
 def index_markdown(r: dict) -> str:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from support import ROOT, make_settings
+from support import CORPUS, ROOT, make_settings
 
 
 @pytest.mark.slow
@@ -198,6 +198,31 @@ def test_bench_library_page_and_picker(tmp_path):
     assert page["reports"] == 30 and page["picker"]["entries"] == 30 and page["welcome_lines"] >= 5
     assert page["interactive_ms"]["p95"] >= page["interactive_ms"]["p50"] > 0
     assert len(page["picker"]["terms"]) >= 5 and page["picker"]["filter_ms"]["p50"] > 0
+
+
+@pytest.mark.slow
+def test_bench_scale_store_times_a_new_report_and_leaves_the_store_as_found(tmp_path):
+    """--scale-store on a (small) existing library: the longest report of --reports-dir, in process and uploaded in
+    Chromium to `bot serve` on that store, is cited by an answer; afterwards the store holds what it held."""
+    dev = tiny_reports_dev(tmp_path / "dev")
+    data = tmp_path / "d"
+    env = {**os.environ, "BOT_DATA_DIR": str(data), "OMP_WAIT_POLICY": "passive"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "bot.cli", *a], cwd=ROOT, env=env, capture_output=True,
+                                    text=True, timeout=600)
+    assert run("ingest", str(CORPUS)).returncode == 0
+    before = json.loads(run("sources", "--json").stdout)
+    out = tmp_path / "scale.json"
+    r = run("bench", "--scale-store", str(data), "--reports-dir", str(dev), "--json", str(out))
+    assert r.returncode == 0, r.stderr[-3000:]
+    got = json.loads(out.read_text(encoding="utf-8"))
+    idx, up = got["index_at_scale"], got["upload_at_scale"]
+    assert idx["cites_new"] and 0 < idx["indexed_s"] <= idx["answered_s"] and idx["left_as_found"]
+    assert up["first_cited_answer_s"] is not None and up["done_s"] and up["left_as_found"]
+    assert "紫藤星材料" in up["answer"] and up["reports"] == 2
+    assert json.loads(run("sources", "--json").stdout) == before
+    assert not any((data / "uploads").glob("新上传-*"))
+    md = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert "uploaded in the browser to a large library" in md and "| 2 reports |" in md
 
 
 def test_scale_sections_render_their_figures():

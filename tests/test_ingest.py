@@ -109,7 +109,7 @@ def test_missing_figures_are_extracted_again(fresh_library):
     lib = fresh_library()
     lib.ingest([CITIC])
     doc = lib.find(CITIC.name).doc_id
-    lib.store.facts.delete(ids=[doc])
+    lib.store._delete_parts([doc], "facts")
     lib2 = fresh_library()
     a = Engine(lib2).ask("2030年AIGC监管市场规模有多大？", mode="extractive")
     assert "574.55" in a.answer
@@ -306,3 +306,47 @@ def test_a_replaced_report_is_searched_in_its_new_version_only(tmp_path, embedde
     gated.gate.set()
     t.join(120)
     assert lib.lexical.search("紫藤", 5) and not lib.lexical.search("青禾", 5)
+
+
+def test_a_store_of_the_old_layout_is_moved_when_opened(tmp_path, embedder):
+    """Report texts used to be the documents of `NAME-reports` (figures in `NAME-facts`); every write there cost
+    seconds in a large library. Such a store is moved once, on open, to the catalog + texts-in-parts layout:
+    same reports, texts, figures, revision; the old collections are gone; answers unchanged."""
+    from bot.answer import Engine
+    from bot.library import Library
+    from bot.store import PART_CHARS
+    from support import make_settings
+
+    settings = make_settings(tmp_path / "lib")
+    lib = Library(settings, embedder=embedder)
+    lib.ingest([CORPUS])
+    store = lib.store
+    reports = store.list_reports()
+    texts = {r.doc_id: store.report_text(r.doc_id) for r in reports}
+    figures = store.report_figures([r.doc_id for r in reports])
+    assert all(len(t) > PART_CHARS for t in texts.values())  # each text really is in several parts
+    answer = Engine(lib).ask("2030年AIGC监管市场规模有多大？", mode="extractive").answer
+    token = store.revision_token()
+    # write the old layout by hand, drop the new collections
+    client, name = store._client, settings.collection
+    meta = {"embed_model": store.embed_name, "embed_dim": store.embed_dim, "revision": token}
+    old = client.create_collection(f"{name}-reports", embedding_function=None, metadata=meta)
+    facts = client.create_collection(f"{name}-facts", embedding_function=None, metadata=meta)
+    ids = [r.doc_id for r in reports]
+    got = store.reports.get(ids=ids, include=["metadatas", "embeddings"])
+    old.add(ids=got["ids"], metadatas=got["metadatas"], embeddings=got["embeddings"],
+            documents=[texts[i] for i in got["ids"]])
+    facts.add(ids=ids, documents=[figures[i] for i in ids], embeddings=got["embeddings"])
+    for part in ("catalog", "texts"):
+        client.delete_collection(f"{name}-{part}")
+
+    moved = Library(settings, embedder=embedder)
+    names = {c.name for c in moved.store._client.list_collections()}
+    assert {f"{name}-reports", f"{name}-facts"}.isdisjoint(names) and f"{name}-catalog" in names
+    assert [(r.doc_id, r.content_hash, r.status) for r in moved.sources()] == [
+        (r.doc_id, r.content_hash, r.status) for r in reports]
+    assert {r.doc_id: moved.store.report_text(r.doc_id) for r in reports} == texts
+    assert moved.store.report_figures(ids) == figures
+    assert moved.store.revision_token() == token
+    assert Engine(moved).ask("2030年AIGC监管市场规模有多大？", mode="extractive").answer == answer
+    assert moved.ingest([CORPUS]).unchanged == 2  # the records still mark the reports complete

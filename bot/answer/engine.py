@@ -97,7 +97,9 @@ class Engine:
                 notes.append(f"LLM unavailable ({e}); this is the offline answer.")
         if ans is None:
             ans = self.extractive(q, filters, history)
+        t = time.perf_counter()
         waiting = len(self.library.pending())
+        ans.timings_ms["status"] = (time.perf_counter() - t) * 1000
         if waiting:
             notes.append(f"{waiting} 份报告仍在建立语义索引，目前只按关键词检索 "
                          f"({waiting} report{'s' if waiting > 1 else ''} still being indexed: searched by keywords only).")
@@ -201,8 +203,9 @@ class Engine:
 
     def extractive(self, q: str, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
         zh = is_chinese(q)
+        t = time.perf_counter()
         query, filters, a, named = self.scope(q, standalone(plain(q), history), filters)
-        timings: dict[str, float] = {}
+        timings: dict[str, float] = {"scope": (time.perf_counter() - t) * 1000}
         # [compute hook] 「X 2017年到2023年…的年均复合增长率」: two figures of one report, computed (compute.py)
         if (spec := compute.detect(query)) is not None:
             t = time.perf_counter()

@@ -132,13 +132,13 @@ def expand(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 def ingest(paths: Sequence[Path], settings: Settings, store, embedder, progress: Progress | None = None, *,
-           on_file: FileState | None = None, on_pending: Callable[[list], None] | None = None,
+           on_file: FileState | None = None, on_pending: Callable[[list, dict], None] | None = None,
            on_indexed: Callable[[list], None] | None = None,
            on_written: Callable[[], None] | None = None, cancelled: Callable[[], bool] | None = None,
            force: bool = False) -> IngestSummary:
     """Ingest files in two passes: every report is first written with its chunks pending (searchable by BM25 as
-    soon as `on_pending(group)` or `on_indexed(written)` has run; they get the (report, previous record, chunks)
-    written), then embedded
+    soon as `on_pending(group, facts)` or `on_indexed(written)` has run; they get the (report, previous record,
+    chunks) written, and `facts` maps each doc id to its (figures, estimates)), then embedded
     report by report (`on_written()` after each batch is stored). `on_file(name, state, detail)` hears each
     file's state: reading, indexed, embedded, unchanged, failed, cancelled. `cancelled()` is asked between files
     and between embedding batches: reports not yet embedded are then removed again, nothing partial stays.
@@ -211,27 +211,28 @@ def _read(files: list[Path], settings: Settings, store, summary: IngestSummary, 
 
 
 def _index(planned: list, store, summary: IngestSummary, tell: "FileState",
-           on_pending: Callable[[list], None] | None = None) -> list:
+           on_pending: Callable[[list, dict], None] | None = None) -> list:
     """First pass: chunks into the pending collection and report records marked `indexed`, in groups (each Chroma
     write has a fixed cost, ~60 ms embedded). Chunks first, report records last. `on_pending(group)` runs between
-    the two — the writing process can search the group at once, while the record write (seconds in a large store:
-    Chroma rewrites its index of the report texts) goes on. Returns what was written."""
+    the two — the writing process can search the group (and read its figures) at once, while the texts and
+    records are written. Returns what was written."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
     written, group = [], []
     for n, (report, existing, chunks) in enumerate(planned):
         meta = replace(report.meta, chunks=len(chunks), chars=len(report.text), status="indexed", ingested=now)
         group.append((replace(report, meta=meta), existing, chunks))
         if sum(len(g[2]) for g in group) >= WRITE_GROUP_CHUNKS or n == len(planned) - 1:
+            facts = {g[0].meta.doc_id: (report_figures(g[2]), report_estimates(g[0].text, g[2], g[0].meta.doc_id))
+                     for g in group}
             try:
                 store.delete_chunks_of([g[0].meta.doc_id for g in group])  # old versions, or orphans of a killed run
                 store.add_pending([c for g in group for c in g[2]])
                 if on_pending:
-                    on_pending(group)
+                    on_pending(group, facts)
                     for g in group:
                         tell(g[0].meta.source, "indexed")
                 store.put_reports([g[0].meta for g in group], [g[0].text for g in group],
-                                  [to_json(report_figures(g[2]), report_estimates(g[0].text, g[2], g[0].meta.doc_id))
-                                   for g in group])
+                                  [to_json(*facts[g[0].meta.doc_id]) for g in group])
             except BotError as e:
                 for g in group:
                     summary.failed.append((g[0].meta.source, str(e)))
