@@ -667,6 +667,11 @@ def run(settings, data: Path, sample: int, seed: int, picker_reports: int, clien
     return result
 
 
+def _run_tag() -> str:
+    """A tag new to each run: marked sentences then never match a vector in the embedding cache."""
+    return f"{time.time_ns() // 1_000_000 % 10**8:08d}"
+
+
 MARK = "本报告测算，{name}2030年的全球市场规模为987亿元。"  # a sentence no report holds, so the answer must cite the new one
 
 
@@ -689,7 +694,7 @@ def index_at_scale(data_dir: Path, report: Path, say: Say = lambda m: None) -> d
     new = folder / f"新上传-{report.name}"
     # every sentence marked too, so no chunk's vector is in the embedding cache: the embedding really runs (its CPU
     # load and its writes are what a user asking meanwhile competes with)
-    body = report.read_text(encoding="utf-8", errors="replace").replace("。", "（新）。")
+    body = report.read_text(encoding="utf-8", errors="replace").replace("。", f"（新{_run_tag()}）。")
     new.write_text(MARK.format(name=name) + "\n" + body, encoding="utf-8")
     stop, indexed = threading.Event(), threading.Event()
     marks: dict = {}
@@ -740,7 +745,7 @@ def upload_at_scale(data_dir: Path, report: Path, browser, say: Say = lambda m: 
     name = "紫藤星材料"
     folder = fresh_dir(data_dir.parent / f"{data_dir.name}-upload")
     new = folder / f"新上传-{report.name}"
-    body = report.read_text(encoding="utf-8", errors="replace").replace("。", "（新）。")
+    body = report.read_text(encoding="utf-8", errors="replace").replace("。", f"（新{_run_tag()}）。")
     new.write_text(MARK.format(name=name) + "\n" + body, encoding="utf-8")
     reports = lambda: json.loads(_bot(data_dir, "sources", "--json").stdout or "[]")
     before = reports()
