@@ -19,7 +19,7 @@ the detection's passage [start, end) or its result quote. Labels and detections 
 - inputs_right: matched detections whose input values, as a multiset of (value, high), equal the label's;
   operation_right: same operation; verdict_right: `bot.tools.rebuild.rebuild(d).verdict` equals the label's.
 - what_if_right: for a matched product / quantity_x_price (not marked what_if: false), the first input is
-  overridden with twice its value; for a product that must double the rebuilt result exactly (each of low / mid /
+  overridden with twice its value (half, for a share above 50%); for a product that must double the rebuilt result exactly (each of low / mid /
   high for a range), whatever the units. Skipped, like verdict_right, while bot.tools.rebuild does not exist.
 Every miss and every false detection is listed, for debugging.
 """
@@ -259,18 +259,21 @@ def _plain(x: Decimal) -> str:
 
 
 def what_if_ok(d, rebuild: Callable) -> tuple[bool, str]:
-    """Double the first input: the rebuilt result of a product must double exactly."""
+    """Double the first input (halve it when it is a share above 50%, which doubled is no share): the rebuilt
+    result of a product must change by the same factor exactly."""
     first = d.inputs[0]
-    value = _plain(2 * Decimal(first.value))
+    top = Decimal(first.high if first.high is not None else first.value)
+    factor = Decimal("0.5") if first.unit in ("%", "％") and top > 50 else Decimal(2)
+    value = _plain(factor * Decimal(first.value))
     if first.high is not None:
-        value += "-" + _plain(2 * Decimal(first.high))
+        value += "-" + _plain(factor * Decimal(first.high))
     name = _input_names(d)[0]
     try:
         base, base_unit = _amounts(rebuild(d).calculation.result)
         new, new_unit = _amounts(rebuild(d, overrides={name: value + first.unit}).calculation.result)
     except Exception as e:  # noqa: BLE001 - any failure of the rebuild is a wrong what-if
         return False, f"{type(e).__name__}: {e}"
-    want = [2 * x for x in base]
+    want = [factor * x for x in base]
     if new_unit != base_unit or len(new) != len(want) or any(a != b for a, b in zip(new, want)):
         return False, f"{name}={value}{first.unit}: got {[_plain(x) for x in new]} {new_unit}, " \
                       f"want {[_plain(x) for x in want]} {base_unit}"

@@ -79,7 +79,7 @@ class Derivation:
 
 
 # --- reading the passage ---------------------------------------------------------------------------------------
-WINDOW_SENTENCES = 3  # a result's inputs sit in its own sentence or the few before it
+WINDOW_SENTENCES = 4  # a result's inputs sit in its own sentence or the few before it
 WINDOW_CHARS = 480
 MAX_CANDIDATES = 9  # the nearest inputs tried; subsets of 2..MAX_FACTORS of them
 MAX_FACTORS = 4
@@ -110,6 +110,8 @@ _BASIS_BEFORE = re.compile(r"(?:按照?|以|假设|假定|若|如果|取)[^，�
 _TO_LEVEL = re.compile(r"(?:至|到|为)\s*$")
 _NOT_QUANTITY_BEFORE = re.compile(r"(?:图表?|表|附图|附表|Figure|Table|第|Q|H)\s*$", re.I)
 _NOT_QUANTITY_AFTER = re.compile(r"^\s*(?:年|月|日|季度|Q|H|E\b|个月|天|周|倍|只股票|家公司)|^[A-Za-z]", re.I)  # 5G, 4K
+_APPROX_BEFORE = re.compile(r"(?:近|接近|将近|约|大约|逾|超过?)$")
+_APPROX_AFTER = re.compile(r"\s*(?:左右|上下)")
 _YEARS = re.compile(r"((?:19|20)\d{2})\s*(?:年|E\b|A\b|e\b)?(?:\s*[-–—~至到]\s*((?:19|20)\d{2})\s*(?:年|E|A|e)?)?")
 
 
@@ -121,6 +123,10 @@ class _Num:
     ratio: bool
     sentence: tuple[int, int]
     parts: tuple["_Num", ...] = ()  # a sum of segments ("分别为621亿元和518亿元"): its addends
+    run: int = -1  # a list the number is an item of (「分别为19亿、12亿和3亿元」): the first item's offset
+    pos: int = 0  # its place in that list
+    size: int = 1  # how many items the list has
+    approx: bool = False  # said to be rough (「近70亿」「约200亿左右」): a result may round further
 
     @property
     def ranged(self) -> bool:
@@ -208,8 +214,33 @@ def _numbers(text: str) -> list[_Num]:
         hi = _base(span.high if span.high is not None else span.value, span.unit)
         if lo is None or hi is None or (ratio and (hi > 1 or lo <= 0)):
             continue
-        out.append(_Num(span, lo, hi, ratio, sents[k]))
+        approx = bool(_APPROX_BEFORE.search(text, max(0, span.start - 3), span.start) or _APPROX_AFTER.match(text, span.end))
+        out.append(_Num(span, lo, hi, ratio, sents[k], approx=approx))
+    return _runs(text, out)
+
+
+def _runs(text: str, nums: list[_Num]) -> list[_Num]:
+    """Mark the items of a list written in one unit (「分别为1173万、623万和115万瓶」, 「达107、137、167亿元」):
+    a report that lists results one per year or product lists their inputs the same way, item by item."""
+    out, i = list(nums), 0
+    while i < len(out):
+        j = i + 1
+        while j < len(out) and out[j].sentence == out[i].sentence and out[j].span.unit == out[i].span.unit \
+                and out[j].ratio == out[i].ratio and _LIST_SEP.fullmatch(text[out[j - 1].span.end:out[j].span.start]):
+            j += 1
+        if j - i > 1:
+            for k in range(i, j):
+                out[k] = dataclasses.replace(out[k], run=out[i].span.start, pos=k - i, size=j - i)
+        i = j
     return out
+
+
+def _aligned(cands: list[_Num], result: _Num) -> list[_Num]:
+    """The inputs a list item can take: of a list as long as the result's, only the item in the same place; the
+    other items of the result's own list are no inputs."""
+    if result.size < 2:
+        return cands
+    return [n for n in cands if n.run != result.run and not (n.size == result.size and n.pos != result.pos)]
 
 
 def _in_table(text: str, span: NumberSpan) -> bool:
@@ -229,6 +260,15 @@ def _period(text: str, sent: tuple[int, int], pos: int) -> str:
     return m.group(0).strip() if m else ""
 
 
+def _item_period(period: str, n: _Num) -> str:
+    """A list item's own year when its list runs over as many years as it has items (「2020~2022年…达107、137、
+    167亿元」: 137 is 2021年's)."""
+    m = _YEARS.fullmatch(period)
+    if n.size < 2 or not m or not m.group(2) or int(m.group(2)) - int(m.group(1)) + 1 != n.size:
+        return period
+    return f"{int(m.group(1)) + n.pos}年"
+
+
 def _term(text: str, n: _Num) -> Term:
     s = n.span
     name = words_before(text, n.sentence[0], s.start)
@@ -237,7 +277,7 @@ def _term(text: str, n: _Num) -> Term:
     return Term(name=name, value=s.value, unit=s.unit,
                 quote=text[n.sentence[0]:n.sentence[1]].strip(), quote_start=_lstrip(text, n.sentence),
                 quote_end=_rstrip(text, n.sentence), start=s.start, end=s.end, high=s.high,
-                period=_period(text, n.sentence, s.start))
+                period=_item_period(_period(text, n.sentence, s.start), n))
 
 
 def _lstrip(text: str, sent: tuple[int, int]) -> int:
@@ -278,7 +318,7 @@ def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
         return err
     # the report rounds its result to the digits it writes (19.35亿 → 「19亿」), within reason
     half = Decimal(5) * Decimal(10) ** (result.span.value.as_tuple().exponent - 1) * (result.base_low / result.span.value)
-    return err if err <= ROUNDED_TOLERANCE and abs(mid - r) <= half else None
+    return err if err <= ROUNDED_TOLERANCE and (abs(mid - r) <= half or result.approx) else None
 
 
 _MONEY_WORD = re.compile(r"元|美金|港币|英镑|韩元|法郎|\$|€|£|¥|￥|yuan|rmb|cny|usd|hkd|eur", re.I)
@@ -308,9 +348,20 @@ def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
         return False  # money × money is nothing; money comes from exactly one amount or price, a count from none
     if result.ratio or all(n.ratio for n in inputs):
         return False
+    counted = [_noun(p) for n in inputs for p in (n.parts or (n,)) if p.span.dimension is Dimension.COUNT]
+    if len(set(counted)) < len(counted):
+        return False  # 21家 × 3家 is nothing: a count multiplies counts of other things (人 × 次), never its own kind
     if len(inputs) == 1:
         return bool(inputs[0].parts) and inputs[0].span.unit == result.span.unit
     return all(n.base_low != 1 for n in inputs) and all(n.span.start != result.span.start for n in inputs)
+
+
+def _noun(n: _Num) -> str:
+    """What a count counts (万台 → 台); "" for a bare magnitude."""
+    try:
+        return unit_info(n.span.unit).base or ""
+    except ToolError:
+        return ""
 
 
 def _cue(text: str, start: int, end: int, pattern: re.Pattern[str]) -> str:
@@ -333,16 +384,19 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     nums = _numbers(text)
     sents = sentences(text)
     index = {s: i for i, s in enumerate(sents)}
+    run_end = {n.run: n.span.end for n in nums if n.size > 1}  # the last item's end, for each list
     out: list[Derivation] = []
     for r_i, result in enumerate(nums):
         s0, s1 = result.sentence
-        if _BASIS_AFTER.match(text, result.span.end) or _BASIS_BEFORE.search(text, s0, result.span.start) \
-                or text.startswith("/", result.span.end):
+        head = result.run if result.size > 1 else result.span.start  # where the result (or its list) begins
+        tail = run_end.get(result.run, result.span.end) if result.size > 1 else result.span.end
+        if _BASIS_AFTER.match(text, tail) or _BASIS_BEFORE.search(text, s0, head) or text.startswith("/", tail):
             continue  # a given number, or the numerator of a written ratio (「12.5%（200万/1600万）」)
         if result.span.dimension is Dimension.NUMBER and not re.search(r"[万亿千百]", result.span.text):
             continue  # a bare number is no result a report states
-        if not result.ratio and result.span.high is None and result.span.value <= 10 and \
-                result.span.value == result.span.value.to_integral_value():
+        small = not result.ratio and result.span.high is None and result.span.value <= 10 and \
+            result.span.value == result.span.value.to_integral_value()
+        if small and result.size < 2:
             continue  # "1剂", "10家": small whole numbers come out of any two numbers by chance
         k = index[result.sentence]
         if result.ratio:
@@ -350,17 +404,17 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             if found is not None:
                 out.append(_derivation(text, doc_id, chunk_id, len(out), result, found, "ratio", "占比"))
             continue
-        reach = max(s0, result.span.start - CUE_REACH)
-        strong = _cue(text, sents[max(0, k - 1)][0], result.span.start, STRONG_CUE)
+        reach = max(s0, head - CUE_REACH)
+        strong = _cue(text, sents[max(0, k - 1)][0], head, STRONG_CUE)
         first = sents[max(0, k - WINDOW_SENTENCES)][0]
         first = max(first, s0 - WINDOW_CHARS)
-        cue = _cue(text, reach, result.span.start, RESULT_CUE) or (strong and _cue(text, reach, result.span.start, WEAK_CUE))
+        cue = _cue(text, reach, head, RESULT_CUE) or (strong and _cue(text, reach, head, WEAK_CUE))
         # a passage that says it works figures out (「根据指南测算：…共需要约14.77-24.6万瓶」) needs its arithmetic
         # to hold, but no derivation word right before each result
-        loose = "" if cue else _cue(text, first, result.span.start, PASSAGE_CUE)
+        loose = "" if cue else _cue(text, first, head, PASSAGE_CUE)
         if not cue and not loose:
             continue
-        before = [n for n in nums[:r_i] if n.span.start >= first and n.span.end <= result.span.start]
+        before = _aligned([n for n in nums[:r_i] if n.span.start >= first and n.span.end <= head], result)
         # the nearest inputs, and the values equal to the result are restatements, not inputs
         cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
         cands = cands[-MAX_CANDIDATES:] + _sums(text, before[-MAX_CANDIDATES:])
@@ -369,8 +423,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             for combo in combinations(cands, size):
                 if size == 1 and not (combo[0].parts and SUM_CUE.search(text, reach, result.span.start)):
                     continue  # one input alone is a sum of segments the passage adds up (合计, 总计…), or nothing
-                if not _plausible(combo, result) or _overlap(combo):
-                    continue
+                if not _plausible(combo, result) or _overlap(combo) or \
+                        (small and not any(n.size == result.size for n in combo)):
+                    continue  # (a small whole number in a list: only with an input listed item by item alongside)
                 err = _agrees(combo, result)
                 if err is None:
                     continue
@@ -399,8 +454,16 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         combo = best[1]
         ops = op or ("product_of_sum" if any(n.parts for n in combo) else
                "quantity_x_price" if not any(n.ratio for n in combo) else "product")
+        if any(_restated(d, result, combo) for d in out):
+            continue  # the same figure from the same inputs, said again (「预计全年将保持在12.25元/部」)
         out.append(_derivation(text, doc_id, chunk_id, len(out), result, combo, ops, strong or cue))
     return out
+
+
+def _restated(d: Derivation, result: _Num, combo: tuple[_Num, ...]) -> bool:
+    starts = sorted(p.span.start for x in combo for p in (x.parts or (x,)))
+    return (d.result.value, d.result.high, d.result.unit) == (result.span.value, result.span.high, result.span.unit) \
+        and sorted(t.start for t in d.inputs) == starts
 
 
 def _derivation(text: str, doc_id: str, chunk_id: str, n: int, result: _Num, combo: tuple[_Num, ...], ops: str,

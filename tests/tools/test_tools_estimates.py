@@ -95,3 +95,33 @@ def test_a_what_if_on_an_intermediate_carries_through():
     assert calcs[0].result == Quantity("800", "亿元")  # 4亿人 × 2% = 800万人, × 1万元
     assert calcs[1].result == Quantity("800", "万人") and calcs[-1].result == Quantity("520", "亿元")
     assert [v.source for v in calcs[0].inputs.values()] == ["user", "report"]
+
+
+def test_listed_results_take_their_inputs_item_by_item():
+    # one result per product, each from the quantity and the price in the same place of their lists
+    text = ("2023年甲、乙、丙三种试剂的销量分别为1200万、500万和100万盒。若按照平均价格150元、240元和300元测算，"
+            "则三种试剂的市场规模分别为18亿、12亿和3亿元。")
+    found = detect_estimates(text, "doc")
+    assert [(d.result.text, [t.text for t in d.inputs]) for d in found] == [
+        ("18亿", ["1200万", "150元"]), ("12亿", ["500万", "240元"]), ("3亿元", ["100万盒", "300元"])]
+    assert all(rebuild(d).verdict == "agrees" for d in found)
+
+
+def test_a_rough_result_may_round_further_but_counts_of_one_kind_never_multiply():
+    d = only("2022年某疫苗批签发约1137万支，平均中标价600元，对应市场规模近70亿。")  # 68.2亿: no assumption word
+    assert [t.text for t in d.inputs] == ["1137万支", "600元"] and rebuild(d).verdict != "agrees"
+    assert detect_estimates("行业共有21家企业，其中3家已上市，对应市场中近60款产品。", "doc") == []
+
+
+def test_a_figure_said_again_is_one_estimate():
+    text = ("某部件均价约为1.75美元/部，按汇率7测算，约为1.75×7=12.25元/部，"
+            "我们预计全年均价将保持在12.25元/部的水平。")
+    assert [d.result.text for d in detect_estimates(text, "doc")] == ["12.25元/部"]
+
+
+def test_a_listed_result_is_for_its_own_year():
+    text = ("随着无线耳机渗透率持续提升，我们预计2020~2022年该类耳机全球出货量将增至0.9、1.15、1.4亿部。"
+            "假设其电池单价为100元，对应2020~2022年该类耳机电池市场规模将达90、115、140亿元。")
+    found = detect_estimates(text, "doc")
+    assert [(d.result.text, d.result.period, [t.text for t in d.inputs]) for d in found] == [
+        ("90", "2020年", ["0.9", "100元"]), ("115", "2021年", ["1.15", "100元"]), ("140亿元", "2022年", ["1.4亿部", "100元"])]
