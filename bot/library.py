@@ -212,9 +212,9 @@ class Library:
         return sorted(self.retriever.reports().values(), key=lambda r: (r.date, r.title))
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid",
-               timings: dict[str, float] | None = None) -> list[Hit]:
+               timings: dict[str, float] | None = None, each: int = 0) -> list[Hit]:
         self.refresh()
-        return self.retriever.search(query, k or self.settings.top_k, filters, mode, timings)
+        return self.retriever.search(query, k or self.settings.top_k, filters, mode, timings, each)
 
     def figures(self, doc_ids: Sequence[str]) -> list:
         """The quantitative facts found at ingest (bot.tools.figures.Figure) of these reports, in this order.

@@ -93,8 +93,12 @@ class Retriever:
         return got if len(got) >= min(depth, len(wanted)) else self.store.query(vec, depth, doc_ids)
 
     def search(self, query: str, k: int = 8, filters: Filters | None = None, mode: str = "hybrid",
-               timings: dict[str, float] | None = None) -> list[Hit]:
-        """Ranked chunks for a question. mode: hybrid | bm25 | dense."""
+               timings: dict[str, float] | None = None, each: int = 0) -> list[Hit]:
+        """Ranked chunks for a question. mode: hybrid | bm25 | dense.
+
+        `each`: also keep the top `each` of every ranking, in fused order after the top k — a passage only one
+        ranker finds (the dense side's paraphrase, BM25's rare name) fuses low, and a reranker that reads the
+        passages should still see it."""
         timings = {} if timings is None else timings
         reports = self.reports()
         doc_ids = filters.doc_ids(list(reports.values())) if filters else None
@@ -119,7 +123,12 @@ class Retriever:
             rankings["dense"] = [c for c, _ in dense]
             scores["dense"] = dict(dense)
         t = time.perf_counter()
-        fused = rrf(rankings)[:k]
+        fused = rrf(rankings)
+        if each:
+            tops = {c for ids in rankings.values() for c in ids[:each]}
+            fused = fused[:k] + [f for f in fused[k:] if f[0] in tops]
+        else:
+            fused = fused[:k]
         chunks = self.store.get_chunks([c for c, _, _ in fused])
         hits = []
         for cid, score, ranks in fused:

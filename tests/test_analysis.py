@@ -53,6 +53,16 @@ def test_a_sentence_states_the_fact_only_with_subject_year_indicator_and_a_quant
     assert not other_company.complete
 
 
+def test_an_amount_is_not_answered_by_a_growth_rate():
+    a = analyse("甲品种20H1的批签发量是多少？")
+    rate = match(a, "甲品种中，乙公司的20H1批签发增速为-46%。", "", "", ["甲品种"])
+    assert rate.number < 1 and not rate.complete  # a percentage is no 批签发量
+    amount = match(a, "20H1甲品种、丙品种批签发量分别为62万和81万支。", "", "", ["甲品种"])
+    assert amount.number == 1.0 and amount.complete
+    growth = match(analyse("甲品种20H1的批签发量同比是多少？"), "甲品种20H1批签发增速为-46%。", "", "", ["甲品种"])
+    assert growth.number == 1.0  # a ratio indicator still takes its percentage
+
+
 def test_region_conflict_and_synonyms():
     a = analyse("国内医美2019年的市场规模是多少？")
     words = ["国内", "医美"]

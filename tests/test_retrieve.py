@@ -33,6 +33,18 @@ def test_each_retriever_alone(library):
     assert dense and set(dense[0].ranks) == {"dense"}
 
 
+def test_each_ranker_keeps_its_top_passages_for_a_reranker(library):
+    q = "多模态大模型的训练成本有多高？"
+    top = [h.chunk.chunk_id for h in library.search(q, k=3)]
+    wide = library.search(q, k=3, each=12)
+    assert [h.chunk.chunk_id for h in wide[:3]] == top  # the fused top k first, as before
+    bm25 = [h.chunk.chunk_id for h in library.search(q, k=12, mode="bm25")]
+    dense = [h.chunk.chunk_id for h in library.search(q, k=12, mode="dense")]
+    extra = [h.chunk.chunk_id for h in wide[3:]]
+    assert extra and set(extra) <= set(bm25) | set(dense)
+    assert set(bm25) | set(dense) <= set(top) | set(extra)  # nothing either ranker puts in its top 12 is lost
+
+
 def test_filters_restrict_reports(library):
     only = library.search("Sora", k=10, filters=Filters(broker="华鑫证券"))
     assert only and {h.report.broker for h in only} == {"华鑫证券"}

@@ -156,7 +156,8 @@ class Engine:
         k = self.settings.top_k * (FACT_DEPTH if a.is_fact else 1)
         if a.is_fact and a.indicator:  # the ways reports word the indicator (营收 → 营业收入), for the lexical side
             query = query + " " + " ".join(x for x in a.indicator.aliases[:4] if x not in query)
-        hits = self.library.search(expand_query(query), k=k, filters=filters, timings=timings)
+        hits = self.library.search(expand_query(query), k=k, filters=filters, timings=timings,
+                                   each=k if a.is_fact else 0)
         if named is None:
             named = [] if filters else self.library.named_reports(q)
         if named:

@@ -16,6 +16,8 @@ from .presence import _DATES, _QUANTITY
 REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外", "国外", "美国", "欧洲", "日本", "韩国", "印度")
 _SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
 _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|个百分点|pct|pp)", re.I)
+# An amount, not a percentage: 批签发量 or 市场规模 is never answered by 「增速为-46%」 alone.
+_AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|‰|", "(", 1).replace("pct|pp|bp|", "", 1) + r"(?![\d.]*\s*[%％])")
 RATIO_INDICATORS = ("率", "占比", "份额", "同比", "环比", "复合", "增速", "比重")
 # The subject must be named in the sentence, the report's title (0.8 each word) or the passage before the
 # sentence (0.75: a heading or the sentence that set the topic); found only after it (0.5), it is another
@@ -149,7 +151,7 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
         m.subject = 1.0  # the question names no subject: nothing to miss
     ratio = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
     plain = _DATES.sub(" ", sentence)
-    m.number = 1.0 if (_PERCENT.search(plain) if ratio else _QUANTITY.search(plain)) else (
+    m.number = 1.0 if (_PERCENT.search(plain) if ratio else _AMOUNT.search(plain)) else (
         0.3 if re.search(r"\d", plain) else 0.0)
     if ind and m.number == 1.0:
         m.near = _nearness(s, _DATES.sub(lambda x: " " * len(x.group()), s),
@@ -161,7 +163,7 @@ def _nearness(s: str, masked: str, aliases, ratio: bool) -> float:
     """1 when a number of the right kind comes within a few characters after a mention of the indicator
     (「复合增速达21.76%」), 0.5 within a clause, else 0. `masked`: the sentence with dates blanked out."""
     best = 0.0
-    wanted = _PERCENT if ratio else _QUANTITY
+    wanted = _PERCENT if ratio else _AMOUNT
     for a in aliases:
         a = a.lower()
         start = 0
