@@ -63,6 +63,16 @@ def test_an_amount_is_not_answered_by_a_growth_rate():
     assert growth.number == 1.0  # a ratio indicator still takes its percentage
 
 
+def test_a_subject_named_as_asked_beats_its_words_scattered():
+    a = analyse("光学电子板块2020年H1的营业收入是多少？")
+    words = ["光学", "电子", "板块"]
+    title = "电子行业2020年半年报总结"
+    scattered = match(a, "2020年H1光学元件板块实现营业收入290.91亿元，同比增长2.37%。", "", title, words)
+    named = match(a, "2020年H1光学电子板块实现营业收入2238.86亿元，同比减少7.53%。", "", title, words)
+    assert scattered.complete and named.complete  # both state a whole fact …
+    assert named.phrase == 1.0 and scattered.phrase == 0.0 and named.score > scattered.score + 0.3  # … one of it
+
+
 def test_region_conflict_and_synonyms():
     a = analyse("国内医美2019年的市场规模是多少？")
     words = ["国内", "医美"]

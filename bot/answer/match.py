@@ -27,7 +27,7 @@ SUBJECT_FLOOR = 0.75
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
                     "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
-           "quality": 0.8, "near": 0.5}
+           "quality": 0.8, "near": 0.5, "phrase": 0.4}
 
 
 @dataclass
@@ -41,12 +41,14 @@ class FactMatch:
     quality: float = 1.0
     own_indicator: bool = False  # the indicator is the question's own wording: any overlap will do
     near: float = 0.0  # a number of the right kind follows the indicator (or modifier) closely: it is its value
+    phrase: float | None = None  # a subject of several words named as the question writes it (光学电子板块, not
+    # 光学元件板块 under an 电子 title); None: a subject of one word, or none
 
     @property
     def score(self) -> float:
         parts = {"indicator": self.indicator, "modifier": self.modifier, "years": self.years,
                  "sub_period": self.sub_period, "subject": self.subject, "number": self.number,
-                 "quality": self.quality, "near": self.near}
+                 "quality": self.quality, "near": self.near, "phrase": self.phrase}
         return sum(WEIGHTS[k] * v for k, v in parts.items() if v is not None)
 
     @property
@@ -147,6 +149,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             got += 1.0 if _found(forms, s) else 0.8 if _found(forms, t) else 0.75 if _found(forms, before) \
                 else 0.5 if _found(forms, p) else 0.0
         m.subject = got / len(words)
+        if len(words) > 1:
+            m.phrase = 1.0 if a.subject.lower() in s else 0.0
     else:
         m.subject = 1.0  # the question names no subject: nothing to miss
     ratio = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
