@@ -27,7 +27,7 @@ SUBJECT_FLOOR = 0.75
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
                     "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
-           "quality": 0.8, "near": 0.5, "phrase": 0.4}
+           "quality": 0.8, "near": 0.5, "phrase": 0.8}
 
 
 @dataclass
