@@ -91,3 +91,14 @@ def test_extraction_never_breaks_offsets(text):
     for f in extract_figures(text):
         assert text[f.start:f.end] == f.quote
         assert f.start <= f.value_start < f.value_end <= f.end
+
+
+def test_a_name_drops_the_hedge_before_its_number():
+    from bot.tools.figures import words_before
+
+    def name(text, number):
+        return words_before(text, 0, text.rfind(number))
+
+    assert name("2016年某检测市场容量接近200亿，国产占比不到20亿", "20亿") == "国产占比"
+    assert name("2018年某产业收入中只有1763亿元", "1763") == "某产业收入"
+    assert name("目前该细分市场规模仅为30亿元", "30") == "目前该细分市场规模"
