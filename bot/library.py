@@ -129,6 +129,7 @@ class Library:
                 return ingest(paths, self.settings, self.store, self.embedder, progress, on_pending=self._pending,
                               on_indexed=self._indexed, on_written=self._embedded, **options)
             finally:
+                self.retriever.invalidate()  # before `fresh` is emptied: see Retriever.reports
                 self.retriever.fresh.clear()  # whatever happened, only what the store holds is shown now
                 self._fresh_texts.clear()
                 self._written()
@@ -151,9 +152,10 @@ class Library:
         """After the first pass, every record written: other processes are told (the revision)."""
         self.store.bump_revision()
         self.lexical.restamp(self.store.revision())
+        # the report list first, then what was held: a search in between finds the reports in one or the other
+        self._invalidate(())  # the report list; figures and estimates are those held since `_pending`
         self.retriever.fresh.clear()
         self._fresh_texts.clear()
-        self._invalidate(())  # the report list; figures and estimates are those held since `_pending`
 
     def _embedded(self) -> None:
         """After a batch of the second pass: the chunks BM25 searches did not change (pending → embedded), so no

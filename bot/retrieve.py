@@ -65,14 +65,24 @@ class Retriever:
         self.embedder = embedder
         self.lexical = lexical
         self._reports: dict[str, ReportMeta] | None = None
+        self._generation = 0  # bumped by invalidate(): a list read before it is not cached after it
         self.fresh: dict[str, ReportMeta] = {}  # reports this process is writing, searchable before their records land
 
     def reports(self) -> dict[str, ReportMeta]:
-        if self._reports is None:
-            self._reports = {r.doc_id: r for r in self.store.list_reports()}
-        return {**self._reports, **self.fresh} if self.fresh else self._reports
+        """The stored reports and those being written. Safe while an ingest thread writes: `fresh` is copied before
+        the store is read, and the writer clears it only after the records landed — so a report is in one or the
+        other; a list read while the writer invalidated is used once, not cached."""
+        fresh = dict(self.fresh)
+        listed = self._reports
+        if listed is None:
+            generation = self._generation
+            listed = {r.doc_id: r for r in self.store.list_reports()}
+            if generation == self._generation:
+                self._reports = listed
+        return {**listed, **fresh} if fresh else listed
 
     def invalidate(self) -> None:
+        self._generation += 1
         self._reports = None
 
     def _dense(self, vec, depth: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:

@@ -76,3 +76,30 @@ def test_filtered_dense_search_matches_chromas_where_filter(library, monkeypatch
         assert calls == [()]  # one unfiltered query, no `where` fallback
         monkeypatch.undo()
     assert r._dense(vec, 5, ["no-such-report"]) == []
+
+
+def test_a_report_being_written_is_never_missing_from_the_report_list():
+    """The race CI hit: a search reads the store's report list while the ingest thread lands the records, clears
+    the reports it held (`fresh`) and invalidates. The report must be in the list either way, and a list read
+    before the invalidation must not stay cached."""
+    from types import SimpleNamespace
+
+    from bot.retrieve import Retriever
+
+    new = SimpleNamespace(doc_id="new")
+    old = SimpleNamespace(doc_id="old")
+    landed = []
+
+    class Store:
+        def list_reports(self):
+            listed = [old] + landed
+            if not landed:  # the writer acts while this read is in flight, in the order Library._indexed uses
+                landed.append(new)
+                r.invalidate()
+                r.fresh.clear()
+            return listed
+
+    r = Retriever(Store(), embedder=None, lexical=None)
+    r.fresh["new"] = new
+    assert set(r.reports()) == {"old", "new"}  # from `fresh`, copied before the store was read
+    assert set(r.reports()) == {"old", "new"}  # from the store: the stale list was not cached
