@@ -231,3 +231,19 @@ def test_bot_eval_reports_on_the_gate_sample(tmp_path):
                                  "furniture_quotes", "latency_ms"}
     assert len(m["by_sector"]) == 5 and m["ingest"]["reports"] == gate["sample"] and m["results"]
     assert out.with_suffix(".md").exists() and out.with_suffix(".png").exists()
+
+
+def test_a_copy_of_the_annotated_sentence_in_another_report_is_counted_apart(corpus):
+    """Accuracy stays 'cited from the annotated report'; a lead quote that is the annotated sentence, word for
+    word, in another report counts only in accuracy_or_copy — and a mere value match in another sentence does not."""
+    c, anns = corpus
+    q = next(q for q in reports.facts(anns, c, set(c.names), 0) if q.question.startswith("全球汽车半导体2022"))
+    copy = Answer(q.question, "据某证券：" + S2 + "[1]", "extractive", citations=[_citation("丙报告.txt", "另" + S2)])
+    row = reports.score(q, copy, [], c, 1.0)
+    assert not row["correct"] and row["copied_sentence"] and row["correct_or_copy"]
+    other = "汽车半导体的全球市场在2022年将达650亿美元。"
+    value_only = Answer(q.question, "据某证券：" + other + "[1]", "extractive", citations=[_citation("丙报告.txt", other)])
+    row2 = reports.score(q, value_only, [], c, 1.0)
+    assert not row2["copied_sentence"] and not row2["correct_or_copy"]
+    m = reports.metrics([row, row2])
+    assert m["accuracy"] == 0.0 and m["accuracy_or_copy"] == 0.5
