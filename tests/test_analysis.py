@@ -20,6 +20,8 @@ from bot.text import is_table_like, quote_quality
     ("6G2030年的渗透率是多少？", "6G", "2030年", "渗透率", ""),
     ("中国XY20年的销售额是多少？", "中国XY", "20年", "销售额", ""),
     ("全球PC4Q20的出货量是多少？", "全球PC", "4Q20", "出货量", ""),
+    ("某某客单三季度的营业收入同比是多少？", "某某客", "单三季度", "营业收入", "同比"),  # 单 is the period's
+    ("某公司2020年单Q3的毛利率是多少？", "某公司", "2020年单Q3", "毛利率", ""),
 ])
 def test_fact_questions_parse_into_subject_period_indicator(question, subject, period, indicator, modifier):
     a = analyse(question)
@@ -30,6 +32,8 @@ def test_fact_questions_parse_into_subject_period_indicator(question, subject, p
 def test_short_years_and_aliases():
     a = analyse("某某医疗20Q1-Q3的营收是多少？")
     assert a.years == ("2020",) and "营业收入" in a.indicator.aliases
+    assert analyse("某公司20年的收入是多少？").sub_period == ""  # 「20年」 is a year, not a part of one
+    assert analyse("某公司2020年单Q3的毛利率是多少？").sub_period == "Q3"
     assert has_year("2021", "预计21年出货量") and has_year("2020", "4Q20全球出货") and not has_year("2020", "12020台")
 
 
@@ -119,3 +123,24 @@ def test_periods_in_a_question_are_not_names_and_years_split_from_latin_names():
     assert "pc" in dict(tok.topics("全球PC4Q20的出货量是多少？"))
     sig = signals(tok.topics("甲品种19Q4的批签发量是多少？"), {"甲品种": 1, "批签发量": 1}, 1.0, 0.9, tok)
     assert not any(n in ("q4", "19q4") for n in sig.names + sig.unknown_names)
+
+
+def test_the_value_is_bound_to_the_year_asked():
+    """A sentence naming the asked year is not enough: the figure must be stated for it — the year nearest before
+    the value (with the years joined to it), and no part of that year when the question asks for a whole one."""
+    a = analyse("中国某某仪2019年的出口市场规模是多少？")
+    words = ["中国", "某某仪"]
+    later = match(a, "预计到2024年，中国某某仪出口市场规模将达到3.5亿人民币，2019年至2024年的年复合增长率为58.8%。",
+                  "", "", words)
+    stated = match(a, "到2019年，中国某某仪出口市场规模约为3,460万人民币。", "", "", words)
+    assert later.bound == -0.5 and stated.bound == 1.0 and stated.score > later.score
+    whole = analyse("某某药2020年的营业收入同比是多少？")
+    half = match(whole, "某某药：2020年上半年收入同比减少5.35%至818亿港元。", "", "", ["某某药"])
+    year = match(whole, "某某药：2020年实现营业收入1771亿港元，同比小幅下降0.22%。", "", "", ["某某药"])
+    assert half.bound == -0.5 and year.bound == 1.0
+    listed = analyse("某品牌2017年的销量是多少？")  # years joined into one mention
+    assert match(listed, "公司2017/2018/2019年某品牌的销售量分别为51/63/70万支。", "", "", ["某品牌"]).bound == 1.0
+    ranged = analyse("全球某设备2019-2024年的出货量年复合增长率是多少？")
+    assert match(ranged, "2019-2024年全球某设备出货量复合增长率达20.02%。", "", "", ["全球", "某设备"]).bound == 1.0
+    assert match(a, "中国某某仪出口市场规模约为3,460万人民币。", "", "", words).bound == 0.0  # no year before it
+    assert match(analyse("某某仪的市场规模是多少？"), "2019年市场规模为3亿元。", "", "", ["某某仪"]).bound is None

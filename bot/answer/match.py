@@ -27,7 +27,12 @@ SUBJECT_FLOOR = 0.75
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
                     "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
-           "quality": 0.8, "near": 0.5, "phrase": 0.8}
+           "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8}
+# A year as reports write it, with what may follow it: 2020, 2020年, 2020E, 20年, 19H1, 2020Q3, 4Q20.
+_YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?!\d)|(\d{2})(?=年|[EAQH]|Q[1-4])|[1-4]Q(\d{2})(?!\d))", re.I)
+# Years joined into one mention: 2019-2024年, 2017/2018/2019年, 2019年至2024年, 2020和2021年.
+_YEAR_JOIN = re.compile(r"\s*(?:年|E|A)?\s*[-—~～/、至到和与及]\s*$", re.I)
+_PART_OF_YEAR = re.compile(r"[Qq][1-4]|[1-4][Qq]|H[12]|[一二三四]季度|上半年|下半年|前三季度|\d{1,2}(?:\s*-\s*\d{1,2})?\s*月", re.I)
 
 
 @dataclass
@@ -43,12 +48,14 @@ class FactMatch:
     near: float = 0.0  # a number of the right kind follows the indicator (or modifier) closely: it is its value
     phrase: float | None = None  # a subject of several words named as the question writes it (光学电子板块, not
     # 光学元件板块 under an 电子 title); None: a subject of one word, or none
+    bound: float | None = None  # the value's own period is the one asked: 1; another year (「预计到2024年，…3.5亿」
+    # for 2019; 「2020年上半年…」 for the whole of 2020): -0.5; no year before it: 0; None: no year asked
 
     @property
     def score(self) -> float:
         parts = {"indicator": self.indicator, "modifier": self.modifier, "years": self.years,
                  "sub_period": self.sub_period, "subject": self.subject, "number": self.number,
-                 "quality": self.quality, "near": self.near, "phrase": self.phrase}
+                 "quality": self.quality, "near": self.near, "phrase": self.phrase, "bound": self.bound}
         return sum(WEIGHTS[k] * v for k, v in parts.items() if v is not None)
 
     @property
@@ -157,10 +164,50 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     plain = _DATES.sub(" ", sentence)
     m.number = 1.0 if (_PERCENT.search(plain) if ratio else _AMOUNT.search(plain)) else (
         0.3 if re.search(r"\d", plain) else 0.0)
+    masked = _DATES.sub(lambda x: " " * len(x.group()), s)
     if ind and m.number == 1.0:
-        m.near = _nearness(s, _DATES.sub(lambda x: " " * len(x.group()), s),
-                           ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
+        m.near = _nearness(s, masked, ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
+    if a.years and m.number == 1.0:
+        m.bound = binding(s, masked, a.years, bool(a.sub_period), ratio)
     return m
+
+
+def year_mentions(s: str) -> list[tuple[int, int, str]]:
+    """(start, end, four-digit year) of every year the text names, in order."""
+    out = []
+    for x in _YEAR_AT.finditer(s):
+        y = x.group(1) or "20" + (x.group(2) or x.group(3))
+        out.append((x.start(), x.end(), y))
+    return out
+
+
+def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
+    """Whether a value of the kind asked is stated for the period asked: the year mention nearest before it
+    (with the years joined to it: 2019-2024年, 2017/2018/2019年) holds an asked year — and, when the question asks
+    for a whole year, no part of a year (上半年, H1, 1-10月) stands between that year and the value. 1 when some
+    value is so bound, -0.5 when every value follows another period, 0 when no year precedes any value."""
+    mentions = year_mentions(s)
+    wanted = _PERCENT if ratio else _AMOUNT
+    best = None
+    for v in wanted.finditer(masked):
+        if not v.group()[:1].isdigit() or any(a < v.end() and v.start() < b for a, b, _ in mentions):
+            continue  # 「19年」 is a year, not a count of years; 「（单位：十亿元）」 is no value
+        before = [m for m in mentions if m[1] <= v.start()]
+        if not before:
+            continue
+        group = [before[-1]]
+        for m in reversed(before[:-1]):  # walk back over joined years
+            if _YEAR_JOIN.match(s[m[1]:group[0][0]]):
+                group.insert(0, m)
+            else:
+                break
+        got = -0.5
+        if any(y in years for _, _, y in group):
+            got = 1.0 if sub_asked or not _PART_OF_YEAR.search(s[group[-1][1]:v.start()]) else -0.5
+        best = got if best is None else max(best, got)
+        if best == 1.0:
+            break
+    return 0.0 if best is None else best
 
 
 def _nearness(s: str, masked: str, aliases, ratio: bool) -> float:
