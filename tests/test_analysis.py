@@ -144,3 +144,18 @@ def test_the_value_is_bound_to_the_year_asked():
     assert match(ranged, "2019-2024年全球某设备出货量复合增长率达20.02%。", "", "", ["全球", "某设备"]).bound == 1.0
     assert match(a, "中国某某仪出口市场规模约为3,460万人民币。", "", "", words).bound == 0.0  # no year before it
     assert match(analyse("某某仪的市场规模是多少？"), "2019年市场规模为3亿元。", "", "", ["某某仪"]).bound is None
+
+
+def test_an_estimate_answers_a_size_question_only_when_it_measures_what_is_asked():
+    """One sentence can state the market and the domestic share of it (「市场容量接近200亿，国产占比不到20亿」): the
+    estimate of 国产占比 is not the answer to 市场容量; an estimate naming no indicator, or the one asked, is."""
+    from types import SimpleNamespace
+
+    from bot.answer.engine import _measures_asked
+
+    asked = analyse("某某检测2016年的市场容量是多少？")
+    assert not _measures_asked(SimpleNamespace(extra={"subject": "国产占比"}), asked)
+    assert _measures_asked(SimpleNamespace(extra={"subject": "某某检测市场规模"}), asked)
+    assert _measures_asked(SimpleNamespace(extra={"subject": "某某监管市场"}), asked)
+    share = analyse("某某检测2016年的国产占比是多少？")
+    assert _measures_asked(SimpleNamespace(extra={"subject": "国产占比"}), share)

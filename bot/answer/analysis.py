@@ -71,7 +71,7 @@ def vocabulary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return data["bases"], data["modifiers"]
 
 
-def _find_indicator(text: str) -> tuple[Indicator | None, int, int]:
+def find_indicator(text: str) -> tuple[Indicator | None, int, int]:
     """The longest vocabulary alias in the question (its span), and a modifier after or around it."""
     bases, mods = vocabulary()
     best = None
@@ -154,7 +154,7 @@ def analyse(question: str) -> Analysis:
         sub = sub.replace("月份", "月").replace("个月", "月")
         if sub in ("年", "E"):  # 「20年」: the year itself, no part of it
             sub = ""
-    ind, i, j = _find_indicator(body)
+    ind, i, j = find_indicator(body)
     subject = ""
     if zh:
         if ind is None and m:

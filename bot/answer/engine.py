@@ -17,7 +17,7 @@ from ..retrieve import Filters
 from ..types import Answer, Hit
 from ..tools.units import plain as digits
 from . import compute, numeric
-from .analysis import Analysis, analyse
+from .analysis import Analysis, analyse, find_indicator
 from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refusal_text
 from .extractive import best_fact, extract, extract_fact, summary_points
 from .followup import standalone
@@ -61,11 +61,23 @@ class Mentioned:
         return word in self.vocab or word.lower() in self.text
 
 
-def _states(ans: Answer, calc) -> bool:
-    """Whether an answer's lead quote is from the estimate's report and states its result."""
+def _measures_asked(calc, a: Analysis) -> bool:
+    """Whether an estimate measures what the question asks: its subject names no indicator of the vocabulary, or
+    the asked one (「国产占比」 is not the 市场容量 asked, though one sentence states both)."""
+    ind = a.indicator
+    if ind is None or ind.own:
+        return True
+    named, _, _ = find_indicator(calc.extra.get("subject") or "")
+    return named is None or named.name == ind.name or bool(named.modifier and named.modifier == ind.modifier)
+
+
+def _states(ans: Answer, calc, a: Analysis | None = None) -> bool:
+    """Whether an answer's lead quote is from the estimate's report and states its result — the measure asked."""
     ref = calc.extra.get("stated_citation") or {}
     stated = calc.extra.get("stated")
     if ans.refused or not ans.citations or not ref or stated is None:
+        return False
+    if a is not None and not _measures_asked(calc, a):
         return False
     lead = ans.citations[0]
     figures = [stated.low, stated.high] if hasattr(stated, "low") else [stated]
@@ -224,7 +236,7 @@ class Engine:
             # 「X市场规模有多大？」 is a fact question first: the estimate is shown only when the sentence that answers
             # it is the estimate's own statement (same report, same figure) — never instead of a better sentence
             ans = self._sentence_answer(q, query, zh, hits, filters, a, set(named))
-            if ans.refused or _states(ans, calcs[0]):  # (refused: no sentence does better than the estimate's own)
+            if ans.refused or _states(ans, calcs[0], a):  # (refused: no sentence does better than the estimate's own)
                 ans = self._numeric_answer(q, zh, calcs)
         elif calcs:
             ans = self._numeric_answer(q, zh, calcs)
