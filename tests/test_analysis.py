@@ -159,3 +159,12 @@ def test_an_estimate_answers_a_size_question_only_when_it_measures_what_is_asked
     assert _measures_asked(SimpleNamespace(extra={"subject": "某某监管市场"}), asked)
     share = analyse("某某检测2016年的国产占比是多少？")
     assert _measures_asked(SimpleNamespace(extra={"subject": "国产占比"}), share)
+
+
+def test_an_amount_followed_by_rate_is_another_indicator():
+    """净利润率 is a margin: a sentence about it does not state the 净利润 (or its growth) asked."""
+    a = analyse("某板块的净利润同比是多少？")
+    margin = match(a, "净利润率方面，某板块同比提升2.1pct为7.0%。", "", "", ["某板块"])
+    growth = match(a, "某板块收入增速为15.5%，净利润增速为31.1%。", "", "", ["某板块"])
+    assert margin.indicator == 0.0 and growth.indicator == 1.0 and growth.score > margin.score
+    assert match(analyse("某药的渗透率是多少？"), "某药渗透率为3%。", "", "", ["某药"]).indicator == 1.0

@@ -73,6 +73,25 @@ def _found(aliases, text: str) -> bool:
     return any(a and a.lower() in text for a in aliases)
 
 
+def _found_indicator(aliases, text: str) -> bool:
+    """`_found`, except that an amount's name followed by 率 is another indicator: 净利润率 is a margin, not the
+    净利润 asked (a name that is itself a rate, 渗透率, is found as usual)."""
+    for a in aliases:
+        a = a.lower() if a else a
+        if not a:
+            continue
+        if a.endswith("率"):
+            if a in text:
+                return True
+            continue
+        start = 0
+        while (i := text.find(a, start)) >= 0:
+            if text[i + len(a):i + len(a) + 1] != "率":
+                return True
+            start = i + 1
+    return False
+
+
 def has_year(year: str, text: str) -> bool:
     """The year in any form a report writes it: 2020, 2020年, 2020E, 20年, 20E, 4Q20. A year glued to a page
     number in PDF text (「42020年」) still counts when 年/E/Q follows; 「12020台」 is a count, not a year."""
@@ -124,7 +143,7 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     m = FactMatch(quality=quote_quality(sentence))
     ind = a.indicator
     if ind:
-        m.indicator = 1.0 if _found(ind.aliases, s) else (0.5 if _found(ind.aliases, p) else 0.0)
+        m.indicator = 1.0 if _found_indicator(ind.aliases, s) else (0.5 if _found_indicator(ind.aliases, p) else 0.0)
         if ind.own and not m.indicator:  # the question's own wording: its words or characters, not the phrase
             by_words = sum(w in s for w in ind_words) / len(ind_words) if ind_words else 0.0
             grams = {ind.name[i:i + 2] for i in range(len(ind.name) - 1)}
