@@ -168,3 +168,9 @@ def test_an_amount_followed_by_rate_is_another_indicator():
     growth = match(a, "某板块收入增速为15.5%，净利润增速为31.1%。", "", "", ["某板块"])
     assert margin.indicator == 0.0 and growth.indicator == 1.0 and growth.score > margin.score
     assert match(analyse("某药的渗透率是多少？"), "某药渗透率为3%。", "", "", ["某药"]).indicator == 1.0
+
+
+def test_a_month_is_not_the_months_up_to_it():
+    a = analyse("某品种2月的批签发量同比是多少？")
+    assert match(a, "某公司批签发量前2月同比增长27%，某品种同比下滑11%。", "", "", ["某品种"]).sub_period == -0.5
+    assert match(a, "2月份共批签发某品种65.95万瓶，同比下滑67%。", "", "", ["某品种"]).sub_period == 1.0

@@ -160,7 +160,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
         m.years = in_s if in_s == 1 else max(in_s, 0.5 * in_p)
     if a.sub_period:
         # 「1月」 must not match inside 「11月」, but a quarter or half glued to its year is how reports write it (19H1)
-        before = r"(?<![a-z])" if a.sub_period[:1].isalpha() else r"(?<![\d\-])"
+        # (「前2月」 is January and February together, not the 2月 asked)
+        before = r"(?<![a-z])" if a.sub_period[:1].isalpha() else r"(?<![\d\-前])"
         if re.search(before + re.escape(a.sub_period.lower()), s):
             m.sub_period = 1.0
         else:  # another month or quarter named instead of the one asked is a different figure
