@@ -174,3 +174,9 @@ def test_a_month_is_not_the_months_up_to_it():
     a = analyse("某品种2月的批签发量同比是多少？")
     assert match(a, "某公司批签发量前2月同比增长27%，某品种同比下滑11%。", "", "", ["某品种"]).sub_period == -0.5
     assert match(a, "2月份共批签发某品种65.95万瓶，同比下滑67%。", "", "", ["某品种"]).sub_period == 1.0
+
+
+def test_a_part_of_a_year_asked_with_a_range_is_asked():
+    a = analyse("某器械2008-2015年上半年的并购数量是多少？")
+    s = "2008-2015年上半年，中国某器械行业共发生了111笔并购。"
+    assert match(a, s, "", "", ["某器械"]).bound == 1.0

@@ -188,7 +188,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     if ind and m.number == 1.0:
         m.near = _nearness(s, masked, ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
     if a.years and m.number == 1.0:
-        m.bound = binding(s, masked, a.years, bool(a.sub_period), ratio)
+        # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
+        m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio)
     return m
 
 
