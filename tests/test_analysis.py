@@ -87,11 +87,13 @@ def test_region_conflict_and_synonyms():
 def test_words_of_rejoins_pieces_of_unknown_names():
     class Cut:  # jieba-like: an unknown name in pieces
         def words(self, text):
-            return {"狂免": ["狂", "免"], "唯品会": ["唯品", "会"], "全球储能": ["全球", "储能"]}[text]
+            return {"狂免": ["狂", "免"], "唯品会": ["唯品", "会"], "全球储能": ["全球", "储能"],
+                    "32寸的LCD电视": ["32", "寸", "的", "LCD", "电视"]}[text]
 
     assert words_of("狂免", Cut()) == ["狂免"]
     assert words_of("唯品会", Cut()) == ["唯品会"]
     assert words_of("全球储能", Cut()) == ["全球", "储能"]
+    assert words_of("32寸的LCD电视", Cut()) == ["32寸", "lcd", "电视"]  # 的 ends the word before it
 
 
 def test_quote_quality_keeps_tables_and_captions_out_of_the_lead():
@@ -180,3 +182,13 @@ def test_a_part_of_a_year_asked_with_a_range_is_asked():
     a = analyse("某器械2008-2015年上半年的并购数量是多少？")
     s = "2008-2015年上半年，中国某器械行业共发生了111笔并购。"
     assert match(a, s, "", "", ["某器械"]).bound == 1.0
+
+
+def test_a_name_straddling_the_subjects_end_is_not_checked():
+    """jieba reads 「美国医美的渗透率」 as 美国 / 医 / 美的: 美的 is a company's name, but not one the question writes."""
+    from bot.answer.engine import _names_of_question
+
+    a = analyse("美国医美的渗透率是多少？")
+    assert _names_of_question(["美国", "美的"], a) == ["美国"]
+    b = analyse("某公司2020年对美的销售额是多少？")  # a name outside the subject stays
+    assert "美的" in _names_of_question(["美的"], b)

@@ -61,6 +61,17 @@ class Mentioned:
         return word in self.vocab or word.lower() in self.text
 
 
+def _names_of_question(names: list[str], a: Analysis) -> list[str]:
+    """The names a fact question really writes: jieba can join the subject's last character to the 的 after it
+    (「美国医美的渗透率」 → 美国 / 医 / 美的, a company's name); a name that is neither inside the subject nor in the
+    question once the subject is taken out straddles the subject's end and is no name of the question's."""
+    subject = a.subject.lower()
+    if not a.is_fact or not subject:
+        return names
+    rest = a.text.lower().replace(subject, " ")
+    return [n for n in names if n in subject or n in rest]
+
+
 def _measures_asked(calc, a: Analysis) -> bool:
     """Whether an estimate measures what the question asks: its subject names no indicator of the vocabulary, or
     the asked one (「国产占比」 is not the 市场容量 asked, though one sentence states both)."""
@@ -324,7 +335,8 @@ class Engine:
         if best and kind is None and not missing_fact:
             # a name the question is about must be where the answer is: the reports may mention it elsewhere
             # (「X是哪天推出的」 answered with the launch dates of everything but X)
-            missing_fact = bool(names_absent(sig.names, f"{best.hit.report.broker} {best.hit.report.title}\n{best.hit.chunk.text}"))
+            names = _names_of_question(sig.names, a)
+            missing_fact = bool(names_absent(names, f"{best.hit.report.broker} {best.hit.report.title}\n{best.hit.chunk.text}"))
         if not citations or missing_fact or should_refuse(sig, PROFILES[self.settings.refusal], analysis=kind is not None):
             ans = Answer(question=q, answer=refusal_text(zh, self.library), mode="extractive", refused=True)
             ans.extra["signals"] = sig.to_dict() | ({"fact": fact.to_dict()} if fact else {})

@@ -122,7 +122,10 @@ def words_of(text: str, tokenize) -> list[str]:
     words: list[str] = []
     carry = ""
     for w in pieces:
-        if w in _JOINERS:
+        if w in _JOINERS:  # a single character before 的 ends its word (「32寸的LCD」: 32寸, not 寸lcd)
+            if carry and words:
+                words[-1] += carry
+                carry = ""
             continue
         if len(w) == 1 and re.match(r"[\u4e00-\u9fff]", w):
             carry += w
