@@ -192,3 +192,13 @@ def test_a_name_straddling_the_subjects_end_is_not_checked():
     assert _names_of_question(["美国", "美的"], a) == ["美国"]
     b = analyse("某公司2020年对美的销售额是多少？")  # a name outside the subject stays
     assert "美的" in _names_of_question(["美的"], b)
+
+
+def test_a_rate_of_a_market_may_name_the_market_in_short():
+    """「皮肤学级市场复合增速」 states the 市场规模's CAGR: with the rate asked and stated, the base's first word will do."""
+    a = analyse("某国皮肤学级2010-2019年的市场规模年复合增长率是多少？")
+    m = match(a, "2010-2019年某国皮肤学级市场复合增速为13.89%。", "", "", ["某国", "皮肤学级"])
+    assert m.indicator == 0.5 and m.complete
+    assert match(a, "2010-2019年某国皮肤学级产品复合增速为13.89%。", "", "", ["某国", "皮肤学级"]).indicator == 0.0
+    margin = analyse("某板块的净利润同比是多少？")  # 净利率 is a rate of its own
+    assert match(margin, "某板块净利率同比提升2.1pct。", "", "", ["某板块"]).indicator == 0.0

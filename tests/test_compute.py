@@ -179,6 +179,14 @@ def test_figures_of_two_reports_are_never_combined(engine):
     assert len({c.doc_id for c in ans.citations}) <= 1
 
 
+def test_a_rate_a_report_states_answers_when_its_figures_are_not_in_one_report(engine):
+    """No report gives both 2016 and 2020 figures, but one states the 2016-2020 CAGR itself: that is the answer
+    (cited); a stated rate of another span (2016-2020 for 2020 to 2023) is not (above)."""
+    ans = engine.ask("我国化学发光2016年到2020年市场规模的年均复合增长率是多少？", mode="extractive")
+    assert not ans.refused and "25%" in first_line(ans) and not ans.calculations, ans.answer
+    assert {c.doc_id for c in ans.citations} and all("2016-2020年" in c.quote for c in ans.citations[:1])
+
+
 def test_figures_in_two_currencies_are_not_compared(engine):
     ans = engine.ask("中国创新药2022年市场规模占全球的比例是多少？", mode="extractive")
     assert ans.refused and not ans.calculations, ans.answer

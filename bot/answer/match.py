@@ -92,6 +92,22 @@ def _found_indicator(aliases, text: str) -> bool:
     return False
 
 
+def _short_base(ind, s: str) -> bool:
+    """The indicator's first word, where the sentence states the rate asked: 「市场复合增速」 for 市场规模 + 年复合增长率,
+    「营业收入和利润增速」 for 营业利润 + 同比 — but not as part of a rate of its own (「净利润率…同比」, 「净利率」: a margin)."""
+    for x in ind.aliases:
+        x = x.lower()
+        if len(x) < 3:
+            continue
+        start = 0
+        while (i := s.find(x[:2], start)) >= 0:
+            start = i + 1
+            if s[i + 2:i + 3] == "率" or (s.startswith(x, i) and s[i + len(x):i + len(x) + 1] == "率"):
+                continue
+            return True
+    return False
+
+
 def has_year(year: str, text: str) -> bool:
     """The year in any form a report writes it: 2020, 2020年, 2020E, 20年, 20E, 4Q20. A year glued to a page
     number in PDF text (「42020年」) still counts when 年/E/Q follows; 「12020台」 is a count, not a year."""
@@ -155,6 +171,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             m.own_indicator = True
         if ind.modifier:
             m.modifier = 1.0 if _found(ind.modifier_aliases, s) else 0.0
+            if m.modifier and not m.indicator and _short_base(ind, s):
+                m.indicator = 0.5  # the rate is the figure: 「市场复合增速」 states the 市场规模's CAGR in short
     else:
         m.indicator = 1.0  # the question names no indicator: nothing to miss
     if a.years:
