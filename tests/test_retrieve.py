@@ -103,3 +103,23 @@ def test_a_report_being_written_is_never_missing_from_the_report_list():
     r.fresh["new"] = new
     assert set(r.reports()) == {"old", "new"}  # from `fresh`, copied before the store was read
     assert set(r.reports()) == {"old", "new"}  # from the store: the stale list was not cached
+
+
+def test_a_fact_question_reads_its_own_ranking_beside_the_alias_expanded_one(library):
+    """The indicator's aliases widen the lexical query (营收 → 营业收入…) and can outweigh the question's own words:
+    the passages the question alone ranks first are reranked too."""
+    from bot.answer import Engine
+    from bot.answer.glossary import expand_query
+    from bot.answer.question import check_question, plain
+
+    from dataclasses import replace
+
+    e = Engine(library)
+    e.settings = replace(e.settings, top_k=1)  # a shallow fetch, where the two rankings differ
+    q = check_question("2030年AIGC的出货量是多少？")
+    query, filters, a, named = e.scope(q, plain(q), None)
+    assert a.is_fact and a.indicator and len(a.indicator.aliases) > 1
+    k = e.settings.top_k * 4
+    own = {h.chunk.chunk_id for h in library.search(expand_query(query), k=k)}
+    got = {h.chunk.chunk_id for h in e.retrieve(q, query, a, filters, named=named)}
+    assert own <= got

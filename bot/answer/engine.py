@@ -177,10 +177,15 @@ class Engine:
         company or stock code in it) is searched first; single-fact questions fetch deeper and are reranked so
         that the passage whose sentence matches subject, period and indicator comes first."""
         k = self.settings.top_k * (FACT_DEPTH if a.is_fact else 1)
+        asked = query
         if a.is_fact and a.indicator:  # the ways reports word the indicator (营收 → 营业收入), for the lexical side
             query = query + " " + " ".join(x for x in a.indicator.aliases[:4] if x not in query)
         hits = self.library.search(expand_query(query), k=k, filters=filters, timings=timings,
                                    each=k if a.is_fact else 0)
+        if query != asked:  # the aliases can outweigh the question's own words: its own ranking is read too
+            seen = {h.chunk.chunk_id for h in hits}
+            hits += [h for h in self.library.search(expand_query(asked), k=k, filters=filters)
+                     if h.chunk.chunk_id not in seen]
         if named is None:
             named = [] if filters else self.library.named_reports(q)
         if named:
