@@ -22,6 +22,9 @@ from bot.text import is_table_like, quote_quality
     ("全球PC4Q20的出货量是多少？", "全球PC", "4Q20", "出货量", ""),
     ("某某客单三季度的营业收入同比是多少？", "某某客", "单三季度", "营业收入", "同比"),  # 单 is the period's
     ("某公司2020年单Q3的毛利率是多少？", "某公司", "2020年单Q3", "毛利率", ""),
+    ("某某面板自6月以来的价格同比是多少？", "某某面板", "6月", "价格", "同比"),  # 自…以来 is the period's
+    ("中国某某封装目前的出货量是多少？", "中国某某封装", "", "出货量", ""),  # 目前 is no part of the subject
+    ("某品种的某签量环比是多少？", "某品种", "", "某签量", "环比"),  # a rate of an indicator the vocabulary lacks
 ])
 def test_fact_questions_parse_into_subject_period_indicator(question, subject, period, indicator, modifier):
     a = analyse(question)
@@ -34,6 +37,7 @@ def test_short_years_and_aliases():
     assert a.years == ("2020",) and "营业收入" in a.indicator.aliases
     assert analyse("某公司20年的收入是多少？").sub_period == ""  # 「20年」 is a year, not a part of one
     assert analyse("某公司2020年单Q3的毛利率是多少？").sub_period == "Q3"
+    assert analyse("某指数2020年初的涨幅是多少？").sub_period == analyse("某指数20年初的涨幅是多少？").sub_period == "年初"
     assert has_year("2021", "预计21年出货量") and has_year("2020", "4Q20全球出货") and not has_year("2020", "12020台")
 
 

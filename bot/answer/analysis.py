@@ -20,8 +20,8 @@ from .question import is_chinese
 _DATA = Path(__file__).parent / "data" / "indicators.json"
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至到/]|H[12]|\D|$))")
 # the sub-period a question names after its year
-_SUB = re.compile(r"单?(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月)")
-_SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|年(?!间|内|来|以))")
+_SUB = re.compile(r"单?(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月|初|末|底)")
+_SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|年[初末底]?(?!间|内|来|以))")
 # a range of short years, also right after a Latin name (MiniLED20-23年 is MiniLED, 2020 to 2023)
 _SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到]\s*([12]\d)\s*年(?!间|内|来|以)")
 # a short year right after a Latin name (中国IC20年 is IC in 2020; 4Q20 and FY20 are _SHORT_PERIOD's business)
@@ -33,7 +33,7 @@ _SUB_ALONE = re.compile(r"单?((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
 _OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
 _REPORT_REF = re.compile(r"(这份|该|本|此|这篇)?(研究)?(报告|研报)(中|里面|里|提到|指出|认为|称|显示)")  # where, not what
-_FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之|到|至|截至|截止|截止到)$")
+_FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之|到|至|截至|截止|截止到|自|从|目前|当前|现在)$")
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,8 @@ def analyse(question: str) -> Analysis:
         sub = sub.replace("月份", "月").replace("个月", "月")
         if sub in ("年", "E"):  # 「20年」: the year itself, no part of it
             sub = ""
+        elif sub in ("初", "末", "底"):  # 「2020年初」: the 年 went with the year
+            sub = "年" + sub
     ind, i, j = find_indicator(body)
     subject = ""
     if zh:
@@ -168,5 +170,12 @@ def analyse(question: str) -> Analysis:
             subject = _subject(body, (m.start(), m.end()) if m else None, own.span(1))
         if ind is None and (ask := re.search(r"(有|是|为)?多少", body)):
             ind = _own_indicator(body[ask.end():]) if ask.end() < len(body) - 1 else None
+    if ind is not None and ind.name == ind.modifier and "的" in subject:
+        # 「X的出口额环比」 with 出口额 unknown to the vocabulary: X is the subject, 出口额 the indicator the rate is of
+        head, _, base = subject.rpartition("的")
+        if len(head) >= 2 and 2 <= len(base) <= 8:
+            subject = head
+            ind = Indicator(name=base, aliases=(base,), modifier=ind.modifier, modifier_aliases=ind.modifier_aliases,
+                            own=True)
     return Analysis(text=q, zh=zh, kind=kind, wants=wants, years=years, period=period, sub_period=sub,
                     indicator=ind, subject=subject, quoted_titles=titles)

@@ -35,6 +35,8 @@ SUMMARY_MAX_REPORTS = 5  # a summary of more reports than this is a wall of text
 # Single-fact questions fetch this many times BOT_TOP_K passages before reranking them by their best sentence:
 # on the 40-report sample, 12% of annotated sentences were not among the first 16 (reports benchmark).
 FACT_DEPTH = 4
+# Reranking fact passages: the retrieval rank's weight beside the fact score of the passage's best sentence.
+RERANK_PRIOR = 0.3
 
 
 class ScopedText:
@@ -196,7 +198,7 @@ class Engine:
             t = time.perf_counter()
             named_set = set(named)
             scores = best_fact(a, hits, self.library.tokenizer)
-            order = sorted(range(len(hits)), key=lambda i: -(scores[i] + 0.3 / (1 + i)
+            order = sorted(range(len(hits)), key=lambda i: -(scores[i] + RERANK_PRIOR / (1 + i)
                                                                + (0.5 if hits[i].report.doc_id in named_set else 0)))
             hits = [hits[i] for i in order]
             if timings is not None:
