@@ -206,3 +206,10 @@ def test_a_rate_of_a_market_may_name_the_market_in_short():
     assert match(a, "2010-2019年某国皮肤学级产品复合增速为13.89%。", "", "", ["某国", "皮肤学级"]).indicator == 0.0
     margin = analyse("某板块的净利润同比是多少？")  # 净利率 is a rate of its own
     assert match(margin, "某板块净利率同比提升2.1pct。", "", "", ["某板块"]).indicator == 0.0
+
+
+def test_the_pieces_jieba_leaves_of_a_quarter_first_period_are_no_names():
+    from bot.answer.refusal import _PERIOD
+
+    assert all(_PERIOD.match(w) for w in ("q1", "4q20", "q21", "fy21", "20h1"))
+    assert not _PERIOD.match("qled") and not _PERIOD.match("q50")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_PERIOD = re.compile(r"^(q[1-4]|h[12]|\d{1,2}[qhm]\d{0,4}|fy\d{2,4}|\d{2,4}[qh]\d?|\d{4}[ea]?)$", re.I)
+# (q21: jieba's piece of 「1Q21」, the first quarter of 2021)
+_PERIOD = re.compile(r"^(q[1-4]|q[12]\d|h[12]|\d{1,2}[qhm]\d{0,4}|fy\d{2,4}|\d{2,4}[qh]\d?|\d{4}[ea]?)$", re.I)
 
 
 @dataclass(frozen=True)
