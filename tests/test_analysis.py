@@ -213,3 +213,10 @@ def test_the_pieces_jieba_leaves_of_a_quarter_first_period_are_no_names():
 
     assert all(_PERIOD.match(w) for w in ("q1", "4q20", "q21", "fy21", "20h1"))
     assert not _PERIOD.match("qled") and not _PERIOD.match("q50")
+
+
+def test_a_sentence_naming_another_part_of_the_year_does_not_state_the_fact():
+    a = analyse("某品种2020年3月的批签发量是多少？")
+    other = match(a, "2020年2月某品种批签发量为65万瓶。", "", "", ["某品种"])
+    asked = match(a, "2020年3月某品种批签发量为71万瓶。", "", "", ["某品种"])
+    assert other.sub_period == -0.5 and not other.complete and asked.complete

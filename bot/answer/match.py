@@ -62,7 +62,7 @@ class FactMatch:
     def complete(self) -> bool:
         """Everything the question names is there: a fact the reports state, not only its topic."""
         return (self.indicator >= (0.25 if self.own_indicator else 0.5) and self.number >= 1 and (self.years is None or self.years >= 0.5)
-                and self.subject >= SUBJECT_FLOOR)
+                and self.subject >= SUBJECT_FLOOR and (self.sub_period is None or self.sub_period >= 0))
 
     def to_dict(self) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()} | \
