@@ -384,14 +384,17 @@ def build_app(engine: Engine, users: Users, feedback: FeedbackStore, charts: Pat
         reingest_btn.click(reingest, [remove_name], [remove_status], api_name=False)
         status_btn.click(ingest_status, None, [status_out], api_name="ingest_status")
         reports.change(lambda sel, lg: scope_text(engine, sel, lg), [reports, lang], [scope], api_name=False)
-        lib_search.change(library_rows_for, [lib_search], [lib_table], api_name="library")
+        # one queue for the page's load and the library search: a term typed while the load is in flight is
+        # answered after it, so the load's full table never replaces the filtered one
+        lib_search.change(library_rows_for, [lib_search], [lib_table], api_name="library",
+                          concurrency_limit=1, concurrency_id="library-table")
         remove_btn.click(remove, [remove_name, lib_search, lang], [remove_status, lib_table, reports, header],
                          api_name=False)
         ask_btn.click(ask_api, [ask_q], [ask_out], api_name="ask")
         lang_radio.change(switch, [lang_radio], [lang, header, msg, send, new, reports, comment_box, comment_btn, upload_box,
                                                  example_list.dataset], api_name=False)
         app.load(on_load, None, [upload_box, reports, remove_box, lib_table, scope, header, msg, example_list.dataset],
-                 api_name=False)
+                 api_name=False, concurrency_limit=1, concurrency_id="library-table")
     app.launch_options = {"theme": theme, "css": CSS}  # Gradio 6 takes theme and css at launch
     return app
 

@@ -57,6 +57,8 @@ def test_welcome_summarises_hundreds_of_reports(page):
 def test_library_view_searches_hundreds_of_reports(page):
     page.get_by_role("tab", name="研报库").click()
     page.wait_for_function("document.querySelector('#library').innerText.includes('已完成')", timeout=30000)
+    # the page's load has answered (it shows the admin's remove row): what is typed now is not raced by it
+    page.locator("#remove").wait_for(state="visible", timeout=30000)
     page.locator("#library-search textarea, #library-search input").first.fill("行业跟踪第123期")
     page.wait_for_function("(t => t.includes('行业跟踪第123期') && !t.includes('行业跟踪第122期'))"
                            "(document.querySelector('#library').innerText)", timeout=30000)
