@@ -209,16 +209,14 @@ def _read(m: re.Match[str], text: str) -> _Tok | None:
         cur = _ZH_CURRENCY[g["cur"]]
         if pre_cur is not None and pre_cur is not cur:
             return None  # "$3亿元": two currencies, no reading is safe
-        unit = _currency_unit(cur, mag, True)
-        return _tok(value, unit + (f"/{_PER_WORDS[g['cper'].lower()]}" if g["cper"] else ""), m, text)
+        return _per_unit_tok(value, _currency_unit(cur, mag, True), g["cper"], m, text, m.end("cur"))
     if g["noun"]:
         if pre_cur is not None:  # "$3亿部"?: the money is what is marked
             return _tok(value, _currency_unit(pre_cur, mag, True), m, text, m.start("noun"))
         if (m.start() > 0 and text[m.start() - 1] == "第") or num == "一":
             # 第3部, 第一名: an ordinal; 一个, 一家, 一种: an article more often than a count
             return _tok(_scale(value, mag), "", m, text, m.end("num"))
-        unit = mag + _NOUNS[g["noun"]]
-        return _tok(value, unit + (f"/{_PER_WORDS[g['nper'].lower()]}" if g["nper"] else ""), m, text)
+        return _per_unit_tok(value, mag + _NOUNS[g["noun"]], g["nper"], m, text, m.end("noun"))
     if g["zhmag"]:
         if g["tunit"]:  # 一万秒, 3万年: the magnitude folds into the value
             return _tok(_scale(value, mag), _TIME_UNITS[g["tunit"]], m, text)
@@ -253,6 +251,19 @@ def _read(m: re.Match[str], text: str) -> _Tok | None:
             return _tok(_scale(value, mag), "", m, text)
         return _tok(value, mag + "元", m, text, bare=mag)
     return _tok(value, "", m, text)
+
+
+def _per_unit_tok(value: Decimal, unit: str, per: str | None, m: re.Match[str], text: str, top_end: int) -> _Tok:
+    """`unit` per `per` (197元/瓶), or — when the pair is no unit, 「3次/次」 — the number in its own unit, the
+    「/次」 left as text."""
+    if not per:
+        return _tok(value, unit, m, text)
+    full = f"{unit}/{_PER_WORDS[per.lower()]}"
+    try:
+        UNITS[full]
+    except KeyError:
+        return _tok(value, unit, m, text, top_end)
+    return _tok(value, full, m, text)
 
 
 def _tok(value: Decimal, unit: str, m: re.Match[str], text: str, end: int | None = None, bare: str = "") -> _Tok:

@@ -3,7 +3,7 @@ from decimal import Decimal
 from itertools import permutations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import ToolError
@@ -218,9 +218,16 @@ ALPHABET = "0123456789.,-~%/／ 万亿千百十元美港币欧日台部瓶人份
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=40))
+@example("0次/次")  # found by CI: a count per itself is no unit
+@example("3元/元")
 def test_find_numbers_never_breaks_on_unit_soup(text):
     for n in find_numbers(text):
         assert text[n.start:n.end] == n.text
         n.dimension  # every unit it returns is known
         if n.high is not None:
             assert n.value <= n.high
+
+
+def test_a_count_per_itself_is_the_count_alone():
+    (n,) = find_numbers("复购3次/次")
+    assert (n.text, n.unit) == ("3次", "次") and n.dimension
