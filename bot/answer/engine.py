@@ -84,13 +84,13 @@ def _measures_asked(calc, a: Analysis) -> bool:
     return named is None or named.name == ind.name or bool(named.modifier and named.modifier == ind.modifier)
 
 
-def _states(ans: Answer, calc, a: Analysis | None = None) -> bool:
+def _states(ans: Answer, calc, a: Analysis) -> bool:
     """Whether an answer's lead quote is from the estimate's report and states its result — the measure asked."""
     ref = calc.extra.get("stated_citation") or {}
     stated = calc.extra.get("stated")
     if ans.refused or not ans.citations or not ref or stated is None:
         return False
-    if a is not None and not _measures_asked(calc, a):
+    if not _measures_asked(calc, a):
         return False
     lead = ans.citations[0]
     figures = [stated.low, stated.high] if hasattr(stated, "low") else [stated]

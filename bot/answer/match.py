@@ -73,37 +73,33 @@ def _found(aliases, text: str) -> bool:
     return any(a and a.lower() in text for a in aliases)
 
 
+def _at(word: str, text: str):
+    """Every index where `word` starts in `text`."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
+
+
+def _rate_of(word: str, text: str, i: int) -> bool:
+    """Whether `word` at `i` is the name of a rate of it (净利润 in 「净利润率」)."""
+    return text[i + len(word):i + len(word) + 1] == "率"
+
+
 def _found_indicator(aliases, text: str) -> bool:
     """`_found`, except that an amount's name followed by 率 is another indicator: 净利润率 is a margin, not the
     净利润 asked (a name that is itself a rate, 渗透率, is found as usual)."""
-    for a in aliases:
-        a = a.lower() if a else a
-        if not a:
-            continue
-        if a.endswith("率"):
-            if a in text:
-                return True
-            continue
-        start = 0
-        while (i := text.find(a, start)) >= 0:
-            if text[i + len(a):i + len(a) + 1] != "率":
-                return True
-            start = i + 1
+    for a in (x.lower() for x in aliases if x):
+        if a in text if a.endswith("率") else any(not _rate_of(a, text, i) for i in _at(a, text)):
+            return True
     return False
 
 
 def _short_base(ind, s: str) -> bool:
     """The indicator's first word, where the sentence states the rate asked: 「市场复合增速」 for 市场规模 + 年复合增长率,
     「营业收入和利润增速」 for 营业利润 + 同比 — but not as part of a rate of its own (「净利润率…同比」, 「净利率」: a margin)."""
-    for x in ind.aliases:
-        x = x.lower()
-        if len(x) < 3:
-            continue
-        start = 0
-        while (i := s.find(x[:2], start)) >= 0:
-            start = i + 1
-            if s[i + 2:i + 3] == "率" or (s.startswith(x, i) and s[i + len(x):i + len(x) + 1] == "率"):
-                continue
+    for x in (a.lower() for a in ind.aliases if len(a) >= 3):
+        if any(not _rate_of(x[:2], s, i) and not (s.startswith(x, i) and _rate_of(x, s, i)) for i in _at(x[:2], s)):
             return True
     return False
 
@@ -205,10 +201,12 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     plain = _DATES.sub(" ", sentence)
     m.number = 1.0 if (_PERCENT.search(plain) if ratio else _AMOUNT.search(plain)) else (
         0.3 if re.search(r"\d", plain) else 0.0)
+    if m.number < 1.0:
+        return m
     masked = _DATES.sub(lambda x: " " * len(x.group()), s)
-    if ind and m.number == 1.0:
+    if ind:
         m.near = _nearness(s, masked, ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
-    if a.years and m.number == 1.0:
+    if a.years:
         # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
         m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio)
     return m
