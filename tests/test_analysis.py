@@ -220,3 +220,22 @@ def test_a_sentence_naming_another_part_of_the_year_does_not_state_the_fact():
     other = match(a, "2020年2月某品种批签发量为65万瓶。", "", "", ["某品种"])
     asked = match(a, "2020年3月某品种批签发量为71万瓶。", "", "", ["某品种"])
     assert other.sub_period == -0.5 and not other.complete and asked.complete
+
+
+def test_a_value_stated_only_for_another_year_is_not_the_fact_asked():
+    """「某机场2020年旅客吞吐量突破1600万人次」 does not answer 2021: every value follows another year."""
+    a = analyse("2021年某机场的旅客吞吐量是多少？")
+    other = match(a, "某机场2020年旅客吞吐量突破1600万人次，今年单日最高旅客量突破11万人次。",
+                  "2021年初，某机场发布数据。某机场2020年旅客吞吐量突破1600万人次，今年单日最高旅客量突破11万人次。", "",
+                  ["某机场"])
+    assert other.bound == -0.5 and not other.complete
+    same = match(a, "截至2021年12月31日，某机场年旅客吞吐量突破2500万人次。", "", "", ["某机场"])
+    assert same.bound == 1.0 and same.complete
+
+
+def test_a_four_digit_value_with_a_unit_is_no_year_and_joined_periods_may_hold_a_quarter():
+    a = analyse("国内某灯2019年的价格是多少？")
+    assert match(a, "2019年平均某灯价格为1931元/套。", "", "", ["国内", "某灯"]).bound == 1.0
+    q = analyse("某行业2021年第一季度的净利润同比是多少？")
+    s = "2021年第一季度和2020年第四季度某行业的整体净利润分别同比增长71.4%和20.1%。"
+    assert match(q, s, "", "", ["某行业"]).bound == 1.0

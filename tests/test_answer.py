@@ -172,3 +172,19 @@ def test_check_question_only_raises_question_error(raw):
 def test_odd_questions_get_an_answer_or_a_refusal(engine, q):
     a = engine.ask(q, mode="extractive")
     assert a.answer and (a.refused or a.citations)
+
+
+def test_the_lead_names_the_kind_asked_or_the_answer_is_refused(tmp_path, fresh_library):
+    """「导演是谁」: a lower-ranked sentence naming a person leads over a topical one that names none; when no
+    passage names one, the question is refused rather than answered with the topic."""
+    with_name, topic_only = tmp_path / "a.txt", tmp_path / "b.txt"
+    with_name.write_text("某电影资讯\n电影《青岚》将于春节档上映，电影《青岚》的宣传海报今日发布，电影《青岚》备受期待。"
+                         "电影《青岚》由韩寒执导。\n", encoding="utf-8")
+    topic_only.write_text("另一份资讯\n电影《白桦》将于春节档上映，电影《白桦》的宣传海报今日发布，票房表现值得期待。\n",
+                          encoding="utf-8")
+    lib = fresh_library()
+    lib.ingest([with_name, topic_only])
+    a = Engine(lib).ask("电影《青岚》的导演是谁", mode="extractive")
+    assert not a.refused and "韩寒" in a.answer.split("\n")[0]
+    b = Engine(lib).ask("电影《白桦》的导演是谁", mode="extractive")
+    assert b.refused

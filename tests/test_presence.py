@@ -32,3 +32,28 @@ def test_number_and_name_kinds(library):
     assert presence("2021年中国经济增长了多少？", "2021年中国经济增长8.1%。", "", pos).kind_ok
     assert presence("2021年中国经济增长了多少？", "2021年中国经济稳中向好。", "", pos).kind_ok is False
     assert presence("北京冬奥会吉祥物叫什么", "北京冬奥会吉祥物“冰墩墩”以熊猫为原型。", "", pos).kind_ok
+
+
+def test_common_words_jieba_tags_as_persons_are_not_names(library):
+    tags = dict(library.tokenizer.pos_people("从卫星图片上看，北京冬奥会开幕式拉开序幕，张艺谋任总导演。"))
+    assert tags.get("卫星") == "n" and tags.get("张艺谋", "").startswith("nr")
+    q = "2022年冬奥会开幕式总导演是谁"
+    assert presence(q, "将于2月4日举行的冬奥会开幕式将为赛事拉开序幕。", "", library.tokenizer.pos_people).kind_ok is False
+
+
+def test_a_date_must_be_other_than_the_questions_own():
+    no_pos = lambda text: []  # noqa: E731
+    q = "2022春运开始时间"
+    assert presence(q, "2022年春运全国铁路预计发送旅客2.8亿人次。", "", no_pos).kind_ok is False
+    assert presence(q, "2022年春运从1月17日开始，共40天。", "", no_pos).kind_ok
+    assert presence("某公司哪年成立", "某公司成立于2008年。", "", no_pos).kind_ok
+    assert presence("某公司2008年哪年上市", "某公司2008年成立。", "", no_pos).kind_ok is False
+
+
+def test_an_article_is_no_count_and_which_field_is_no_place(library):
+    pos = library.tokenizer.pos
+    q = "某模型有多少参数？"
+    assert presence(q, "行业正在经历一个高速的迭代时期。", "", pos).kind_ok is False
+    assert presence(q, "某模型有一千亿个参数。", "", pos).kind_ok
+    assert asked_kind("某机构认为某技术会首先在哪个领域得到应用？") != "place"
+    assert asked_kind("2023年某大会在哪举办") == "place"

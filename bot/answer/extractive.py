@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from ..ingest.chunk import is_heading, sentence_spans
 from ..text import quote_quality
@@ -74,10 +75,14 @@ def score_sentences(question: str, hits: list[Hit], tokenize) -> list[Scored]:
 
 
 def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
-            per_report: bool = False, prefer: set[str] = frozenset()) -> tuple[list[Scored], list[Citation]]:
+            per_report: bool = False, prefer: set[str] = frozenset(),
+            answers: Callable[[str], bool] | None = None) -> tuple[list[Scored], list[Citation]]:
     """The answering sentences (best first) and their citations.
 
     `per_report`: the best sentences of every retrieved report (for comparisons), not just overall.
+    `answers(text)`: whether a sentence holds the kind of answer asked (a person for 谁…); the best-scored
+    sentence that does leads, when it scores within KIND_LEAD of the best (a topical sentence that names no
+    director does not answer 「导演是谁」).
     """
     scored = score_sentences(question, hits, tokenize)
     if not scored:
@@ -87,6 +92,13 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
             if x.sentence.hit.report.doc_id in prefer:
                 x.score *= NAMED_REPORT_BOOST
         scored.sort(key=lambda x: -x.score)
+    if answers is not None and not per_report:
+        top = scored[0].score
+        lead = next((x for x in scored[:KIND_DEPTH] if x.score >= KIND_LEAD * top and answers(x.sentence.text)), None)
+        if lead is not None and lead is not scored[0]:
+            scored.remove(lead)
+            scored.insert(0, lead)
+            lead.score = max(lead.score, top)
     best = scored[0]
     chosen = [s for s in scored[:max_sentences]
               if s is best or (s.score >= 0.6 * best.score and s.coverage >= 0.5 * best.coverage and s.matched)]
@@ -99,6 +111,8 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
     return chosen, cites
 
 
+KIND_DEPTH = 10  # candidate sentences read for one holding the kind of answer asked
+KIND_LEAD = 0.5  # …and how far below the best-scored one it may score
 NAMED_REPORT_BOOST = 1.5  # a sentence of a report the question names (《title》, its company) leads over others
 COMPLETE_BONUS = 2.0  # reranking: a passage with a sentence stating the whole fact beats any partial match
 

@@ -29,9 +29,14 @@ SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
            "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8}
 # A year as reports write it, with what may follow it: 2020, 2020年, 2020E, 20年, 19H1, 2020Q3, 4Q20.
-_YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?!\d)|(\d{2})(?=年|[EAQH]|Q[1-4])|[1-4]Q(\d{2})(?!\d))", re.I)
+# (a four-digit number with a unit after it is a value: 「1931元/套」)
+_YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?![\d.]|\s*[%％元万亿千百个人台套支瓶辆吨件家项部片例次])|(\d{2})(?=年|[EAQH]|Q[1-4])"
+                      r"|[1-4]Q(\d{2})(?!\d))", re.I)
 # Years joined into one mention: 2019-2024年, 2017/2018/2019年, 2019年至2024年, 2020和2021年.
-_YEAR_JOIN = re.compile(r"\s*(?:年|E|A)?\s*[-—~～/、至到和与及]\s*$", re.I)
+# A part of the year may sit between them: 「2021年第一季度和2020年第四季度…分别增长71.4%和…」.
+_YEAR_JOIN = re.compile(r"\s*(?:年|E|A)?\s*(?:第?[一二三四1-4]季度|[Qq][1-4]|H[12]|[上下]半年|前三季度|\d{1,2}月(?:份)?)?"
+                        r"\s*(?:的)?\s*[-—~～/、至到和与及]\s*$", re.I)
+_YEAR_END = re.compile(r"^\s*年?\s*(?:12\s*月\s*31\s*日|年[底末])")
 _PART_OF_YEAR = re.compile(r"[Qq][1-4]|[1-4][Qq]|H[12]|[一二三四]季度|上半年|下半年|前三季度|\d{1,2}(?:\s*-\s*\d{1,2})?\s*月", re.I)
 
 
@@ -62,7 +67,8 @@ class FactMatch:
     def complete(self) -> bool:
         """Everything the question names is there: a fact the reports state, not only its topic."""
         return (self.indicator >= (0.25 if self.own_indicator else 0.5) and self.number >= 1 and (self.years is None or self.years >= 0.5)
-                and self.subject >= SUBJECT_FLOOR and (self.sub_period is None or self.sub_period >= 0))
+                and self.subject >= SUBJECT_FLOOR and (self.sub_period is None or self.sub_period >= 0)
+                and (self.bound is None or self.bound >= 0))  # every value stated for another year: not this fact
 
     def to_dict(self) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()} | \
@@ -243,7 +249,8 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
                 break
         got = -0.5
         if any(y in years for _, _, y in group):
-            got = 1.0 if sub_asked or not _PART_OF_YEAR.search(s[group[-1][1]:v.start()]) else -0.5
+            between = _YEAR_END.sub(" ", s[group[-1][1]:v.start()])  # 「截至2021年12月31日」 is the whole year
+            got = 1.0 if sub_asked or not _PART_OF_YEAR.search(between) else -0.5
         best = got if best is None else max(best, got)
         if best == 1.0:
             break

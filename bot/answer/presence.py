@@ -19,18 +19,21 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _DATES = re.compile(r"\d{4}\s*[年-]|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月|\d{1,2}\s*[日号]")
 _QUANTITY = re.compile(r"\d[\d,.]*\s*(%|‰|[万亿千百]|[个人名次辆艘项倍元吨米家支座台部件例位场届岁天年页瓶剂床张片颗只头户套款篇条笔所间栋亩升克斤度瓦]|"
                        r"美元|欧元|英镑|公里|千米|平方|立方|小时|分钟|秒|人份|人次|pct|pp|bp|GW|MW|kWh|GB|TB|nm|mm|cm|km|kg)|"
+                       # 「一个」「一项」 alone is an article (「正在经历一个高速…时期」), not a count
+                       r"(?<![一二三四五六七八九十两百千万亿])(?!一[个项位家部件场次张片])"
                        r"[一二三四五六七八九十两百千万亿]+[个人名次辆艘项倍支座台部件例位场届岁天万亿页瓶剂张片]")
 
 # (kind, what in a question asks for it); the first match wins, so the more specific kinds come first
 KINDS = [
     ("person", re.compile(r"谁|哪位|什么人|导演|主演|演员|得主|冠军|创始人|首席|火炬手|主创|who\b|whom", re.I)),
-    ("place", re.compile(r"哪里|在哪|哪儿|何处|哪个(城市|国家|地方|省|地区)|哪座|起点|终点|where", re.I)),
+    ("place", re.compile(r"哪里|在哪(?![个些种类])|哪儿|何处|哪个(城市|国家|地方|省|地区)|哪座|起点|终点|where", re.I)),
     ("date", re.compile(r"何时|什么时候|哪天|哪一天|几月|几号|日期|时间|哪年|哪一年|when|what date", re.I)),
     ("number", re.compile(r"多少|多大|几[次个名人年天届辆艘项倍]|增长了?多少|数量|人数|规模|how (many|much)", re.I)),
     ("name", re.compile(r"叫什么|名字|名称|哪部|哪个|哪款|哪家|什么(电影|游戏|类型|项目|内容|手机|产品)|what is the name", re.I)),
 ]
 _SHOWS: dict[str, Callable[[str, list[tuple[str, str]]], bool]] = {
-    "person": lambda text, new: any(f in ("nr", "nrfg", "nrt") for _, f in new),
+    # 「谁提出的…」 may be answered by an organisation or a Latin name (Google, OpenAI)
+    "person": lambda text, new: any(f in ("nr", "nrfg", "nrt", "nt", "eng") for _, f in new),
     "place": lambda text, new: any(f in ("ns", "nsf") for _, f in new),
     "date": lambda text, new: bool(re.search(r"\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{4}-\d{2}-\d{2}", text)),
     "number": lambda text, new: bool(_QUANTITY.search(_DATES.sub(" ", text))),
@@ -53,6 +56,24 @@ def asked_kind(question: str) -> str | None:
     return next((kind for kind, asks in KINDS if asks.search(question)), None)
 
 
+def shows(kind: str, question: str, sentence: str, pos: Callable[[str], list[tuple[str, str]]]) -> bool:
+    """Whether the sentence holds a word of the kind asked that the question does not already contain (a date
+    other than the question's own: 「2022年春运…」 does not say when 2022's 春运 starts)."""
+    if kind == "date":
+        text = sentence
+        for d in set(re.findall(r"\d{1,2}月\d{1,2}[日号]?|\d{4}年\d{1,2}月", question)):
+            text = text.replace(d, " ")
+        if _YEAR_ASKED.search(question):  # 「哪年」: a year is the answer, when it is not the question's own
+            if any(y not in question for y in YEAR.findall(text)):
+                return True
+        return _SHOWS["date"](text, [])
+    new = [(w, f) for w, f in pos(sentence) if w.strip() and w not in question]
+    return _SHOWS[kind](sentence, new)
+
+
+_YEAR_ASKED = re.compile(r"哪年|哪一年|何年|which year", re.I)
+
+
 def presence(question: str, sentence: str, passage: str, pos: Callable[[str], list[tuple[str, str]]]) -> Presence:
     """`pos`: (word, jieba flag) pairs of a text (Tokenizer.pos)."""
     years = set(YEAR.findall(question))
@@ -61,5 +82,4 @@ def presence(question: str, sentence: str, passage: str, pos: Callable[[str], li
     kind = asked_kind(question)
     if kind is None:
         return Presence(None, None, years_ok)
-    new = [(w, f) for w, f in pos(sentence) if w.strip() and w not in question]
-    return Presence(kind, _SHOWS[kind](sentence, new), years_ok)
+    return Presence(kind, shows(kind, question, sentence, pos), years_ok)

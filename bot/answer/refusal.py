@@ -18,6 +18,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PERIOD = re.compile(r"^(q[1-4]|q[12]\d|h[12]|\d{1,2}[qhm]\d{0,4}|fy\d{2,4}|\d{2,4}[qh]\d?|\d{4}[ea]?)$", re.I)
 
 
+# Kinds of answer whose absence from the best sentence refuses in every profile. A name (叫什么, 哪个…) is not
+# among them: 「哪个领域」 is answered by a common noun, which no tagger tells from any other.
+REFUSING_KINDS = ("number", "date", "person", "place")
+
+
 @dataclass(frozen=True)
 class Thresholds:
     max_unknown_share: float = 0.5  # refuse when more than this share of what the question names is unknown
@@ -115,8 +120,9 @@ def should_refuse(s: Signals, t: Thresholds = THRESHOLDS, analysis: bool = False
         return False
     if s.years_ok is False:
         return True  # the question names a year the best sentence (and its passage's dateline) does not
-    if (s.wants == "number" and s.kind_ok is False) or (s.wants == "date" and s.typed is False):
-        return True  # asked for a quantity (a year is not one) or a date, and the best sentence holds none
+    if s.wants in REFUSING_KINDS and s.kind_ok is False:
+        return True  # asked for a quantity (a year is not one), a date, a person, a place or a name, and the
+        # best sentence holding one (extract() leads with it) holds none
     if s.cosine < t.floor_cosine or s.coverage < t.floor_coverage or (t.require_type and s.typed is False):
         return True
     if t.require_presence and (s.years_ok is False or s.kind_ok is False):
