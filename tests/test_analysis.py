@@ -239,3 +239,10 @@ def test_a_four_digit_value_with_a_unit_is_no_year_and_joined_periods_may_hold_a
     q = analyse("某行业2021年第一季度的净利润同比是多少？")
     s = "2021年第一季度和2020年第四季度某行业的整体净利润分别同比增长71.4%和20.1%。"
     assert match(q, s, "", "", ["某行业"]).bound == 1.0
+
+
+def test_a_rate_per_mille_is_a_rate_and_a_phrase_without_a_number_asked_is_no_fact():
+    a = analyse("我国2021年人口出生率是多少？")
+    assert match(a, "2021年我国人口出生率为7.52‰。", "", "", ["我国"]).complete
+    assert not match(a, "2021年我国出生人口1062万人。", "", "", ["我国"]).complete
+    assert not analyse("2022年某公司春季发布会的新手机").is_fact  # may ask for a name

@@ -57,3 +57,10 @@ def test_an_article_is_no_count_and_which_field_is_no_place(library):
     assert presence(q, "某模型有一千亿个参数。", "", pos).kind_ok
     assert asked_kind("某机构认为某技术会首先在哪个领域得到应用？") != "place"
     assert asked_kind("2023年某大会在哪举办") == "place"
+
+
+def test_a_terse_question_ending_on_a_measure_asks_a_number():
+    assert asked_kind("2021年某机场年旅客吞吐量") == "number"
+    assert asked_kind("我国2021年人口出生率") == "number"
+    assert asked_kind("2022年1月5日全国新增确诊病例数？") == "number"
+    assert asked_kind("2022年某公司春季发布会的新手机") is None

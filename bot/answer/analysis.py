@@ -62,7 +62,8 @@ class Analysis:
     def is_fact(self) -> bool:
         """A single-fact question: a number of one subject, period and indicator."""
         return self.zh and self.kind is None and not _OTHER_ASK.search(self.text) and (
-            self.wants == "number" or (self.wants is None and self.indicator is not None))
+            self.wants == "number" or (self.wants is None and self.indicator is not None and not self.indicator.own))
+        # (an indicator of the question's own words without 多少 — 「2022年某发布会的新手机」 — may ask for a name)
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,9 @@ KINDS = [
     ("person", re.compile(r"谁|哪位|什么人|导演|主演|演员|得主|冠军|创始人|首席|火炬手|主创|who\b|whom", re.I)),
     ("place", re.compile(r"哪里|在哪(?![个些种类])|哪儿|何处|哪个(城市|国家|地方|省|地区)|哪座|起点|终点|where", re.I)),
     ("date", re.compile(r"何时|什么时候|哪天|哪一天|几月|几号|日期|时间|哪年|哪一年|when|what date", re.I)),
-    ("number", re.compile(r"多少|多大|几[次个名人年天届辆艘项倍]|增长了?多少|数量|人数|规模|how (many|much)", re.I)),
+    # (a terse question that ends on a measure — 「2021年某机场年旅客吞吐量」, 「我国2021年人口出生率」 — asks its value)
+    ("number", re.compile(r"多少|多大|几[次个名人年天届辆艘项倍]|增长了?多少|数量|人数|规模|how (many|much)"
+                          r"|(?:量|额|数|率|规模|票房|营收|收入|利润|增速|占比|GDP)[？?]?$", re.I)),
     ("name", re.compile(r"叫什么|名字|名称|哪部|哪个|哪款|哪家|什么(电影|游戏|类型|项目|内容|手机|产品)|what is the name", re.I)),
 ]
 _SHOWS: dict[str, Callable[[str, list[tuple[str, str]]], bool]] = {
