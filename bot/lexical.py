@@ -64,12 +64,15 @@ class Tokenizer:
     def pos_people(self, text: str) -> list[tuple[str, str]]:
         """`pos`, with person tags (nr…) only on words that may be names: jieba's tagger also marks common
         dictionary words (卫星, frequency 3,057) and idioms (拉开序幕) as persons, while names are rare in its
-        dictionary (张艺谋 46, 陆川 94) or absent from it (罗致焕)."""
+        dictionary (张艺谋 46, 陆川 94) or absent from it (罗致焕). Other proper-noun tags on words absent from the
+        dictionary end in * (ns*: a guess)."""
         out = []
         for w, f in self.pos(text):
-            if f.startswith("nr") and (self._jieba.FREQ.get(w, 0) >= COMMON_WORD_FREQ
-                                       or (len(w) >= 4 and self._jieba.FREQ.get(w) is not None)):
+            freq = self._jieba.FREQ.get(w) or 0  # (0: only a prefix of dictionary words)
+            if f.startswith("nr") and (freq >= COMMON_WORD_FREQ or (len(w) >= 4 and freq)):
                 f = "n"
+            elif f in ("ns", "nz", "nt") and not freq:
+                f += "*"  # a proper noun jieba's dictionary lacks, tagged by guess: a name, of what kind unsure (吴京 ns)
             out.append((w, f))
         return out
 

@@ -246,3 +246,10 @@ def test_a_rate_per_mille_is_a_rate_and_a_phrase_without_a_number_asked_is_no_fa
     assert match(a, "2021年我国人口出生率为7.52‰。", "", "", ["我国"]).complete
     assert not match(a, "2021年我国出生人口1062万人。", "", "", ["我国"]).complete
     assert not analyse("2022年某公司春季发布会的新手机").is_fact  # may ask for a name
+
+
+def test_a_price_movement_is_a_rate_and_percentage_points_are_no_count():
+    a = analyse("2022年12月某国CPI上涨了多少？")
+    m = match(a, "2022年12月某国CPI同比上涨6.5%，为2021年10月以来的最小涨幅，较前值7.1%回落0.6个百分点。", "", "", ["某国"])
+    assert m.bound == 1.0 and m.complete
+    assert has_year("2015", "15-19年全市场复合增速达到22.5%") and not has_year("2015", "2019年的15-20家医院")

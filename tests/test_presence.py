@@ -7,7 +7,8 @@ def test_asked_kinds():
     assert asked_kind("首趟RCEP班列的起点？") == "place"
     assert asked_kind("北京冬奥会开幕日期是什么时候") == "date"
     assert asked_kind("2021年香港GDP增长了多少？") == "number"
-    assert asked_kind("北京冬奥会吉祥物叫什么") == "name"
+    assert asked_kind("北京冬奥会吉祥物叫什么") == "title"
+    assert asked_kind("2022春节档票房冠军是哪部电影") == "name"  # not a person for 冠军
     assert asked_kind("请总结报告的主要观点") is None
 
 
@@ -64,3 +65,28 @@ def test_a_terse_question_ending_on_a_measure_asks_a_number():
     assert asked_kind("我国2021年人口出生率") == "number"
     assert asked_kind("2022年1月5日全国新增确诊病例数？") == "number"
     assert asked_kind("2022年某公司春季发布会的新手机") is None
+
+
+def test_a_person_asked_by_role_needs_the_role_and_one_of_a_series_its_number(library):
+    pos = library.tokenizer.pos_people
+    q = "电影《某片》的导演是谁"
+    assert presence(q, "电影《某片》由韩寒执导。", "", pos).kind_ok
+    assert presence(q, "电影《某片》由刘昊然、沈腾主演。", "", pos).kind_ok is False  # a cast list names no 导演
+    assert presence("2022某杯冠军是谁", "山东泰山队2比1逆转获胜，完成某杯三连冠。", "", pos).kind_ok  # a team wins too
+    no_pos = lambda text: []  # noqa: E731
+    q = "某国第三艘核潜艇下水的时间"
+    assert presence(q, "2018年10月，某国的第一艘核潜艇开展首次巡逻。", "", no_pos).kind_ok is False
+    assert presence(q, "某国第三艘核潜艇于2021年11月23日下水。", "", no_pos).kind_ok
+
+
+def test_a_name_absent_from_jiebas_dictionary_may_answer_who(library):
+    # jieba tags 吴京 as a place in this sentence; a proper noun its dictionary lacks counts as a name
+    s = "数据显示，吴京的个人总票房达到300亿元，成为中国影史首个达到此票房成就的演员。"
+    assert presence("谁是中国影史首个票房达到300亿元的演员？", s, "", library.tokenizer.pos_people).kind_ok
+
+
+def test_a_thing_is_called_by_a_quoted_or_proper_name_not_a_persons():
+    no_pos = lambda text: []  # noqa: E731
+    q = "某运动会吉祥物叫什么"
+    assert presence(q, "某运动会吉祥物“冰墩墩”以熊猫为原型。", "", no_pos).kind_ok
+    assert presence(q, "评委会主席蒋效愚解释了吉祥物的选择。", "", lambda t: [("蒋效愚", "nr")]).kind_ok is False

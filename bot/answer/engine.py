@@ -341,7 +341,7 @@ class Engine:
             # the lead may be a lower-ranked sentence naming the person, place, date or name asked; not any
             # number for 多少 (「不超过60秒」 is no parameter count)
             wants = asked_kind(plain(q)) if kind is None else None
-            wants = wants if wants in ("person", "place", "date", "name") else None
+            wants = wants if wants in ("person", "place", "name", "title") else None
             chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,
                                         per_report=kind == "compare", prefer=named,
                                         answers=(lambda t: shows(wants, plain(q), t, tokenize.pos_people)) if wants else None)

@@ -17,8 +17,10 @@ REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外",
 _SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
 _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|‰|个百分点|pct|pp)", re.I)  # a rate per mille too (出生率 7.52‰)
 # An amount, not a percentage: 批签发量 or 市场规模 is never answered by 「增速为-46%」 alone.
-_AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|‰|", "(", 1).replace("pct|pp|bp|", "", 1) + r"(?![\d.]*\s*[%％])")
-RATIO_INDICATORS = ("率", "占比", "份额", "同比", "环比", "复合", "增速", "比重")
+_AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|‰|", "(", 1).replace("pct|pp|bp|", "", 1)
+                     + r"(?![\d.]*\s*[%％])(?!百分点)")  # 「0.6个百分点」 is no count of 个
+# (a price or an index that 上涨/涨幅/下跌 moves is a rate: 「CPI上涨了多少」 is answered by 6.5%)
+RATIO_INDICATORS = ("率", "占比", "份额", "同比", "环比", "复合", "增速", "比重", "上涨", "涨幅", "下跌", "跌幅")
 # The subject must be named in the sentence, the report's title (0.8 each word) or the passage before the
 # sentence (0.75: a heading or the sentence that set the topic); found only after it (0.5), it is another
 # sentence's topic.
@@ -66,9 +68,13 @@ class FactMatch:
     @property
     def complete(self) -> bool:
         """Everything the question names is there: a fact the reports state, not only its topic."""
-        return (self.indicator >= (0.25 if self.own_indicator else 0.5) and self.number >= 1 and (self.years is None or self.years >= 0.5)
+        # The year asked must be in the sentence; in its passage only (a heading, a dateline) when the sentence names
+        # the part of the year asked (「1月5日0—24时…新增确诊病例189例」 under a 2022 dateline). A value stated only
+        # for another year is not this fact either.
+        years = self.years is None or self.years >= 1 or (self.years >= 0.5 and self.sub_period == 1)
+        return (self.indicator >= (0.25 if self.own_indicator else 0.5) and self.number >= 1 and years
                 and self.subject >= SUBJECT_FLOOR and (self.sub_period is None or self.sub_period >= 0)
-                and (self.bound is None or self.bound >= 0))  # every value stated for another year: not this fact
+                and (self.bound is None or self.bound >= 0))
 
     def to_dict(self) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()} | \
@@ -115,7 +121,9 @@ def has_year(year: str, text: str) -> bool:
     number in PDF text (「42020年」) still counts when 年/E/Q follows; 「12020台」 is a count, not a year."""
     short = year[2:]
     return bool(re.search(rf"(?<!\d){year}(?!\d)|{year}(?=年|[EAQH]|\s*[-~至])", text, re.I)
-                or re.search(rf"(?<![\d.]){short}(?:年|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text, re.I))
+                or re.search(rf"(?<![\d.]){short}(?:年|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text, re.I)
+                # a short-year range: 「15-19年」 names 2015 as well as 2019
+                or re.search(rf"(?<![\d.]){short}\s*[-~～至到]\s*\d{{2}}(?:年|E)", text, re.I))
 
 
 def subject_words(a: Analysis, tokenize) -> list[str]:

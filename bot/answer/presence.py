@@ -25,22 +25,29 @@ _QUANTITY = re.compile(r"\d[\d,.]*\s*(%|‰|[万亿千百]|[个人名次辆艘�
 
 # (kind, what in a question asks for it); the first match wins, so the more specific kinds come first
 KINDS = [
-    ("person", re.compile(r"谁|哪位|什么人|导演|主演|演员|得主|冠军|创始人|首席|火炬手|主创|who\b|whom", re.I)),
+    ("person", re.compile(r"谁|哪位|什么人|who\b|whom", re.I)),
+    ("title", re.compile(r"叫什么|名字|名称|what is the name", re.I)),
+    ("name", re.compile(r"哪部|哪款|什么(电影|游戏|类型|项目|内容|手机|产品)", re.I)),
+    ("person", re.compile(r"导演|主演|演员|得主|冠军|创始人|首席|火炬手|主创", re.I)),
     ("place", re.compile(r"哪里|在哪(?![个些种类])|哪儿|何处|哪个(城市|国家|地方|省|地区)|哪座|起点|终点|where", re.I)),
     ("date", re.compile(r"何时|什么时候|哪天|哪一天|几月|几号|日期|时间|哪年|哪一年|when|what date", re.I)),
     # (a terse question that ends on a measure — 「2021年某机场年旅客吞吐量」, 「我国2021年人口出生率」 — asks its value)
     ("number", re.compile(r"多少|多大|几[次个名人年天届辆艘项倍]|增长了?多少|数量|人数|规模|how (many|much)"
                           r"|(?:量|额|数|率|规模|票房|营收|收入|利润|增速|占比|GDP)[？?]?$", re.I)),
-    ("name", re.compile(r"叫什么|名字|名称|哪部|哪个|哪款|哪家|什么(电影|游戏|类型|项目|内容|手机|产品)|what is the name", re.I)),
+    ("name", re.compile(r"哪个|哪家", re.I)),
 ]
 _SHOWS: dict[str, Callable[[str, list[tuple[str, str]]], bool]] = {
     # 「谁提出的…」 may be answered by an organisation or a Latin name (Google, OpenAI)
-    "person": lambda text, new: any(f in ("nr", "nrfg", "nrt", "nt", "eng") for _, f in new),
-    "place": lambda text, new: any(f in ("ns", "nsf") for _, f in new),
+    "person": lambda text, new: any(f.rstrip("*") in ("nr", "nrfg", "nrt", "nt", "eng") or f in ("ns*", "nz*")
+                                    for _, f in new),
+    "place": lambda text, new: any(f.rstrip("*") in ("ns", "nsf") for _, f in new),
     "date": lambda text, new: bool(re.search(r"\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{4}-\d{2}-\d{2}", text)),
     "number": lambda text, new: bool(_QUANTITY.search(_DATES.sub(" ", text))),
     "name": lambda text, new: bool(re.search(r"《[^》]+》|“[^”]+”|\"[^\"]+\"", text))
-    or any(f in ("nz", "nr", "nrt", "nt", "ns", "eng") for _, f in new),
+    or any(f.rstrip("*") in ("nz", "nr", "nrt", "nt", "ns", "eng") for _, f in new),
+    # what a thing is called: a title, a quoted or proper name — not a person's (a mascot's name is no 蒋效愚)
+    "title": lambda text, new: bool(re.search(r"《[^》]+》|“[^”]+”|「[^」]+」|\"[^\"]+\"", text))
+    or any(f.rstrip("*") in ("nz", "eng") for _, f in new),  # (jieba's nt/ns tags fall on 北京奥运, 城市: no evidence)
 }
 
 
@@ -58,9 +65,34 @@ def asked_kind(question: str) -> str | None:
     return next((kind for kind, asks in KINDS if asks.search(question)), None)
 
 
+# A person asked by role: the sentence must name the role too (a cast list names no 导演). General Chinese usage.
+ROLES = {"导演": ("导演", "执导", "导筒"), "主演": ("主演", "领衔", "饰演", "出演", "演员"), "编剧": ("编剧",),
+         "冠军": ("冠", "折桂", "称王", "封后", "问鼎"), "火炬手": ("火炬手", "火炬传递", "棒"),
+         "创始人": ("创始人", "创办", "创立", "创建"), "设计师": ("设计师", "设计"), "董事长": ("董事长",),
+         "总经理": ("总经理",), "首席执行官": ("首席执行官", "CEO"), "CEO": ("CEO", "首席执行官")}
+_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)([艘架颗枚届次批款代期轮个座家位名])")
+
+
+def _other_ordinal(question: str, sentence: str) -> bool:
+    """The sentence names another of the same series (「第一艘」 where the question asks 「第三艘」)."""
+    asked = {m.group(2): m.group(1) for m in _ORDINAL.finditer(question)}
+    return any(m.group(2) in asked and m.group(1) != asked[m.group(2)] for m in _ORDINAL.finditer(sentence)) and \
+        not any(m.group(2) in asked and m.group(1) == asked[m.group(2)] for m in _ORDINAL.finditer(sentence))
+
+
 def shows(kind: str, question: str, sentence: str, pos: Callable[[str], list[tuple[str, str]]]) -> bool:
     """Whether the sentence holds a word of the kind asked that the question does not already contain (a date
-    other than the question's own: 「2022年春运…」 does not say when 2022's 春运 starts)."""
+    other than the question's own: 「2022年春运…」 does not say when 2022's 春运 starts), for the role and the one of
+    a series asked (「导演是谁」 is not answered by a cast list, 「第三艘…下水的时间」 not by the first one's)."""
+    if _other_ordinal(question, sentence):
+        return False
+    if kind == "person":
+        roles = [forms for role, forms in ROLES.items() if role in question]
+        if roles and not all(any(f in sentence for f in forms) for forms in roles):
+            return False
+        if "冠军" in question:  # a winner may be a team, a film or a company as well as a person
+            new = [(w, f) for w, f in pos(sentence) if w.strip() and w not in question]
+            return _SHOWS["person"](sentence, new) or _SHOWS["name"](sentence, new)
     if kind == "date":
         text = sentence
         for d in set(re.findall(r"\d{1,2}月\d{1,2}[日号]?|\d{4}年\d{1,2}月", question)):

@@ -18,9 +18,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PERIOD = re.compile(r"^(q[1-4]|q[12]\d|h[12]|\d{1,2}[qhm]\d{0,4}|fy\d{2,4}|\d{2,4}[qh]\d?|\d{4}[ea]?)$", re.I)
 
 
-# Kinds of answer whose absence from the best sentence refuses in every profile. A name (叫什么, 哪个…) is not
-# among them: 「哪个领域」 is answered by a common noun, which no tagger tells from any other.
-REFUSING_KINDS = ("number", "date", "person", "place")
+# Kinds of answer whose absence from the best sentence refuses in every profile. A name asked by 哪个/哪部/什么类型
+# is not among them: 「哪个领域」 is answered by a common noun, which no tagger tells from any other; what a thing
+# is called (叫什么, 名字: "title") is.
+REFUSING_KINDS = ("number", "date", "person", "place", "title")
 
 
 @dataclass(frozen=True)
