@@ -253,3 +253,9 @@ def test_a_price_movement_is_a_rate_and_percentage_points_are_no_count():
     m = match(a, "2022年12月某国CPI同比上涨6.5%，为2021年10月以来的最小涨幅，较前值7.1%回落0.6个百分点。", "", "", ["某国"])
     assert m.bound == 1.0 and m.complete
     assert has_year("2015", "15-19年全市场复合增速达到22.5%") and not has_year("2015", "2019年的15-20家医院")
+
+
+def test_a_quarter_written_first_is_a_part_of_its_year():
+    s = "其中：4Q20全球某电脑出货量6819.39万台，同比增长44.07%。"
+    assert match(analyse("某电脑2020年的出货量是多少？"), s, "", "", ["某电脑"]).bound == -0.5
+    assert match(analyse("某电脑4Q20的出货量是多少？"), s, "", "", ["某电脑"]).bound == 1.0

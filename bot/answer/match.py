@@ -256,7 +256,8 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
             else:
                 break
         got = -0.5
-        if any(y in years for _, _, y in group):
+        quarter = re.search(r"[QH]", s[group[-1][0]:group[-1][1]], re.I)  # 「4Q20」 names a part of the year itself
+        if any(y in years for _, _, y in group) and not (quarter and not sub_asked):
             between = _YEAR_END.sub(" ", s[group[-1][1]:v.start()])  # 「截至2021年12月31日」 is the whole year
             got = 1.0 if sub_asked or not _PART_OF_YEAR.search(between) else -0.5
         best = got if best is None else max(best, got)
