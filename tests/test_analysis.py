@@ -259,3 +259,11 @@ def test_a_quarter_written_first_is_a_part_of_its_year():
     s = "其中：4Q20全球某电脑出货量6819.39万台，同比增长44.07%。"
     assert match(analyse("某电脑2020年的出货量是多少？"), s, "", "", ["某电脑"]).bound == -0.5
     assert match(analyse("某电脑4Q20的出货量是多少？"), s, "", "", ["某电脑"]).bound == 1.0
+
+
+def test_a_rough_count_is_a_quantity_and_against_last_year_is_year_on_year():
+    a = analyse("国内2020年的采浆量是多少？")
+    assert match(a, "2020年国内总体采浆量预计8300多吨，同比下降约8%。", "", "", ["国内"]).complete
+    b = analyse("样本企业的资产合计同比是多少？")
+    m = match(b, "截至2020年9月末，样本企业资产总额合计3,246.79亿元，较上年末增长30.59%。", "", "", ["样本企业"])
+    assert m.modifier == 1.0 and m.complete
