@@ -338,8 +338,8 @@ class Engine:
         if a.is_fact:
             chosen, citations = extract_fact(a, query, hits, tokenize)
         else:
-            # the lead may be a lower-ranked sentence naming the person, place, date or name asked; not any
-            # number for 多少 (「不超过60秒」 is no parameter count)
+            # the lead may be a lower-ranked sentence naming the person, place or name asked; not any number for
+            # 多少 (「不超过60秒」 is no parameter count) nor any date for 时间 (negatives are full of other dates)
             wants = asked_kind(plain(q)) if kind is None else None
             wants = wants if wants in ("person", "place", "name", "title") else None
             chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,

@@ -1,11 +1,12 @@
-"""Is the answer in the best sentence, or only the topic? Cheap checks for the strict refusal profile.
+"""Is the answer in the best sentence, or only the topic? Cheap checks, used by every refusal profile.
 
 RGB-style negatives share every word of the question (the same event, another year; the same film, not its
 director). Two checks catch part of that without a reader model:
 - `years`: every year the question names appears in the sentence (or its passage's first line, a dateline);
 - `kind`: the sentence holds a word of the kind asked for that the question does not contain — a person for
-  谁/导演/主演/冠军, a place for 哪里/在哪/起点, a title or proper name for 叫什么/哪部/名字, a date for 何时/时间,
-  a number for 多少/几.
+  谁/导演/主演/冠军 (with the role asked), a place for 哪里/在哪/起点, a quoted or proper name for 叫什么/名字, a
+  name for 哪部/什么类型, a date other than the question's own for 何时/时间, a number for 多少/几 or a terse
+  question ending on a measure — and names no other one of a series than the one asked (第一艘 for 第三艘).
 """
 from __future__ import annotations
 
@@ -71,6 +72,7 @@ ROLES = {"导演": ("导演", "执导", "导筒"), "主演": ("主演", "领衔"
          "冠军": ("冠", "折桂", "称王", "封后", "问鼎"), "火炬手": ("火炬手", "火炬传递", "棒"),
          "创始人": ("创始人", "创办", "创立", "创建"), "设计师": ("设计师", "设计"), "董事长": ("董事长",),
          "总经理": ("总经理",), "首席执行官": ("首席执行官", "CEO"), "CEO": ("CEO", "首席执行官")}
+_YEAR_ASKED = re.compile(r"哪年|哪一年|何年|which year", re.I)
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)([艘架颗枚届次批款代期轮个座家位名])")
 
 
@@ -87,26 +89,21 @@ def shows(kind: str, question: str, sentence: str, pos: Callable[[str], list[tup
     a series asked (「导演是谁」 is not answered by a cast list, 「第三艘…下水的时间」 not by the first one's)."""
     if _other_ordinal(question, sentence):
         return False
-    if kind == "person":
-        roles = [forms for role, forms in ROLES.items() if role in question]
-        if roles and not all(any(f in sentence for f in forms) for forms in roles):
-            return False
-        if "冠军" in question:  # a winner may be a team, a film or a company as well as a person
-            new = [(w, f) for w, f in pos(sentence) if w.strip() and w not in question]
-            return _SHOWS["person"](sentence, new) or _SHOWS["name"](sentence, new)
     if kind == "date":
         text = sentence
         for d in set(re.findall(r"\d{1,2}月\d{1,2}[日号]?|\d{4}年\d{1,2}月", question)):
             text = text.replace(d, " ")
-        if _YEAR_ASKED.search(question):  # 「哪年」: a year is the answer, when it is not the question's own
-            if any(y not in question for y in YEAR.findall(text)):
-                return True
+        if _YEAR_ASKED.search(question) and any(y not in question for y in YEAR.findall(text)):
+            return True  # 「哪年」: a year is the answer, when it is not the question's own
         return _SHOWS["date"](text, [])
+    if kind == "person":
+        roles = [forms for role, forms in ROLES.items() if role in question]
+        if roles and not all(any(f in sentence for f in forms) for forms in roles):
+            return False
     new = [(w, f) for w, f in pos(sentence) if w.strip() and w not in question]
+    if kind == "person" and "冠军" in question:  # a winner may be a team, a film or a company as well as a person
+        return _SHOWS["person"](sentence, new) or _SHOWS["name"](sentence, new)
     return _SHOWS[kind](sentence, new)
-
-
-_YEAR_ASKED = re.compile(r"哪年|哪一年|何年|which year", re.I)
 
 
 def presence(question: str, sentence: str, passage: str, pos: Callable[[str], list[tuple[str, str]]]) -> Presence:
