@@ -90,3 +90,11 @@ def test_a_thing_is_called_by_a_quoted_or_proper_name_not_a_persons():
     q = "某运动会吉祥物叫什么"
     assert presence(q, "某运动会吉祥物“冰墩墩”以熊猫为原型。", "", no_pos).kind_ok
     assert presence(q, "评委会主席蒋效愚解释了吉祥物的选择。", "", lambda t: [("蒋效愚", "nr")]).kind_ok is False
+
+
+def test_a_year_answers_when_unless_it_is_the_questions_own_or_a_base_of_comparison():
+    no_pos = lambda text: []  # noqa: E731
+    q = "某技术什么时候能实现商用突破？"
+    assert presence(q, "本报告认为某技术在2030年前将实现商用突破。", "", no_pos).kind_ok
+    q = "2022春运开始时间"
+    assert presence(q, "2022年春运预计发送旅客2.8亿人次，为2019年同期的69%。", "", no_pos).kind_ok is False

@@ -72,7 +72,7 @@ ROLES = {"导演": ("导演", "执导", "导筒"), "主演": ("主演", "领衔"
          "冠军": ("冠", "折桂", "称王", "封后", "问鼎"), "火炬手": ("火炬手", "火炬传递", "棒"),
          "创始人": ("创始人", "创办", "创立", "创建"), "设计师": ("设计师", "设计"), "董事长": ("董事长",),
          "总经理": ("总经理",), "首席执行官": ("首席执行官", "CEO"), "CEO": ("CEO", "首席执行官")}
-_YEAR_ASKED = re.compile(r"哪年|哪一年|何年|which year", re.I)
+_ANSWER_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?!\s*年?\s*(?:同期|水平|的水平))")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)([艘架颗枚届次批款代期轮个座家位名])")
 
 
@@ -93,8 +93,9 @@ def shows(kind: str, question: str, sentence: str, pos: Callable[[str], list[tup
         text = sentence
         for d in set(re.findall(r"\d{1,2}月\d{1,2}[日号]?|\d{4}年\d{1,2}月", question)):
             text = text.replace(d, " ")
-        if _YEAR_ASKED.search(question) and any(y not in question for y in YEAR.findall(text)):
-            return True  # 「哪年」: a year is the answer, when it is not the question's own
+        if any(m.group(1) not in question for m in _ANSWER_YEAR.finditer(text)):
+            return True  # a year answers 「何时」 too (「2030年前将实现商用」), when it is not the question's own nor
+            # a base of comparison (「为2019年同期的69%」)
         return _SHOWS["date"](text, [])
     if kind == "person":
         roles = [forms for role, forms in ROLES.items() if role in question]
