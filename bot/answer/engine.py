@@ -23,7 +23,7 @@ from .extractive import best_fact, extract, extract_fact, summary_points
 from .followup import standalone
 from .glossary import expand_query, names_absent
 from .question import check_question, is_chinese, plain
-from .presence import asked_kind, presence, shows
+from .presence import LEAD_KINDS, asked_kind, presence, shows
 from .refusal import PROFILES, should_refuse, signals
 from .verify import Audit, audit_numbers, verify_citations
 
@@ -338,13 +338,11 @@ class Engine:
         if a.is_fact:
             chosen, citations = extract_fact(a, query, hits, tokenize)
         else:
-            # the lead may be a lower-ranked sentence naming the person, place or name asked; not any number for
-            # 多少 (「不超过60秒」 is no parameter count) nor any date for 时间 (negatives are full of other dates)
-            wants = asked_kind(plain(q)) if kind is None else None
-            wants = wants if wants in ("person", "place", "name", "title") else None
+            asked = plain(q)
+            wants = asked_kind(asked) if kind is None else None
+            answers = (lambda t: shows(wants, asked, t, tokenize.pos_people)) if wants in LEAD_KINDS else None
             chosen, citations = extract(query, hits, tokenize, max_sentences=6 if kind else 3,
-                                        per_report=kind == "compare", prefer=named,
-                                        answers=(lambda t: shows(wants, plain(q), t, tokenize.pos_people)) if wants else None)
+                                        per_report=kind == "compare", prefer=named, answers=answers)
         best_cos = max((h.raw.get("dense", 0.0) for h in hits), default=0.0)
         best = chosen[0].sentence if chosen else None
         found = presence(plain(q), best.text, best.hit.chunk.text, tokenize.pos_people) if best else None

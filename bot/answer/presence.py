@@ -63,6 +63,11 @@ class Presence:
         return {"kind": self.kind, "kind_ok": self.kind_ok, "years_ok": self.years_ok}
 
 
+# Kinds for which the lead may be a lower-ranked sentence holding one (extractive.extract's `answers`): not any
+# number for 多少 (「不超过60秒」 is no parameter count) nor any date for 时间 (negatives are full of other dates).
+LEAD_KINDS = ("person", "place", "name", "title")
+
+
 def asked_kind(question: str) -> str | None:
     return next((kind for kind, asks in KINDS if asks.search(question)), None)
 
