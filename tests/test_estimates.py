@@ -97,3 +97,36 @@ def test_a_store_written_before_estimates_gets_them_on_first_use(sized):
     lib._invalidate()
     assert len(lib.estimates([r.doc_id])) == 3  # found again from the text, in memory
     assert lib.figures([r.doc_id])
+
+
+# --- detection rules, each on a short made-up passage ---------------------------------------------------------
+
+
+def _found(text):
+    from bot.tools.estimates import detect_estimates
+
+    return {d.result.text: d for d in detect_estimates(text, "doc")}
+
+
+def test_a_bare_list_of_results_is_no_breakdown():
+    # the second item of 「约为10.50、8.75元/部」 is a result of its own, not an item of a 其中 breakdown
+    found = _found("根据行业数据，假设汇率为1美元=7人民币，该部件单价约为2.5×7=17.5元/部。在需求快速提升的背景下，我们预计全年"
+                   "单价将保持在17.5元/部的水平。随着供应商纷纷扩产，我们预计2024、2025年该部件单价将分别下降至1.5、1.25美元/部，"
+                   "约为10.50、8.75元/部。")
+    assert [t.text for t in found["8.75元/部"].inputs] == ["7", "1.25美元/部"]
+
+
+def test_a_value_taken_as_given_makes_a_small_amount_in_yi_a_result():
+    d = _found("全国老年人口约3亿，取60%患病率，预估患者达2亿。")["2亿"]
+    assert [t.text for t in d.inputs] == ["3亿", "60%"]
+
+
+def test_a_basis_clause_around_the_number_is_an_assumption():
+    # 「按…40%的假设，得到…」: the assumption word follows the number; the stated 190万 differs from 500万 × 40%
+    d = _found("全国患者约500万人，按成人患者占全部患者40%的假设，得到成人患者为190万人。")["190万人"]
+    assert [t.text for t in d.inputs] == ["500万人", "40%"]
+
+
+def test_a_bare_yi_after_a_market_word_is_money():
+    d = _found("预计到2025年，行业市场规模将近500亿。按照行业人士分析，物流占其规模7%的比例计算，物流市场规模约34亿元左右。")["34亿元"]
+    assert [t.text for t in d.inputs] == ["500亿", "7%"]

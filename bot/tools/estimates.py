@@ -84,6 +84,7 @@ WINDOW_CHARS = 480
 MAX_CANDIDATES = 9  # the nearest inputs tried; subsets of 2..MAX_FACTORS of them
 MAX_FACTORS = 4
 CUE_REACH = 40  # a result's derivation word is at most this far before it
+CLAUSE = 24  # a basis clause (按…测算) reaches this far past the number it holds
 TOLERANCE = Decimal("0.015")  # a product within 1.5% of the stated result (reports round inputs and results)
 RANGE_TOLERANCE = Decimal("0.03")
 ROUNDED_TOLERANCE = Decimal("0.05")
@@ -91,7 +92,7 @@ LOOSE_ERROR = 0  # (in 0.5% steps) the arithmetic a result far from its derivati
 
 # Words that derive a figure. A result follows one of them in its sentence; an estimate stated without arithmetic
 # that agrees ("假设…则…") needs one of the strong ones.
-RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|得出|可得|由此|即|乘以|×|相当于|折合|=|＝")
+RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|得出|得到|可得|由此|即|乘以|×|相当于|折合|=|＝")
 # A share a report works out (「25万瓶…对应占比约为9.5%」): a ratio after one of these, from two stated amounts.
 RATIO_CUE = re.compile(r"对应|即|测算|计算|推算|估算|=|＝")
 _RATIO_INPUTS = re.compile(r"[（(]\s*[^（()）]{0,20}[/÷][^（()）]{0,20}[）)]")  # 「12.5%（200万/1600万）」
@@ -99,7 +100,7 @@ SUM_CUE = re.compile(r"合计|共计|总计|总共|加总|整体|总规模|总�
 PASSAGE_CUE = re.compile(r"测算|估算|推算|假设|假定|计算")
 # Words that only announce a figure: a result after one of them needs an assumption (STRONG_CUE) before it.
 WEAK_CUE = re.compile(r"预计|预测|预估|有望|将达|达到|可达|约为|规模为|空间为|空间约")
-STRONG_CUE = re.compile(r"假设|假定|若|如果|按照?[^，。；]{0,24}(?:测算|计算|估算)|以[^，。；]{0,24}(?:测算|计算|估算)")
+STRONG_CUE = re.compile(r"假设|假定|若|如果|取(?=\d)|按照?[^，。；]{0,24}(?:测算|计算|估算|假设)|以[^，。；]{0,24}(?:测算|计算|估算)")
 # A percentage that is a change, not a share of something: it does not multiply a base.
 _CHANGE = re.compile(r"(?:同比|环比|增长|增速|增幅|下降|下滑|降幅|涨幅|复合|CAGR|提升|提高|上升|减少)[^，。；%]{0,4}$", re.I)
 _BASIS_AFTER = re.compile(r"[^，。；,;]{0,6}?(?:测算|计算|估算|为基础|为基准|计)")  # "以170元/瓶测算": an input
@@ -127,6 +128,7 @@ class _Num:
     pos: int = 0  # its place in that list
     size: int = 1  # how many items the list has
     approx: bool = False  # said to be rough (「近70亿」「约200亿左右」): a result may round further
+    money: bool = False  # a bare magnitude the words before call an amount of money (「市场规模将近400亿」)
 
     @property
     def ranged(self) -> bool:
@@ -215,7 +217,9 @@ def _numbers(text: str) -> list[_Num]:
         if lo is None or hi is None or (ratio and (hi > 1 or lo <= 0)):
             continue
         approx = bool(_APPROX_BEFORE.search(text, max(0, span.start - 3), span.start) or _APPROX_AFTER.match(text, span.end))
-        out.append(_Num(span, lo, hi, ratio, sents[k], approx=approx))
+        money = dim is Dimension.CURRENCY and bool(_MONEY_NOUN.search(text, max(sents[k][0], span.start - MONEY_REACH),
+                                                                       span.start))
+        out.append(_Num(span, lo, hi, ratio, sents[k], approx=approx, money=money))
     return _runs(text, out)
 
 
@@ -322,12 +326,15 @@ def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
 
 
 _MONEY_WORD = re.compile(r"元|美金|港币|英镑|韩元|法郎|\$|€|£|¥|￥|yuan|rmb|cny|usd|hkd|eur", re.I)
+# What only money is (a bare 亿 after one of these is yuan): 「市场规模将近400亿」, 「营收约30亿」.
+_MONEY_NOUN = re.compile(r"(?:规模|市场|空间|收入|营收|销售额|销售收入|产值|金额|利润|费用|支出)[^，。；,;\d]{0,6}$")
+MONEY_REACH = 12
 
 
 def _currency(n: _Num) -> str:
     """The currency a number is written in; "" for a bare magnitude (「2.5亿适龄女性」 is no money, whatever a
     bare 亿 defaults to elsewhere)."""
-    if not _MONEY_WORD.search(n.span.text):
+    if not _MONEY_WORD.search(n.span.text) and not n.money:
         return ""
     try:
         return unit_info(n.span.unit).currency
@@ -396,8 +403,10 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             continue  # a bare number is no result a report states
         small = not result.ratio and result.span.high is None and result.span.value <= 10 and \
             result.span.value == result.span.value.to_integral_value()
-        if small and result.size < 2:
-            continue  # "1剂", "10家": small whole numbers come out of any two numbers by chance
+        if small and result.size < 2 and not (re.search(r"[万亿]", result.span.text)
+                                              and _cue(text, s0, head, STRONG_CUE)):
+            continue  # "1剂", "10家": small whole numbers come out of any two numbers by chance (「取80%…达2亿」: an
+            # amount in 万/亿 after an assumption in its sentence is meant)
         k = index[result.sentence]
         if result.ratio:
             found = _share(text, nums, r_i, sents, k)
@@ -439,8 +448,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             pair = _quotient(cands, result)
             if pair is not None:
                 best, op = (pair[0], pair[1]), "ratio"
-        if loose and _LIST_ITEM.search(text, max(s0, result.span.start - 24), result.span.start):
-            continue  # 「其中A170亿元、B150亿元、C30亿元」: an item of a breakdown, not a derived figure
+        if loose and result.size < 2 and _LIST_ITEM.search(text, max(s0, result.span.start - 24), result.span.start):
+            continue  # 「其中A170亿元、B150亿元、C30亿元」: an item of a breakdown, not a derived figure (a bare list of
+            # values, 「约为10.50、8.75元/部」, is one result per year or product)
         if loose and (best is None or not (result.ranged or best[0][0] <= LOOSE_ERROR)):
             continue  # without a derivation word at the result, only close arithmetic (or a whole range) counts
         cue = cue or loose
@@ -548,12 +558,19 @@ def _is_price(text: str, n: _Num) -> bool:
     return "/" in n.span.unit or bool(re.search(r"单价|均价|价格|价|人均|单台|单机|每", text[max(0, n.span.start - 8):n.span.start]))
 
 
+def _assumes(text: str, n: _Num) -> bool:
+    """The number is assumed: an assumption word before it in its sentence, or it sits inside a basis clause
+    (「按注射类占非手术类50%的假设」「按照3.5的倍数计算」)."""
+    s0, s1 = n.sentence
+    return any(m.start() < n.span.start for m in STRONG_CUE.finditer(text, s0, min(s1, n.span.end + CLAUSE)))
+
+
 def _assumed(text: str, cands: list[_Num], result: _Num) -> tuple[_Num, ...]:
     """A stated base × the factors assumed in the result's sentence (假设 A占B的10%、渗透率5%-35%…则…; 若按照平均
     中标价600元测算，则…): the nearest base before those factors — larger than the result for ratios; for a
     price, a count whose product is money like the result."""
     assumed = [n for n in cands if n.sentence == result.sentence and not n.parts
-               and STRONG_CUE.search(text, n.sentence[0], n.span.start)
+               and _assumes(text, n)
                and (n.ratio or (_is_price(text, n) and result.span.dimension is Dimension.CURRENCY))]
     if not assumed:
         return ()
