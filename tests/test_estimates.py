@@ -130,3 +130,27 @@ def test_a_basis_clause_around_the_number_is_an_assumption():
 def test_a_bare_yi_after_a_market_word_is_money():
     d = _found("预计到2025年，行业市场规模将近500亿。按照行业人士分析，物流占其规模7%的比例计算，物流市场规模约34亿元左右。")["34亿元"]
     assert [t.text for t in d.inputs] == ["500亿", "7%"]
+
+
+_TABLE = ("图表9：全球扫地机器人电机市场规模预测2022202320242025全球扫地机器人出货量（百万台）20.0022.0024.0026.00"
+          "单机电机价值（元/台）60.0070.0082.5097.31电机市场规模（亿元）12.0015.4019.8025.30资料来源：某证券研究所")
+
+
+def test_figures_stated_beside_the_table_that_derives_them():
+    from bot.tools.rebuild import rebuild
+
+    found = _found("基于上述假设，我们测算得2022年全球扫地机器人电机的市场规模为12.00亿元，预测2023-2025年市场规模分别为"
+                   "15.40、19.80、25.30亿元。" + _TABLE)
+    assert set(found) == {"12.00亿元", "15.40", "19.80", "25.30亿元"}
+    d = found["19.80"]  # the 2024 column: 24.00百万台 × 82.50元/台
+    assert d.operation == "quantity_x_price" and [(t.text, t.unit) for t in d.inputs] == [("24.00", "百万台"), ("82.50", "元/台")]
+    assert [t.period for t in d.inputs] == ["2024年", "2024年"] and d.inputs[0].quote.startswith("全球扫地机器人出货量")
+    assert rebuild(d).verdict == "agrees"
+
+
+def test_a_table_does_not_make_an_expected_or_assumed_figure_derived():
+    # shipments = market ÷ value per unit holds in every column, but the text quotes the shipments as expected,
+    # and assumes the value per unit: neither is a figure it works out
+    found = _found("据行业数据预计，2023-2025年全球出货量分别为22.00、24.00、26.00百万台。假设2023-2025年单机电机价值为70.00、"
+                   "82.50、97.31元/台。" + _TABLE)
+    assert found == {}
