@@ -154,3 +154,24 @@ def test_a_table_does_not_make_an_expected_or_assumed_figure_derived():
     found = _found("据行业数据预计，2023-2025年全球出货量分别为22.00、24.00、26.00百万台。假设2023-2025年单机电机价值为70.00、"
                    "82.50、97.31元/台。" + _TABLE)
     assert found == {}
+
+
+def test_a_table_row_of_one_decimal_place_more_is_read_whole():
+    # 「0.0040.0040.004」 then a name that starts with letters: three cells of three decimals, nothing left over
+    found = _found("根据测算2020~2022年A市场将新增19亿元、19亿元和31亿元空间。图表5：A市场空间测算202020212022车辆销量（百万台）"
+                   "73.675.978.3渗透率32%32%35%雷达个数（个/车）557单位面积（平方米/个）0.0040.0040.004PCB价格（元/平方米）"
+                   "400040004000市场规模（亿元）191931来源：某研究所")
+    assert set(found) == {"19亿元", "31亿元"}
+    assert [t.text for t in found["31亿元"].inputs] == ["78.3", "35%", "7", "0.004", "4000"]
+
+
+def test_a_share_after_then_is_worked_out():
+    d = _found("目前美国的手术量维持在60万例/年。2015年美国总人口为3.2亿人，则近视人口约9600万人，近视患者接受手术率为0.6%。")["0.6%"]
+    assert d.operation == "ratio" and [t.text for t in d.inputs] == ["60万例/年", "9600万人"]
+
+
+def test_a_total_of_the_figures_before_it():
+    # 「以上合计」: the amounts of the total's kind in the sentences before, not 以 as a basis
+    d = _found("按照病床周转次数为15次，每位病患有一名陪护测算，则上半年约需要消耗检测试剂约1.84亿人份。我国卫生人员约为1,293万人，"
+               "预计年底达到1,350万人，假设上半年每人进行过一次检测，则需消耗检测试剂1,350万人份。以上合计预计消耗约1.98亿人份。")["1.98亿人份"]
+    assert d.operation == "product_of_sum" and [t.text for t in d.inputs] == ["1.84亿人份", "1,350万人份"]

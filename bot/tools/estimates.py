@@ -94,7 +94,7 @@ LOOSE_ERROR = 0  # (in 0.5% steps) the arithmetic a result far from its derivati
 # that agrees ("假设…则…") needs one of the strong ones.
 RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|得出|得到|可得|由此|即|乘以|×|相当于|折合|=|＝")
 # A share a report works out (「25万瓶…对应占比约为9.5%」): a ratio after one of these, from two stated amounts.
-RATIO_CUE = re.compile(r"对应|即|测算|计算|推算|估算|=|＝")
+RATIO_CUE = re.compile(r"对应|即|则|测算|计算|推算|估算|=|＝")
 _RATIO_INPUTS = re.compile(r"[（(]\s*[^（()）]{0,20}[/÷][^（()）]{0,20}[）)]")  # 「12.5%（200万/1600万）」
 SUM_CUE = re.compile(r"合计|共计|总计|总共|加总|整体|总规模|总市场|共")
 PASSAGE_CUE = re.compile(r"测算|估算|推算|假设|假定|计算")
@@ -107,7 +107,7 @@ _BASIS_AFTER = re.compile(r"[^，。；,;]{0,6}?(?:测算|计算|估算|为基�
 _JOIN = re.compile(r"\s*(?:和|与|及|、|以及|,|，|加上|\+)\s*")
 _CHANGE_AFTER = re.compile(r"\s*(?:的)?(?:年?复合)?(?:增速|增长率|增幅|降幅|CAGR)", re.I)  # "以0.3%的增速增长"
 # A number the passage takes as given (「按照现有1000元/人份」「以每台15万」): an input, never the result.
-_BASIS_BEFORE = re.compile(r"(?:按照?|以|假设|假定|若|如果|取)[^，。；,;：:]{0,14}$")
+_BASIS_BEFORE = re.compile(r"(?:按照?|以(?![上下来及后前内外])|假设|假定|若|如果|取)[^，。；,;：:]{0,14}$")
 _TO_LEVEL = re.compile(r"(?:至|到|为)\s*$")
 _NOT_QUANTITY_BEFORE = re.compile(r"(?:图表?|表|附图|附表|Figure|Table|第|Q|H)\s*$", re.I)
 _NOT_QUANTITY_AFTER = re.compile(r"^\s*(?:年|月|日|季度|Q|H|E\b|个月|天|周|倍|只股票|家公司)|^[A-Za-z]", re.I)  # 5G, 4K
@@ -357,7 +357,7 @@ def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
         return False  # money × money is nothing; money comes from exactly one amount or price, a count from none
     if result.ratio or all(n.ratio for n in inputs):
         return False
-    counted = [_noun(p) for n in inputs for p in (n.parts or (n,)) if p.span.dimension is Dimension.COUNT]
+    counted = [_noun(p) for p in (n.parts[0] if n.parts else n for n in inputs) if p.span.dimension is Dimension.COUNT]
     if len(set(counted)) < len(counted):
         return False  # 21家 × 3家 is nothing: a count multiplies counts of other things (人 × 次), never its own kind
     if len(inputs) == 1:
@@ -428,7 +428,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         before = _aligned([n for n in nums[:r_i] if n.span.start >= first and n.span.end <= head], result)
         # the nearest inputs, and the values equal to the result are restatements, not inputs
         cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
-        cands = cands[-MAX_CANDIDATES:] + _sums(text, before[-MAX_CANDIDATES:])
+        cands = cands[-MAX_CANDIDATES:] + _sums(text, before[-MAX_CANDIDATES:]) + _gathered(text, before, result)
         best: tuple[tuple, tuple[_Num, ...]] | None = None
         for size in range(1, MAX_FACTORS + 1):
             for combo in combinations(cands, size):
@@ -512,12 +512,41 @@ def _share(text: str, nums: list[_Num], r_i: int, sents: list[tuple[int, int]], 
     for a, b in combinations(near, 2):
         for part, whole in ((a, b), (b, a)):
             if part.base_low >= whole.base_low or (part.span.dimension is Dimension.CURRENCY) != \
-                    (whole.span.dimension is Dimension.CURRENCY):
-                continue
+                    (whole.span.dimension is Dimension.CURRENCY) or _small(whole):
+                continue  # (2家 of 4家 is 50% by chance as often as not)
             err = abs(part.base_low / whole.base_low - want)
             if err <= slack and (best is None or err < best[0]):
                 best = (err, (part, whole))
     return best[1] if best else None
+
+
+GATHER_REACH = 12  # 「以上合计预计消耗约1.98亿人份」: the summing word this close before the total
+MAX_ADDENDS = 5
+
+
+def _gathered(text: str, before: list[_Num], result: _Num) -> list[_Num]:
+    """The figures of the sentences before a total the text adds up (以上合计, 共计…): the nearest amounts of the
+    total's own kind (人份 with 人份, money with money), two to five of them, as summed inputs."""
+    if result.ratio or not SUM_CUE.search(text, max(result.sentence[0], result.span.start - GATHER_REACH), result.span.start):
+        return []
+    kind = [n for n in before if not n.ratio and not n.ranged and not n.parts and _kind(n) == _kind(result)]
+    out = []
+    for size in range(2, min(MAX_ADDENDS, len(kind)) + 1):
+        run = kind[-size:]
+        total = sum((n.base_low for n in run), Decimal(0))
+        out.append(_Num(run[0].span, total, total, False, run[0].sentence, tuple(run)))
+    return out
+
+
+def _kind(n: _Num) -> tuple[str, str]:
+    """What an amount counts or is paid in: (noun, currency)."""
+    return _noun(n), _currency(n) or (unit_info(n.span.unit).currency if n.span.dimension is Dimension.CURRENCY else "")
+
+
+def _small(n: _Num) -> bool:
+    """A small whole number (「4家」「10个」): it divides into round shares by chance."""
+    v = n.span.value
+    return n.span.high is None and v <= 10 and v == v.to_integral_value() and not re.search(r"[万亿]", n.span.text)
 
 
 def _sums(text: str, cands: list[_Num]) -> list[_Num]:
@@ -660,11 +689,10 @@ def _split_cells(block: str, n: int, label_digits: bool = False) -> list[tuple[i
     if "," in block:
         pattern = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d+)?"
     elif "." in block:
-        for places in range(1, 5):
-            cells = _contiguous(block, rf"(?:0|[1-9]\d*)\.\d{{{places}}}", n)
-            if cells and (cells[-1][1] == len(block) or (label_digits and block[cells[-1][1]:].isdigit())):
-                return cells  # (digits left over start the next row's name: 「…645.07」「4G手机出货量」)
-        return None
+        splits = [c for places in range(1, 5) if (c := _contiguous(block, rf"(?:0|[1-9]\d*)\.\d{{{places}}}", n))]
+        whole = [c for c in splits if c[-1][1] == len(block)]
+        rest = [c for c in splits if label_digits and block[c[-1][1]:].isdigit()]
+        return (whole or rest or [None])[0]  # (digits left over start the next row's name: 「…645.07」「4G手机出货量」)
     else:
         width, rest = divmod(len(block), n)
         if rest or width == 0 or any(block[i * width] == "0" and width > 1 for i in range(n)):
