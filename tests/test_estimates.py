@@ -3,6 +3,7 @@ answers. The fixture report is made up (broker, companies and figures invented) 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import shutil
 
 import pytest
@@ -175,3 +176,12 @@ def test_a_total_of_the_figures_before_it():
     d = _found("按照病床周转次数为15次，每位病患有一名陪护测算，则上半年约需要消耗检测试剂约1.84亿人份。我国卫生人员约为1,293万人，"
                "预计年底达到1,350万人，假设上半年每人进行过一次检测，则需消耗检测试剂1,350万人份。以上合计预计消耗约1.98亿人份。")["1.98亿人份"]
     assert d.operation == "product_of_sum" and [t.text for t in d.inputs] == ["1.84亿人份", "1,350万人份"]
+
+
+def test_a_target_price_from_one_years_eps_times_the_multiple():
+    from bot.tools.rebuild import rebuild
+
+    d = _found("我们预计公司2021-2023年每股收益分别为0.38、0.51、0.58元，给予公司2022年36~39倍预期PE，目标价18.36~19.89元。")[
+        "18.36~19.89元"]
+    assert [(t.value, t.high) for t in d.inputs] == [(Decimal("0.51"), None), (Decimal(36), Decimal(39))]
+    assert rebuild(d).verdict == "agrees"

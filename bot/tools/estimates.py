@@ -470,6 +470,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             continue  # the same figure from the same inputs, said again (「预计全年将保持在12.25元/部」)
         out.append(_derivation(text, doc_id, chunk_id, len(out), result, combo, ops, strong or cue))
     out += _table_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
+    out += _valuations(text, doc_id, chunk_id, {d.result.start for d in out})
     out.sort(key=lambda d: d.result.start)
     return [dataclasses.replace(d, id=f"{doc_id}#{i + 1}") for i, d in enumerate(out)]
 
@@ -939,3 +940,68 @@ def _table_derivation(text: str, doc_id: str, chunk_id: str, table: _Table, n: _
     return Derivation(id="", doc_id=doc_id, subject=res.name, result=res, inputs=tuple(inputs),
                       operation=formula.operation, start=min(res.quote_start, table.start),
                       end=max(res.quote_end, table.end), summed=summed, cue="表格测算", chunk_id=chunk_id)
+
+
+# --- valuation: a target price from earnings per share × a multiple --------------------------------------------
+# 「预计20/21/22年EPS为3.08/3.92/4.64元…给予32-33倍PE估值，对应目标价为98.64-101.73元」: the price is one year's EPS
+# times the multiple, both ends of a range; the EPS year is the one whose product agrees.
+_TARGET_PRICE = re.compile(r"目标价(?:格|位)?\s*(?:为|至|到|区间为?)?\s*")
+_MULTIPLE = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[-~～—至到]\s*(\d+(?:\.\d+)?))?\s*倍")
+_MULTIPLE_WORD = re.compile(r"PE|P/E|市盈率|估值", re.I)
+_EPS = re.compile(r"(?:EPS|每股收益)[^。；;]{0,30}?((?:\d+\.\d+\s*(?:元)?\s*[/、,，]\s*)*\d+\.\d+)\s*元", re.I)
+VALUATION_REACH = 400  # the EPS is stated this far before the target price at most
+
+
+def _valuations(text: str, doc_id: str, chunk_id: str, taken: set[int]) -> list[Derivation]:
+    out = []
+    sents = sentences(text)
+    for m in _TARGET_PRICE.finditer(text):
+        price = next((s for s in find_numbers(text[m.end():m.end() + 24]) if s.start == 0), None)
+        if price is None or "元" not in price.unit or m.end() in taken:
+            continue
+        sent = next(s for s in sents if s[0] <= m.start() < s[1])
+        multiple = _multiple(text, max(sent[0], m.start() - VALUATION_REACH // 2), m.start())
+        if multiple is None:
+            continue
+        lo, hi = Decimal(multiple.group(1)), Decimal(multiple.group(2) or multiple.group(1))
+        want_lo, want_hi = price.value, price.high if price.high is not None else price.value
+        for eps, e_start, e_end in _eps_values(text, max(0, m.start() - VALUATION_REACH), multiple.start()):
+            tol = RANGE_TOLERANCE if price.high is not None else TOLERANCE
+            if _close(eps * lo, want_lo, tol) and _close(eps * hi, want_hi, tol):
+                res = dataclasses.replace(price, start=m.end() + price.start, end=m.end() + price.end)
+                result = _span_term(text, sents, res.start, res.end, res.value, res.high, res.unit, "目标价")
+                inputs = (_span_term(text, sents, e_start, e_end, eps, None, "元", "EPS"),
+                          _span_term(text, sents, multiple.start(), multiple.end(), lo,
+                                     hi if multiple.group(2) else None, "", "PE"))
+                out.append(Derivation(id="", doc_id=doc_id, subject="目标价", result=result, inputs=inputs,
+                                      operation="product", start=min(t.quote_start for t in inputs),
+                                      end=result.quote_end, cue="目标价", chunk_id=chunk_id))
+                taken.add(res.start)
+                break
+    return out
+
+
+def _multiple(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last multiple (「32-33倍」) before the target price that a valuation word (PE, 市盈率, 估值) names."""
+    found = None
+    for m in _MULTIPLE.finditer(text, start, end):
+        if _MULTIPLE_WORD.search(text, max(0, m.start() - 12), min(end, m.end() + 6)):
+            found = m
+    return found
+
+
+def _eps_values(text: str, start: int, end: int) -> list[tuple[Decimal, int, int]]:
+    """Each EPS figure stated in text[start:end] (「EPS为3.08/3.92/4.64元」 gives three), with its offsets."""
+    out = []
+    for m in _EPS.finditer(text, start, end):
+        for v in re.finditer(r"\d+\.\d+", m.group(1)):
+            out.append((Decimal(v.group(0)), m.start(1) + v.start(), m.start(1) + v.end()))
+    return out
+
+
+def _span_term(text: str, sents: list[tuple[int, int]], start: int, end: int, value: Decimal, high: Decimal | None,
+               unit: str, name: str) -> Term:
+    sent = next((s for s in sents if s[0] <= start < s[1]), (start, end))
+    return Term(name=name, value=value, unit=unit, quote=text[sent[0]:sent[1]].strip(), quote_start=_lstrip(text, sent),
+                quote_end=_rstrip(text, sent), start=start, end=end, high=high,
+                period=_period(text, sent, start))
