@@ -185,3 +185,21 @@ def test_a_target_price_from_one_years_eps_times_the_multiple():
         "18.36~19.89元"]
     assert [(t.value, t.high) for t in d.inputs] == [(Decimal("0.51"), None), (Decimal(36), Decimal(39))]
     assert rebuild(d).verdict == "agrees"
+
+
+def test_a_unit_price_is_money_over_a_count_of_its_sentence():
+    d = _found("根据公司年报，2019年公司平板类电池营收为12亿元、销量为0.08亿台，平板电池单价约为150元，据此估算市场规模。")["150元"]
+    assert d.operation == "ratio" and [t.text for t in d.inputs] == ["12亿元", "0.08亿台"]
+
+
+def test_a_whole_is_a_part_over_its_share_end_by_end():
+    from bot.tools.rebuild import rebuild
+
+    d = _found("以公司营收为基础，公司营收约为16.2亿元，市场占比约为20-30%，推测国内市场规模约为54-81亿元。")["54-81亿元"]
+    assert d.operation == "ratio" and [t.text for t in d.inputs] == ["16.2亿元", "20-30%"]
+    assert rebuild(d).verdict == "agrees"  # 16.2 ÷ 30% to 16.2 ÷ 20%
+
+
+def test_a_bare_count_in_millions_is_no_money_to_divide_or_multiply():
+    # 「1428百万」 people ÷ a growth rate is 142.8亿 by chance; it is no amount of money
+    assert _found("预计2025年总共人口达到1400百万。增长率保守按照10%每年计算，则市场规模达140亿元。") == {}

@@ -92,7 +92,7 @@ LOOSE_ERROR = 0  # (in 0.5% steps) the arithmetic a result far from its derivati
 
 # Words that derive a figure. A result follows one of them in its sentence; an estimate stated without arithmetic
 # that agrees ("假设…则…") needs one of the strong ones.
-RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|计算|算得|得出|得到|可得|由此|即|乘以|×|相当于|折合|=|＝")
+RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|推测|计算|算得|得出|得到|可得|由此|即|乘以|×|相当于|折合|=|＝")
 # A share a report works out (「25万瓶…对应占比约为9.5%」): a ratio after one of these, from two stated amounts.
 RATIO_CUE = re.compile(r"对应|即|则|测算|计算|推算|估算|=|＝")
 _RATIO_INPUTS = re.compile(r"[（(]\s*[^（()）]{0,20}[/÷][^（()）]{0,20}[）)]")  # 「12.5%（200万/1600万）」
@@ -423,7 +423,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         # a passage that says it works figures out (「根据指南测算：…共需要约14.77-24.6万瓶」) needs its arithmetic
         # to hold, but no derivation word right before each result
         loose = "" if cue else _cue(text, first, head, PASSAGE_CUE)
-        if not cue and not loose:
+        # 「营收为29亿元、销量为0.22亿台，单价约为132元」: a value per unit, named so, is its sentence's money ÷ count
+        per_unit = not cue and not loose and bool(_PER_UNIT_RESULT.search(text, s0, head))
+        if not cue and not loose and not per_unit:
             continue
         before = _aligned([n for n in nums[:r_i] if n.span.start >= first and n.span.end <= head], result)
         # the nearest inputs, and the values equal to the result are restatements, not inputs
@@ -446,8 +448,11 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
                 if best is None or key < best[0]:
                     best = (key, combo)
         op = ""
-        if best is None and not result.ratio and not result.ranged:
-            pair = _quotient(cands, result)
+        if per_unit:
+            best = None  # only the quotient of two amounts of its own sentence
+            cands = [n for n in cands if n.sentence == result.sentence]
+        if best is None and not result.ratio:
+            pair = _quotient(text, cands, result)
             if pair is not None:
                 best, op = (pair[0], pair[1]), "ratio"
         if loose and result.size < 2 and _LIST_ITEM.search(text, max(s0, result.span.start - 24), result.span.start):
@@ -455,7 +460,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             # values, 「约为10.50、8.75元/部」, is one result per year or product)
         if loose and (best is None or not (result.ranged or best[0][0] <= LOOSE_ERROR)):
             continue  # without a derivation word at the result, only close arithmetic (or a whole range) counts
-        cue = cue or loose
+        cue = cue or loose or ("单价" if per_unit else "")
         if best is None and strong and not result.ratio:
             combo = _assumed(text, cands, result)
             last = combo[-1].span.end if combo else result.span.start
@@ -541,7 +546,7 @@ def _gathered(text: str, before: list[_Num], result: _Num) -> list[_Num]:
 
 def _kind(n: _Num) -> tuple[str, str]:
     """What an amount counts or is paid in: (noun, currency)."""
-    return _noun(n), _currency(n) or (unit_info(n.span.unit).currency if n.span.dimension is Dimension.CURRENCY else "")
+    return _noun(n), _currency(n)
 
 
 def _small(n: _Num) -> bool:
@@ -574,14 +579,40 @@ def _overlap(combo: tuple[_Num, ...]) -> bool:
     return False
 
 
-def _quotient(cands: list[_Num], result: _Num) -> tuple[tuple, tuple[_Num, _Num]] | None:
-    """result = a ÷ b (「国产2069万瓶…收率0.28万瓶/吨，则对应所需的投浆量为7389吨」): the closest pair."""
+_PER_UNIT_RESULT = re.compile(r"(?:单价|均价|人均|单位|平均|每)[^，。；,;\d]{0,8}$")
+_CONVERT = re.compile(r"换算|折合|规格")
+
+
+def _divides(text: str, num: _Num, den: _Num, result: _Num) -> bool:
+    """A quotient a report works out: by a value per unit (万瓶/吨, g/瓶); money by a count into the unit price the
+    result is called (「营收29亿元、销量0.22亿台，单价约为132元」); a part by its share into the whole (「以营收16.2亿元为
+    基础，市场占比约为20-30%，推测市场规模约为54-81亿元」); an amount by a size of the same unit into how many
+    (「291780g，换算为2.5g标准规格需要11.67万瓶」). Other quotients are coincidences."""
+    if "/" in den.span.unit:
+        return True
+    if den.ratio:
+        return _kind(num) == _kind(result) and not num.ratio
+    if num.span.dimension is Dimension.CURRENCY and den.span.dimension is Dimension.COUNT:
+        return _currency(result) != "" and bool(_PER_UNIT_RESULT.search(text, result.sentence[0], result.span.start))
+    return result.span.dimension is Dimension.COUNT and num.span.unit.lstrip("万亿千百十") == den.span.unit and \
+        den.span.unit != "" and bool(_CONVERT.search(text, result.sentence[0], result.span.start))
+
+
+def _quotient(text: str, cands: list[_Num], result: _Num) -> tuple[tuple, tuple[_Num, _Num]] | None:
+    """result = a ÷ b (「国产2069万瓶…收率0.28万瓶/吨，则对应所需的投浆量为7389吨」): the closest pair. A range
+    divides end by end, low ÷ high to high ÷ low."""
     best = None
-    for a, b in combinations([n for n in cands if not n.parts and not n.ranged and not n.ratio], 2):
+    for a, b in combinations([n for n in cands if not n.parts], 2):
         for num, den in ((a, b), (b, a)):
-            if den.base_low == 0 or "/" not in den.span.unit:
-                continue  # divided by a value per unit (万瓶/吨, g/瓶): other quotients are coincidences
-            err = abs(num.base_low / den.base_low - result.base_low) / result.base_low
+            if den.base_low == 0 or num.ratio or (den.ranged and num.ranged) or not _divides(text, num, den, result):
+                continue
+            lo, hi = num.base_low / den.base_high, num.base_high / den.base_low
+            if result.ranged:
+                if not (_close(lo, result.base_low, RANGE_TOLERANCE) and _close(hi, result.base_high, RANGE_TOLERANCE)):
+                    continue
+                err = abs(lo - result.base_low) / result.base_low
+            else:
+                err = abs((num.base_low + num.base_high) / (den.base_low + den.base_high) - result.base_low) / result.base_low
             if err <= TOLERANCE and (best is None or err < best[0][0]):
                 best = ((round(err * 200),), (num, den))
     return best
@@ -608,10 +639,10 @@ def _assumed(text: str, cands: list[_Num], result: _Num) -> tuple[_Num, ...]:
                and (n.ratio or (_is_price(text, n) and result.span.dimension is Dimension.CURRENCY))]
     if not assumed:
         return ()
-    money = result.span.dimension is Dimension.CURRENCY
+    money = bool(_currency(result))  # money in words: a bare 「2亿」 is no more money than its base
     priced = any(not n.ratio for n in assumed)
     bases = [n for n in cands if not n.ratio and not n.parts and n.span.start < assumed[0].span.start
-             and (n.span.dimension is Dimension.CURRENCY) == (money and not priced)
+             and bool(_currency(n)) == (money and not priced)  # (a bare 「1428百万」 is no money)
              and (priced or n.base_low > result.base_high)]
     if not bases:
         return ()
