@@ -203,3 +203,9 @@ def test_a_whole_is_a_part_over_its_share_end_by_end():
 def test_a_bare_count_in_millions_is_no_money_to_divide_or_multiply():
     # 「1428百万」 people ÷ a growth rate is 142.8亿 by chance; it is no amount of money
     assert _found("预计2025年总共人口达到1400百万。增长率保守按照10%每年计算，则市场规模达140亿元。") == {}
+
+
+def test_a_multiple_of_a_base_is_a_factor_and_the_product_no_quantity_times_price():
+    d = _found("对应样本医院存量销售规模约188亿元，按照3.5的倍数计算，对应实际市场规模约658亿元。")["658亿元"]
+    assert [t.text for t in d.inputs] == ["188亿元", "3.5"] and d.operation == "product"
+    assert _found("公司收入较上年增长了2倍，达到300亿元，利润为100亿元。") == {}  # 增长了2倍 is a change

@@ -179,8 +179,20 @@ def _listed(text: str, spans: list[NumberSpan]) -> list[NumberSpan]:
 
 
 def _operand(text: str, span: NumberSpan) -> bool:
-    """A bare number written as a factor of an explicit product (「0.55×7=3.85」)."""
-    return bool(_TIMES.match(text, span.end) or _TIMES.search(text[max(0, span.start - 2):span.start]))
+    """A bare number written as a factor of an explicit product (「0.55×7=3.85」), or as the multiple of a base
+    (「即126元的10倍」, 「按照3.5的倍数计算」)."""
+    return bool(_TIMES.match(text, span.end) or _TIMES.search(text[max(0, span.start - 2):span.start])
+                or _multiplier(text, span))
+
+
+_MULTIPLIER_AFTER = re.compile(r"\s*(?:倍|的倍数)")
+_MULTIPLIER_BEFORE = re.compile(r"(?:[^增长提升高扩大翻]的|按照?|乘以)\s*$")
+
+
+def _multiplier(text: str, span: NumberSpan) -> bool:
+    """「X的10倍」「按照3.5的倍数」: a factor; not 「增长了2倍」, a change."""
+    return span.high is None and bool(_MULTIPLIER_AFTER.match(text, span.end)) and \
+        bool(_MULTIPLIER_BEFORE.search(text, max(0, span.start - 4), span.start))
 
 
 def _numbers(text: str, dense: bool = False) -> list[_Num]:
@@ -207,7 +219,7 @@ def _numbers(text: str, dense: bool = False) -> list[_Num]:
         if dim is Dimension.NUMBER and not re.search(r"[万亿千百]", span.text) and not _operand(text, span):
             continue  # a bare number ("3", "1.2") is a section number, a code or a table cell more often than an input
         if _NOT_QUANTITY_BEFORE.search(text[max(0, span.start - 4):span.start]) or \
-                _NOT_QUANTITY_AFTER.match(text[span.end:span.end + 4]):
+                (_NOT_QUANTITY_AFTER.match(text[span.end:span.end + 4]) and not _multiplier(text, span)):
             continue
         ratio = dim is Dimension.RATIO
         if ratio and ((_CHANGE.search(text[max(sents[k][0], span.start - 10):span.start]) and
@@ -470,7 +482,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             continue
         combo = best[1]
         ops = op or ("product_of_sum" if any(n.parts for n in combo) else
-               "quantity_x_price" if not any(n.ratio for n in combo) else "product")
+               "quantity_x_price" if not any(n.ratio or n.span.dimension is Dimension.NUMBER for n in combo) else "product")
+        # (a bare factor — an exchange rate, a multiple — scales; it is no quantity or price)
         if any(_restated(d, result, combo) for d in out):
             continue  # the same figure from the same inputs, said again (「预计全年将保持在12.25元/部」)
         out.append(_derivation(text, doc_id, chunk_id, len(out), result, combo, ops, strong or cue))
