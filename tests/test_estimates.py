@@ -209,3 +209,9 @@ def test_a_multiple_of_a_base_is_a_factor_and_the_product_no_quantity_times_pric
     d = _found("对应样本医院存量销售规模约188亿元，按照3.5的倍数计算，对应实际市场规模约658亿元。")["658亿元"]
     assert [t.text for t in d.inputs] == ["188亿元", "3.5"] and d.operation == "product"
     assert _found("公司收入较上年增长了2倍，达到300亿元，利润为100亿元。") == {}  # 增长了2倍 is a change
+
+
+def test_a_rate_per_ten_thousand_is_no_result_and_a_forecast_no_whole_of_a_share():
+    assert _found("假设患者约2,060例，其中10%需要治疗，价格按500元/支计算，则急性中毒的发病率为69.2/10万。") == {}
+    # 「预计…超3000亿元」 beside a past share is a forecast: no 2000亿 ÷ 67% without a word that works it out
+    assert _found("2019年占比67%。预计2023年非手术类市场规模将超2000亿元。假设：预计2023年行业市场规模有望超3000亿元。") == {}

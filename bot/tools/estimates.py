@@ -411,8 +411,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         s0, s1 = result.sentence
         head = result.run if result.size > 1 else result.span.start  # where the result (or its list) begins
         tail = run_end.get(result.run, result.span.end) if result.size > 1 else result.span.end
-        if _BASIS_AFTER.match(text, tail) or _BASIS_BEFORE.search(text, s0, head) or text.startswith("/", tail):
-            continue  # a given number, or the numerator of a written ratio (「12.5%（200万/1600万）」)
+        if _BASIS_AFTER.match(text, tail) or _BASIS_BEFORE.search(text, s0, head) or text.startswith("/", tail) \
+                or text[max(0, head - 1):head] in ("/", "÷"):
+            continue  # a given number, or a term of a written ratio (「12.5%（200万/1600万）」「发病率69.2/10万」)
         if result.span.dimension is Dimension.NUMBER and not re.search(r"[万亿千百]", result.span.text):
             continue  # a bare number is no result a report states
         small = not result.ratio and result.span.high is None and result.span.value <= 10 and \
@@ -464,7 +465,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             best = None  # only the quotient of two amounts of its own sentence
             cands = [n for n in cands if n.sentence == result.sentence]
         if best is None and not result.ratio:
-            pair = _quotient(text, cands, result)
+            pair = _quotient(text, cands, result, by_share=bool(_cue(text, reach, head, RESULT_CUE)))
             if pair is not None:
                 best, op = (pair[0], pair[1]), "ratio"
         if loose and result.size < 2 and _LIST_ITEM.search(text, max(s0, result.span.start - 24), result.span.start):
@@ -611,14 +612,16 @@ def _divides(text: str, num: _Num, den: _Num, result: _Num) -> bool:
         den.span.unit != "" and bool(_CONVERT.search(text, result.sentence[0], result.span.start))
 
 
-def _quotient(text: str, cands: list[_Num], result: _Num) -> tuple[tuple, tuple[_Num, _Num]] | None:
+def _quotient(text: str, cands: list[_Num], result: _Num, by_share: bool = True) -> tuple[tuple, tuple[_Num, _Num]] | None:
     """result = a ÷ b (「国产2069万瓶…收率0.28万瓶/吨，则对应所需的投浆量为7389吨」): the closest pair. A range
     divides end by end, low ÷ high to high ÷ low."""
     best = None
     for a, b in combinations([n for n in cands if not n.parts], 2):
         for num, den in ((a, b), (b, a)):
-            if den.base_low == 0 or num.ratio or (den.ranged and num.ranged) or not _divides(text, num, den, result):
-                continue
+            if den.base_low == 0 or num.ratio or (den.ranged and num.ranged) or not _divides(text, num, den, result) \
+                    or (den.ratio and not by_share):
+                continue  # (a whole from a share only after a word that works it out, 推测 or 则: 「预计…超3000亿元」
+                # beside a share of 67% is a forecast, not 2000亿 ÷ 67%)
             lo, hi = num.base_low / den.base_high, num.base_high / den.base_low
             if result.ranged:
                 if not (_close(lo, result.base_low, RANGE_TOLERANCE) and _close(hi, result.base_high, RANGE_TOLERANCE)):
