@@ -412,8 +412,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         head = result.run if result.size > 1 else result.span.start  # where the result (or its list) begins
         tail = run_end.get(result.run, result.span.end) if result.size > 1 else result.span.end
         if _BASIS_AFTER.match(text, tail) or _BASIS_BEFORE.search(text, s0, head) or text.startswith("/", tail) \
-                or text[max(0, head - 1):head] in ("/", "÷"):
-            continue  # a given number, or a term of a written ratio (「12.5%（200万/1600万）」「发病率69.2/10万」)
+                or (text[max(0, result.span.start - 1):result.span.start] in ("/", "÷") and _power_of_ten(result)):
+            continue  # a given number, the numerator of a written ratio (「12.5%（200万/1600万）」) or the base of
+            # a rate (「发病率69.2/10万」)
         if result.span.dimension is Dimension.NUMBER and not re.search(r"[万亿千百]", result.span.text):
             continue  # a bare number is no result a report states
         small = not result.ratio and result.span.high is None and result.span.value <= 10 and \
@@ -561,6 +562,12 @@ def _gathered(text: str, before: list[_Num], result: _Num) -> list[_Num]:
 def _kind(n: _Num) -> tuple[str, str]:
     """What an amount counts or is paid in: (noun, currency)."""
     return _noun(n), _currency(n)
+
+
+def _power_of_ten(n: _Num) -> bool:
+    """10万, 1000, 百万: the size of a population a rate is given per, no figure of its own."""
+    v = n.base_low.normalize()
+    return n.span.high is None and v > 0 and v.as_tuple().digits == (1,)
 
 
 def _small(n: _Num) -> bool:
