@@ -26,6 +26,9 @@ _GENERIC_TITLE = re.compile(r"^(行业|公司|深度|专题|研究|报告|点评
                             r"动态|简评|评级|买入|增持|推荐|维持|证券|研究所|\d+)+$")
 
 
+QUOTED_TITLE_MIN = 6  # characters of a 《quote》 that name a report to answer from alone (fewer: searched first)
+
+
 def title_parts(title: str) -> list[str]:
     """Pieces of a title that could name it in a question: a stock code, the company before 「（code）」,
     and the title's phrases (≥ 4 characters, not generic report words)."""
@@ -274,6 +277,19 @@ class Library:
         self.store.put_facts([doc_id], [to_json(figures)])
         return figures
 
+    def quoted_reports(self, question: str) -> list[str]:
+        """Reports a question names by title in 《》 (the whole title, or a part of it that only they hold)."""
+        # a short quote (《白桦》, a film or a book) inside a long title is not a name of the report
+        quoted = [qt for qt in re.findall(r"《([^》]{2,80})》", question) if len(qt) >= QUOTED_TITLE_MIN]
+        if not quoted:
+            return []
+        return [d for d in self.named_reports(question) if self._quoted_in(d, quoted)]
+
+    def _quoted_in(self, doc_id: str, quoted: list[str]) -> bool:
+        r = self.retriever.reports().get(doc_id)
+        titles = [t for t in (r.title, Path(r.source).stem) if len(t) >= 2] if r else []
+        return any(qt in t or (len(t) >= 4 and t in qt) for qt in quoted for t in titles)
+
     def named_reports(self, question: str) -> list[str]:
         """Reports a question names: 《its title》, a stock code or company in its title, or a distinctive part
         of the title (one that at most a few titles share)."""
@@ -282,8 +298,8 @@ class Library:
         quoted = re.findall(r"《([^》]{2,80})》", question)
         out = []
         for doc_id, parts in names.items():
-            title = reports[doc_id].title if doc_id in reports else ""
-            if any(qt in title or (len(title) >= 4 and title in qt) for qt in quoted) or any(p in question for p in parts):
+            # the title as the library shows it, or the file's name (what the user saved it as)
+            if self._quoted_in(doc_id, quoted) or any(p in question for p in parts):
                 out.append(doc_id)
         return out
 

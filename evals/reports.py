@@ -12,7 +12,8 @@ Questions come from the annotations of the sampled reports that made it into the
 - absent_fact: a fact question about a subject the library knows, its year moved to one that no report
   mentioning the subject contains → must be refused.
 - cagr / difference: two values of one (subject, indicator) in one report, at two single years, in the same
-  unit → the gold CAGR (exact, Decimal) or difference.
+  unit → the gold CAGR (exact, Decimal) or difference. The question names its report by the title the library
+  lists it under (「据《…》，X2017年到2019年…的年均复合增长率是多少？」): computed "from the named report".
 
 Scores: accuracy (an accepted value's number in the answer's first line and a citation from an annotated
 report), number anywhere, right report cited, retrieval hit@1/hit@5/MRR of the annotated sentence, refusal
@@ -311,7 +312,9 @@ def cagr_percent(v1: Decimal, v2: Decimal, years: int) -> Decimal:
         return ((v2 / v1) ** (Decimal(1) / Decimal(years)) - 1) * 100
 
 
-def computations(anns: list[Annotation], corpus: Corpus, ingested: set[str], seed: int) -> list[Question]:
+def computations(anns: list[Annotation], corpus: Corpus, ingested: set[str], seed: int,
+                 titles: dict[str, str] | None = None) -> list[Question]:
+    """`titles`: report file → the title the library shows for it; a question names its report by it."""
     series: dict[tuple[str, str, str], dict[int, set]] = defaultdict(lambda: defaultdict(set))
     for a in anns:
         subject, times = subject_of(a.attrs), a.attrs.get("时间") or []
@@ -337,11 +340,13 @@ def computations(anns: list[Annotation], corpus: Corpus, ingested: set[str], see
         chosen = rng.sample(pairs[f], min(COMPUTATIONS_PER_REPORT, len(pairs[f])))
         for subject, indicator, y1, (v1, unit, s1), y2, (v2, _, s2) in chosen:
             sentences = [(f, s1, f"{v1}{unit}"), (f, s2, f"{v2}{unit}")]
+            source = f"据《{titles[f]}》，" if titles and titles.get(f) else ""
             if len(out) % 2 == 0:
-                q = Question("cagr", f"{subject}{y1}年到{y2}年{indicator}的年均复合增长率是多少？",
+                q = Question("cagr", f"{source}{subject}{y1}年到{y2}年{indicator}的年均复合增长率是多少？",
                              gold=str(cagr_percent(v1, v2, y2 - y1)), unit="%")
             else:
-                q = Question("difference", f"{subject}{y2}年{indicator}比{y1}年增加了多少？", gold=str(v2 - v1), unit=unit)
+                q = Question("difference", f"{source}{subject}{y2}年{indicator}比{y1}年增加了多少？",
+                             gold=str(v2 - v1), unit=unit)
             q.sector, q.file, q.files, q.sentences = corpus.sector(f), f, [f], sentences
             q.subject, q.indicator, q.values = subject, indicator, [f"{v1}{unit}", f"{v2}{unit}"]
             out.append(q)
@@ -349,14 +354,14 @@ def computations(anns: list[Annotation], corpus: Corpus, ingested: set[str], see
 
 
 def build(corpus: Corpus, anns: list[Annotation], ingested: set[str], texts: list[str], seed: int,
-          limit: int | None = None) -> tuple[list[Question], dict]:
+          limit: int | None = None, titles: dict[str, str] | None = None) -> tuple[list[Question], dict]:
     """Every kind of question for the reports in `ingested`; `texts` are the library's report texts and the raw
     files (for the absent checks). `limit`: at most that many of each kind."""
     mine = [a for a in anns if a.file in corpus.names]
     fact_qs = facts(mine, corpus, ingested, seed)
     names = json.loads(ABSENT_COMPANIES.read_text(encoding="utf-8"))["companies"]
     company_qs, present = absent_companies(names, fact_qs, texts, seed)
-    kinds = [fact_qs, company_qs, absent_facts(fact_qs, texts, seed), computations(mine, corpus, ingested, seed)]
+    kinds = [fact_qs, company_qs, absent_facts(fact_qs, texts, seed), computations(mine, corpus, ingested, seed, titles)]
     questions = [q for qs in kinds for q in (qs[:limit] if limit else qs)]
     return questions, {"companies_found_in_reports": present, "annotations": len(mine)}
 
@@ -368,7 +373,9 @@ def plan(lib, corpus: Corpus, anns: list[Annotation], summary, seconds: float, s
     names = {r.source for r in stored}
     ingested = {f for f, n in corpus.names.items() if n in names}
     texts = [lib.report_text(r) for r in stored] + [corpus.raw(d.file) for d in corpus.docs]
-    questions, about = build(corpus, anns, ingested, texts, seed, limit)
+    shown = {r.source: r.title for r in stored}
+    titles = {f: shown[n] for f, n in corpus.names.items() if n in shown}
+    questions, about = build(corpus, anns, ingested, texts, seed, limit, titles)
     info = ingest_info(corpus, summary, stored, seconds)
     info["values_cut"] = values_cut(lib, corpus, [a for a in anns if a.file in ingested], stored)
     return questions, {"ingest": info, **about}

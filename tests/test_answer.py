@@ -188,3 +188,40 @@ def test_the_lead_names_the_kind_asked_or_the_answer_is_refused(tmp_path, fresh_
     assert not a.refused and "韩寒" in a.answer.split("\n")[0]
     b = Engine(lib).ask("电影《白桦》的导演是谁", mode="extractive")
     assert b.refused
+
+
+def _two_reports(tmp_path, fresh_library):
+    """Two reports stating different figures for the same series: only a question naming one tells them apart."""
+    a, b = tmp_path / "甲证券：储能电池行业深度报告.txt", tmp_path / "乙证券：储能电池行业年度策略.txt"
+    a.write_text("储能电池行业深度报告\n据测算，2019年全球储能电池出货量为100万台，2021年全球储能电池出货量为144万台。"
+                 "行业竞争格局稳定。\n", encoding="utf-8")
+    b.write_text("储能电池行业年度策略\n据统计，2019年全球储能电池出货量为200万台，2021年全球储能电池出货量为242万台。"
+                 "海外需求旺盛。\n", encoding="utf-8")
+    lib = fresh_library()
+    lib.ingest([a, b])
+    titles = {r.source: r.title for r in lib.sources()}
+    return lib, titles[a.name], titles[b.name]
+
+
+def test_a_question_naming_a_report_by_title_is_answered_from_it_alone(tmp_path, fresh_library):
+    """「据《title》，…」: the figures come from that report, the title is no term of the question, and a fact the
+    named report does not give is refused rather than taken from another report."""
+    lib, title_a, title_b = _two_reports(tmp_path, fresh_library)
+    engine = Engine(lib)
+    for title, want, other in ((title_a, "20%", "10%"), (title_b, "10%", "20%")):
+        ans = engine.ask(f"据《{title}》，全球储能电池2019年到2021年出货量的年均复合增长率是多少？", mode="extractive")
+        first = ans.answer.splitlines()[0]
+        assert not ans.refused and want in first and other not in first, ans.answer
+        assert {c.title for c in ans.citations} == {title}
+    fact = engine.ask(f"《{title_b}》中，全球储能电池2021年出货量是多少？", mode="extractive")
+    assert not fact.refused and "242万台" in fact.answer.splitlines()[0] and {c.title for c in fact.citations} == {title_b}
+    missing = engine.ask(f"据《{title_b}》，全球储能电池2020年出货量是多少？", mode="extractive")
+    assert missing.refused or "100万台" not in missing.answer and "144万台" not in missing.answer
+
+
+def test_without_titles_drops_only_references_to_known_reports():
+    from bot.answer.question import without_titles
+
+    assert without_titles("据《储能电池行业深度报告》，2021年出货量是多少？", ["储能电池行业深度报告"]) == "2021年出货量是多少？"
+    assert without_titles("《储能电池行业深度报告》中提到的出货量是多少", ["储能电池行业深度报告"]).startswith("提到的出货量")
+    assert "《中国药典》" in without_titles("《中国药典》收载了多少品种？", ["储能电池行业深度报告"])

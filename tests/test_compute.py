@@ -222,3 +222,22 @@ def test_a_stated_rate_is_quoted_when_one_report_does_not_give_both_figures(engi
     ans = engine.ask("国内化学发光2016年到2020年市场规模的年均复合增长率是多少？", mode="extractive")
     assert not ans.refused and not ans.calculations and "25%" in first_line(ans), ans.answer
     assert ans.citations[0].source.startswith("东岭证券") and any("两个数据" in n for n in ans.notes)
+
+
+def test_a_count_indicator_takes_no_money_and_a_price_no_count():
+    """销量 is not stated in 元 (a price beside it is no sales volume) unless the sentence says 销量 before the
+    money figure (「销量从23亿元升至30.7亿元」: reports do write that); a price is not a count; a bare magnitude
+    (「43万」) is no money."""
+    from bot.answer.compute import fits_indicator
+    from bot.tools.numbers import find_numbers
+
+    def fits(text: str, figure: str, indicator: str) -> bool:
+        n = next(n for n in find_numbers(text) if n.text.startswith(figure))
+        return fits_indicator(text, n, indicator)
+
+    price_first = "平均单价从2017年286.83元上升到2019年的354.19元，销量从8.57万支上升到36.08万支"
+    assert not fits(price_first, "286.83", "销量") and fits(price_first, "8.57", "销量")
+    assert fits("家用器械的销量从2015年的23亿元升至2016年的30.7亿元", "23", "销量")
+    assert fits("8K电视2019年销量为43万", "43", "销量")
+    assert not fits("2019年出厂量为120万支", "120", "出厂价格") and fits("2019年出厂价为120元/支", "120", "出厂价格")
+    assert fits("2019年市场规模为610万台", "610", "市场规模")

@@ -153,6 +153,9 @@ def test_computation_questions_and_their_scoring(corpus):
     assert reports.close_to(gold, "约10%", "%") and reports.close_to(gold, "约10.04％", "%")
     assert not reports.close_to(gold, "约10.2%", "%") and not reports.close_to(gold, "2010年规模10亿元", "%")
     assert reports.close_to(Decimal("-986"), "下降了986美元", "美元") and not reports.close_to(Decimal(30), "30万台", "亿美元")
+    # computed "from the named report": with the library's titles, the question names its report
+    named = reports.computations(anns, c, {A}, seed=0, titles={A: "医美行业深度报告：黄金赛道"})
+    assert named[0].question == "据《医美行业深度报告：黄金赛道》，中国医美2011年到2015年市场规模的年均复合增长率是多少？"
 
 
 def test_absent_companies_are_those_no_text_mentions(corpus):

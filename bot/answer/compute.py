@@ -507,6 +507,27 @@ class Found:
                                  "start": self.start, "end": self.end})
 
 
+# An indicator that counts things (销量, 出货量, 批签发量, 疗程数, 床位数) is not stated in money, and a price (价格, 单价,
+# 均价) is: a figure of the other kind answers only when the sentence names the indicator before it (reports do
+# write 「销量从2015年的23亿元升至…」). Other indicators (市场规模 in 亿元 or 万台) take any figure.
+_COUNTED = re.compile(r"(?:量|数|人次)$")
+_PRICED = re.compile(r"价格?$|单价|均价|ASP", re.I)
+_MONEY = re.compile(r"元|美金|港币|\$|￥|¥|€|£")  # a bare magnitude (「43万」) is no money
+
+
+def fits_indicator(text: str, n: NumberSpan, indicator: str, aliases: tuple[str, ...] = ()) -> bool:
+    """Whether a figure can state `indicator`: no money for a count, nothing but money for a price, unless the
+    sentence names the indicator before the figure."""
+    money = bool(_MONEY.search(n.text))
+    if _COUNTED.search(indicator) and not re.search(r"额|金|收入|规模", indicator):
+        fits = not money
+    elif _PRICED.search(indicator):
+        fits = money or not n.unit
+    else:
+        return True
+    return fits or any(w and w in text[:n.start] for w in (indicator, *aliases))
+
+
 def find(engine, need: Need, filters, named: list[str], hits: list[Hit] | None = None) -> list[Found]:
     """Every sentence of the passages retrieved for the need's fact question (or of `hits`) that states a
     figure for its year, with subject and indicator matching as a single-fact answer requires; best first."""
@@ -534,6 +555,8 @@ def find(engine, need: Need, filters, named: list[str], hits: list[Hit] | None =
             continue
         numbers = ranked_values(sent.text, need.year, ratio, tuple(words), aliases, bool(a.sub_period)) if need.year else \
             [(n, 0.0) for n in values(sent.text, ratio)][:1]
+        if a.indicator:
+            numbers = [(n, c) for n, c in numbers if fits_indicator(sent.text, n, a.indicator.name, aliases)]
         for k, (n, cue) in enumerate(numbers[:2]):
             score = fm.score + 0.5 * x.coverage + 0.3 / (1 + sent.rank) + CUE_WEIGHT * cue - 0.3 * k
             if sent.hit.report.doc_id in named:
@@ -830,14 +853,19 @@ def _missing(engine, q: str, spec: Spec, found: list[list[Found]], error: str) -
         have = [by_doc[best_doc][i] for i in sorted(by_doc[best_doc])]
     missing = [n.label for i, n in enumerate(spec.needs) if not best_doc or i not in by_doc[best_doc]]
     citations: list[Citation] = []
+    from .cite import cite
+
+    if have:
+        report = have[0].hit.report
+        citations = [cite(i + 1, report, f.hit.chunk.chunk_id, f.text, f.start, f.end) for i, f in enumerate(have)]
     if error and not missing:
-        text = (f"无法计算：找到的数据单位不一致，不能直接比较（{error}）。" if zh else
+        # the figures that were found, cited, and why they do not compare (in the question's language: the tool's
+        # own message is English)
+        got = "、".join(f"{f.need.label}（{f.number.text}）[{i + 1}]" for i, f in enumerate(have))
+        text = (f"无法计算：{report.broker}《{report.title}》给出的{got}单位不一致，不能直接比较。" if zh and have else
+                "无法计算：找到的数据单位不一致，不能直接比较。" if zh else
                 f"Cannot compute: the figures found do not compare ({error}).")
     elif have:
-        report = have[0].hit.report
-        from .cite import cite
-
-        citations = [cite(i + 1, report, f.hit.chunk.chunk_id, f.text, f.start, f.end) for i, f in enumerate(have)]
         got = "、".join(f"{f.need.label}（{f.number.text}）[{i + 1}]" for i, f in enumerate(have))
         count = "两三四五六七八九十"[len(spec.needs) - 2] if 2 <= len(spec.needs) <= 10 else str(len(spec.needs))
         text = (f"无法计算：需要同一份报告中的{count}个数据。{report.broker}《{report.title}》给出了{got}，"

@@ -9,6 +9,7 @@ import queue
 import re
 import threading
 import time
+from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..errors import LLMError
@@ -22,7 +23,7 @@ from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refus
 from .extractive import best_fact, extract, extract_fact, summary_points
 from .followup import standalone
 from .glossary import expand_query, names_absent
-from .question import check_question, is_chinese, plain
+from .question import check_question, is_chinese, plain, without_titles
 from .presence import LEAD_KINDS, asked_kind, presence, shows
 from .refusal import PROFILES, should_refuse, signals
 from .verify import Audit, audit_numbers, verify_citations
@@ -216,12 +217,21 @@ class Engine:
         """Where to look and what to score: a broker named by its whole name becomes a filter (and leaves the
         scored query); two brokers named in a comparison restrict it to their reports; reports the question
         names are searched first. Returns (query, filters, analysis, named report ids)."""
+        named = [] if filters else self.library.named_reports(q)
+        if named:  # 「据《…》，X是多少」: the report is where to look first, its title no term of the question
+            reports = self.library.reports_by_id()
+            query = without_titles(query, [t for d in named if d in reports
+                                           for t in (reports[d].title, Path(reports[d].source).stem)])
+        quoted = self.library.quoted_reports(q) if named else []
+        if quoted and len(quoted) <= SUMMARY_MAX_REPORTS:
+            # 「据《title》…」 asks that report: answered from it alone (or refused, saying it does not say)
+            return query, Filters(reports=tuple(quoted)), analyse(query), []
         focused = self.focus(query, filters)
         if focused is not filters and focused and focused.broker:
             query = query.replace(focused.broker, " ")  # chosen, not scored
+            named = []
         filters = focused
         a = analyse(query)
-        named = [] if filters else self.library.named_reports(q)
         if a.kind == "compare" and not filters:
             # 「比较A证券和B证券对…的看法」: those brokers' reports, and their names are not terms to score
             brokers = [b for b in self.library.brokers() if len(b) >= 3 and b in query]

@@ -42,3 +42,19 @@ _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,200}>", re.IGNORECAS
 def plain(text: str) -> str:
     """The question without HTML/script markup, for searching (it is still shown as typed, escaped)."""
     return re.sub(r"\s+", " ", _MARKUP.sub(" ", text)).strip() or text
+
+
+# A reference to a report by its title: 「据《…》，」「《…》中」「在《…》这份报告里」「《…》认为」. The framing words go
+# with it; what is left is what the question asks.
+_REPORT_REF = re.compile(r"(?:据|根据|依据|按照?|在|从|参考|参照)?\s*《([^》]{2,80})》\s*(?:这份|这篇|该|一文)?\s*"
+                         r"(?:报告|研报|文章)?\s*(?:中的|里的|中|里|内|所述|显示|指出|认为|提到|称)?\s*[，,：:]?\s*")
+
+
+def without_titles(text: str, titles: list[str]) -> str:
+    """`text` without its references to the reports titled `titles` (the report is where to look, not a term
+    of the question); a 《…》 that names no such report (a book, a law) stays."""
+    def drop(m: re.Match) -> str:
+        quoted = m.group(1)
+        return " " if any(quoted in t or (len(t) >= 4 and t in quoted) for t in titles) else m.group(0)
+    out = _REPORT_REF.sub(drop, text).strip()
+    return out or text
