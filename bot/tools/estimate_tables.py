@@ -1,0 +1,336 @@
+"""Estimates stated beside a report's own sizing table, flattened into its text.
+
+A report's sizing table comes out of a PDF as one line: a header of consecutive years, then each row's name (its
+unit in brackets) glued to its cells. A row whose every column is the product (sum, quotient) of other rows' cells
+is derived, and the text around the table that states one of its cells states a derived figure. The agreement of
+every column is what makes a row derived: one column alone agrees with too many products by chance.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from itertools import combinations
+
+from bot.errors import ToolError
+from bot.tools.estimates import (
+    RESULT_CUE, STRONG_CUE, WEAK_CUE, WINDOW_CHARS, _YEARS, Derivation, Term, _item_period, _Num, _numbers, _period,
+    _term,
+)
+from bot.tools.numbers import NumberSpan
+from bot.tools.units import mul, normalize_unit, unit_info
+
+# 「20192020E2021E全球出货量（百万部）1371.001207.851328.64ASP（元/部）4.193.933.93市场规模（亿元）57.6047.4752.22」:
+# a header of years, then each row's name glued to its cells.
+TABLE_BEFORE = 1500  # prose this far before a table may state its figures (「基于上述假设，我们测算得…」)
+TABLE_AFTER = 600
+TABLE_ROWS = 16  # rows of one table searched for formulas
+TABLE_FACTORS = 5
+TABLE_TOLERANCE = 0.015
+_YEAR_RUN = re.compile(r"(?:(?:19|20)\d{2}[AEH]?){3,}")
+_ROW_NAME = re.compile(r"(?:[^\d%。；;\n（(]|[（(][^）)\d]{0,12}[）)]|\d+(?=[A-Za-z（(]))+")
+_CELLS = re.compile(r"[\d.,%]+")
+_TABLE_END = re.compile(r"资料来源|数据来源|来源[:：]|注[:：\d]")
+_ROW_UNIT = re.compile(r"[（(]([^）)\d]{1,12})[）)]\s*$")
+_CHANGE_ROW = re.compile(r"yoy|同比|增速|增长率|增幅|CAGR|复合", re.I)
+_MAGNITUDE_PREFIX = re.compile(r"^(万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)")
+
+
+@dataclass(frozen=True)
+class _Row:
+    name: str
+    unit: str  # canonical (「百万部」, 「元/部」, 「%」); a unit bot.tools.units does not know keeps its magnitude only
+    cells: tuple[NumberSpan, ...]  # one per year of the header, offsets in the text
+    base: tuple[float, ...]  # the cells in base units, for the search
+    start: int = 0  # where its name begins in the text
+
+    @property
+    def ratio(self) -> bool:
+        return self.unit == "%"
+
+
+@dataclass(frozen=True)
+class _Table:
+    start: int
+    end: int
+    years: tuple[int, ...]
+    rows: tuple[_Row, ...]
+
+
+def _table_unit(name: str, block: str) -> str | None:
+    """A row's unit from the bracket closing its name (「出货量（百万部）」) or its cells (「30%」); None: unusable."""
+    if "%" in block:
+        return "%"
+    m = _ROW_UNIT.search(name)
+    if not m:
+        return ""
+    raw = m.group(1).strip()
+    if raw in ("%", "％"):
+        return "%"
+    try:
+        return normalize_unit(raw)
+    except ToolError:
+        mag = _MAGNITUDE_PREFIX.match(raw)  # 「万副」「个/车」: only the magnitude is known
+        return mag.group(1) if mag else ""
+
+
+def _split_cells(block: str, n: int, label_digits: bool = False) -> list[tuple[int, int]] | None:
+    """`n` cells glued together (「1371.001207.85」, 「30%30%32%」, 「71,64271,881」, 「101019193132」) as (start,
+    end) in `block`, read the one way the digits allow: every cell with the same number of decimals, or of digits."""
+    if "%" in block:
+        cells = [m.span() for m in re.finditer(r"\d[\d.,]*%", block)]
+        return cells[:n] if len(cells) >= n and cells[0][0] == 0 and \
+            all(a[1] == b[0] for a, b in zip(cells[:n], cells[1:n])) else None
+    if "," in block:
+        pattern = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d+)?"
+    elif "." in block:
+        splits = [c for places in range(1, 5) if (c := _contiguous(block, rf"(?:0|[1-9]\d*)\.\d{{{places}}}", n))]
+        whole = [c for c in splits if c[-1][1] == len(block)]
+        rest = [c for c in splits if label_digits and block[c[-1][1]:].isdigit()]
+        return (whole or rest or [None])[0]  # (digits left over start the next row's name: 「…645.07」「4G手机出货量」)
+    else:
+        width, rest = divmod(len(block), n)
+        if rest or width == 0 or any(block[i * width] == "0" and width > 1 for i in range(n)):
+            return None
+        return [(i * width, (i + 1) * width) for i in range(n)]
+    cells = _contiguous(block, pattern, n)
+    return cells if cells and cells[-1][1] == len(block) else None
+
+
+def _contiguous(block: str, pattern: str, n: int) -> list[tuple[int, int]] | None:
+    cells, pos = [], 0
+    rx = re.compile(pattern)
+    while len(cells) < n:
+        m = rx.match(block, pos)
+        if not m or m.end() == pos:
+            return None
+        cells.append(m.span())
+        pos = m.end()
+    return cells
+
+
+def _cell_base(value: Decimal, unit: str) -> float:
+    if unit == "%":
+        return float(value) / 100
+    try:
+        return float(mul(value, unit_info(unit).factor))
+    except ToolError:
+        return float(value)
+
+
+def _cell_spans(text: str, at: int, cells: list[tuple[int, int]], unit: str) -> list[NumberSpan] | None:
+    spans = []
+    for a, b in cells:
+        raw = text[at + a:at + b]
+        try:
+            value = Decimal(raw.replace(",", "").rstrip("%"))
+        except InvalidOperation:
+            return None  # 「1.2.3」: no number
+        spans.append(NumberSpan(value, unit, at + a, at + b, raw))
+    return spans
+
+
+def _tables(text: str) -> list[_Table]:
+    """The tables with a header of consecutive years, each row read into as many cells as the header has years."""
+    out = []
+    for head in _YEAR_RUN.finditer(text):
+        years = tuple(int(y) for y in re.findall(r"((?:19|20)\d{2})", head.group(0)))
+        if any(b != a + 1 for a, b in zip(years, years[1:])):
+            continue
+        rows, pos, limit = [], head.end(), min(len(text), head.end() + WINDOW_CHARS * 4)
+        while pos < limit:
+            name = _ROW_NAME.match(text, pos)
+            if not name or len(name.group(0)) > 40 or _TABLE_END.search(name.group(0)):
+                break
+            block = _CELLS.match(text, name.end())
+            if not block:
+                break
+            cells = _split_cells(block.group(0), len(years), bool(re.match(r"[A-Za-z（(]", text[block.end():block.end() + 1])))
+            pos = block.end() if cells is None else block.start() + cells[-1][1]
+            if cells is None:
+                continue  # a row the digits do not split: skipped, the table goes on
+            unit = _table_unit(name.group(0), block.group(0))
+            spans = _cell_spans(text, block.start(), cells, unit)
+            if spans is None:
+                continue
+            rows.append(_Row(name.group(0).strip(), unit, tuple(spans), tuple(_cell_base(s.value, unit) for s in spans),
+                             name.start()))
+        if len(rows) >= 3:
+            out.append(_Table(head.start(), pos, years, tuple(rows)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Formula:
+    operation: str  # "product", "quantity_x_price", "product_of_sum" (a sum of rows), "ratio" (first ÷ second)
+    rows: tuple[int, ...]  # the input rows, in the order of the operation
+
+
+def _fits(got: float, cell: NumberSpan, want: float) -> bool:
+    """`got` agrees with a cell showing `want`: within tolerance, or within the rounding of its written digits."""
+    if want == 0:
+        return False
+    places = -cell.value.as_tuple().exponent  # type: ignore[operator]
+    half = 0.5 * 10 ** -places * (want / float(cell.value)) if cell.value else 0
+    return abs(got - want) <= max(abs(want) * TABLE_TOLERANCE, abs(half))
+
+
+def _quotient_of(table: _Table, share: int) -> tuple[int, ...]:
+    """The two rows a varying share row is the quotient of (渗透率 = 5G出货量 ÷ 总出货量): neither is then derived
+    from that share, which would be going round in a circle."""
+    rows = table.rows[:TABLE_ROWS]
+    s = rows[share]
+    if not s.ratio or len(set(s.base)) < 2:
+        return ()
+    for a, b in combinations(range(len(rows)), 2):
+        for num, den in ((a, b), (b, a)):
+            if share not in (num, den) and 0 not in rows[den].base and all(
+                    _fits(rows[num].base[c] / rows[den].base[c], s.cells[c], s.base[c]) for c in range(len(table.years))):
+                return (num, den)
+    return ()
+
+
+def _formula(table: _Table, target: int) -> _Formula | None:
+    """Other rows that give row `target` in every column: their sum (same unit), product or quotient."""
+    rows = table.rows[:TABLE_ROWS]
+    goal = rows[target]
+    if _CHANGE_ROW.search(goal.name) or len(set(goal.base)) < 2:
+        return None  # a growth row is no derived figure; a constant row agrees with too much
+    others = [i for i, r in enumerate(rows) if i != target and not _CHANGE_ROW.search(r.name)
+              and r.base != goal.base and 0 not in r.base and target not in _quotient_of(table, i)]
+    cols = range(len(table.years))
+
+    def fits(values: list[float]) -> bool:
+        return all(_fits(values[c], goal.cells[c], goal.base[c]) for c in cols)
+
+    for size in range(2, TABLE_FACTORS + 1):
+        for combo in combinations(others, size):
+            rs = [rows[i] for i in combo]
+            if size <= 4 and all(r.unit == goal.unit for r in rs) and fits([sum(r.base[c] for r in rs) for c in cols]):
+                return _Formula("product_of_sum", combo)
+            if not goal.ratio and all(r.ratio for r in rs):
+                continue  # an amount is no product of shares alone
+            prod = [1.0] * len(table.years)
+            for r in rs:
+                prod = [p * b for p, b in zip(prod, r.base)]
+            if fits(prod):
+                return _Formula("quantity_x_price" if not any(r.ratio for r in rs) else "product", combo)
+    for a, b in ((x, y) for x in others for y in others if x != y):  # a quotient only when nothing multiplies to it
+        if fits([rows[a].base[c] / rows[b].base[c] for c in cols]):
+            return _Formula("ratio", (a, b))
+    return None
+
+
+def _last(text: str, start: int, end: int, pattern: re.Pattern[str]) -> int:
+    """Where the last match of `pattern` in text[start:end] begins; -1 for none."""
+    found = -1
+    for m in pattern.finditer(text, start, end):
+        found = m.start()
+    return found
+
+
+def _year(period: str) -> int | None:
+    m = _YEARS.fullmatch(period)
+    return int(m.group(1)) if m and not m.group(2) else None
+
+
+_SHORT_YEARS = re.compile(r"(?<![\d.])([12]\d)\s*[-–~至到]\s*([12]\d)\s*年")
+
+
+def _link_year(text: str, n: _Num) -> int | None:
+    """The year a figure is for; a list after 「20-22年」 runs over 2020-2022 (a year written short, nearer than
+    any written in full)."""
+    head = n.run if n.size > 1 else n.span.start
+    short = None
+    for short in _SHORT_YEARS.finditer(text, n.sentence[0], head):
+        pass
+    full = [m for m in _YEARS.finditer(text, n.sentence[0], head)]
+    if short and (not full or full[-1].end() <= short.start()) and n.size == int(short.group(2)) - int(short.group(1)) + 1:
+        return 2000 + int(short.group(1)) + n.pos
+    return _year(_item_period(_period(text, n.sentence, n.span.start), n))
+
+
+def _same_kind(unit: str, row: _Row) -> bool:
+    if row.ratio or unit == "%":
+        return row.ratio and unit == "%"
+    try:
+        a, b = unit_info(unit), unit_info(row.unit)
+    except ToolError:
+        return False
+    return bool(row.unit) and a.dimension == b.dimension and a.base == b.base and a.currency == b.currency
+
+
+def _restates(n: _Num, cell: NumberSpan, base: float) -> bool:
+    """The prose figure is the cell, as written or rounded to the digits either shows."""
+    def half(span: NumberSpan, b: float) -> float:
+        return 0.5 * 10 ** span.value.as_tuple().exponent * (b / float(span.value)) if span.value else 0.0
+    got = float(n.base_low)
+    return abs(got - base) <= max(half(n.span, got), half(cell, base), abs(base) * 1e-9)
+
+
+def table_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int]) -> list[Derivation]:
+    """Figures the text states near a table that derives them: the table row's formula, in the figure's column."""
+    tables = _tables(text)
+    if not tables:
+        return []
+    nums = [n for n in _numbers(text, dense=True)
+            if not n.ranged and n.span.start not in taken and not any(t.start <= n.span.start < t.end for t in tables)]
+    out: list[Derivation] = []
+    for table in tables:
+        formulas = {i: f for i in range(min(len(table.rows), TABLE_ROWS)) if (f := _formula(table, i))}
+        # a sum of rows that are products themselves (4G × ASP + 5G × ASP) is no estimate a Derivation can hold:
+        # rebuilt from the rounded subtotals it would be reconciled against the wrong inputs
+        formulas = {i: f for i, f in formulas.items() if f.operation != "product_of_sum"
+                    or not any(formulas.get(j, f).operation in ("product", "quantity_x_price") for j in f.rows)}
+        near = [n for n in nums if table.start - TABLE_BEFORE <= n.span.start < table.start
+                or table.end <= n.span.start < table.end + TABLE_AFTER]
+        for n in near:
+            head = n.run if n.size > 1 else n.span.start
+            cue = _last(text, n.sentence[0], head, _TABLE_CUE)
+            if cue < 0 or _last(text, n.sentence[0], head, STRONG_CUE) > cue:
+                continue  # a figure the text says it works out or expects, not one it quotes or assumes
+            # a quotient of rows (出货量 = 市场规模 ÷ ASP) may be the wrong way round: only for a figure the text
+            # says it works out (测算, 则…), not for one it expects (「高通预计…出货量为2、4.5亿部」)
+            derives = _last(text, n.sentence[0], head, _WORKED_OUT) >= 0
+            found = _linked(text, table, formulas if derives else
+                            {i: f for i, f in formulas.items() if f.operation != "ratio"}, n)
+            if found is not None and n.span.start not in taken:
+                taken.add(n.span.start)
+                out.append(_table_derivation(text, doc_id, chunk_id, table, n, *found))
+    return out
+
+
+_WORKED_OUT = re.compile(f"{RESULT_CUE.pattern}|测算|估算|推算|计算")
+_TABLE_CUE = re.compile(f"{_WORKED_OUT.pattern}|{WEAK_CUE.pattern}|预测|预期|新增")
+
+
+def _linked(text: str, table: _Table, formulas: dict[int, _Formula], n: _Num) -> tuple[_Formula, int] | None:
+    """(row, column) of the derived cell the figure states: its year's column, or the one column it fits."""
+    year = _link_year(text, n)
+    for i, f in formulas.items():
+        row = table.rows[i]
+        if not _same_kind(n.span.unit, row):
+            continue
+        cols = [c for c in range(len(table.years)) if _restates(n, row.cells[c], row.base[c])]
+        if year is not None:
+            cols = [c for c in cols if table.years[c] == year]
+        if len(cols) == 1:
+            return f, cols[0]
+    return None
+
+
+def _table_derivation(text: str, doc_id: str, chunk_id: str, table: _Table, n: _Num, formula: _Formula, col: int
+                      ) -> Derivation:
+    inputs = []
+    for i in formula.rows:
+        r = table.rows[i]
+        cell, start = r.cells[col], r.start  # the quote of a cell is its row
+        name = _ROW_UNIT.sub("", r.name).strip()
+        inputs.append(Term(name=name, value=cell.value, unit=r.unit, quote=text[start:r.cells[-1].end],
+                           quote_start=start, quote_end=r.cells[-1].end, start=cell.start, end=cell.end,
+                           period=f"{table.years[col]}年"))
+    res = _term(text, n)
+    summed = tuple(range(len(inputs))) if formula.operation == "product_of_sum" else ()
+    return Derivation(id="", doc_id=doc_id, subject=res.name, result=res, inputs=tuple(inputs),
+                      operation=formula.operation, start=min(res.quote_start, table.start),
+                      end=max(res.quote_end, table.end), summed=summed, cue="表格测算", chunk_id=chunk_id)
