@@ -267,3 +267,20 @@ def test_a_rough_count_is_a_quantity_and_against_last_year_is_year_on_year():
     b = analyse("样本企业的资产合计同比是多少？")
     m = match(b, "截至2020年9月末，样本企业资产总额合计3,246.79亿元，较上年末增长30.59%。", "", "", ["样本企业"])
     assert m.modifier == 1.0 and m.complete
+
+
+def test_a_figure_of_the_indicators_kind_states_it_when_the_clause_names_no_indicator():
+    """「2021年甲电视将会达到440万台」 states 甲电视's 销量 without the word; 「预计2021年甲灯占各类乙灯的60%」
+    甲灯's share. Not when the clause names another indicator (出货量, 营收), the figure is of another kind, or the
+    year or subject is not in the sentence."""
+    sales = analyse("甲电视2021年的销量是多少？")
+    assert match(sales, "根据调研，2021年甲电视将会达到440万台，占整体市场比重约2%。", "", "", ["甲电视"]).complete
+    assert not match(sales, "2021年甲电视出货量将会达到440万台。", "", "", ["甲电视"]).complete
+    assert not match(sales, "2021年甲电视将会达到44亿元。", "", "", ["甲电视"]).complete
+    assert not match(sales, "2022年甲电视将会达到440万台。", "", "", ["甲电视"]).complete
+    share = analyse("甲灯2021年的市占率是多少？")
+    assert match(share, "预计2021年甲灯占各类乙灯的60%，发展空间大。", "", "", ["甲灯"]).complete
+    assert not match(share, "预计2021年甲灯增长60%。", "", "", ["甲灯"]).complete
+    size = analyse("甲行业2019年的市场规模是多少？")
+    assert match(size, "2019年甲行业约170亿美金，其中乙产品约100亿美金。", "", "", ["甲行业"]).complete
+    assert not match(size, "2019年甲行业净利润约170亿元。", "", "", ["甲行业"]).complete

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import quote_quality
-from .analysis import Analysis
+from .analysis import Analysis, vocabulary
 from .presence import _DATES, _QUANTITY
 
 REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外", "国外", "美国", "欧洲", "日本", "韩国", "印度")
@@ -223,7 +223,60 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     if a.years:
         # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
         m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio)
+    if ind and not m.indicator and not ind.own and not ind.modifier and m.years == 1 and m.subject >= 1 \
+            and m.bound == 1 and implied(ind.name, sentence):
+        m.indicator = IMPLIED
     return m
+
+
+# A sentence may state a figure without naming its indicator: 「2021年X电视将会达到440万台」 is X's 销量 (or 出货量),
+# 「预计2021年A灯占各类B灯的60%」 A's share. It counts (as the indicator found in the passage does) when the year and
+# the whole subject are in the sentence, and the clause holding the figure names no indicator at all and states a
+# figure of the kind the indicator is measured in: a count for 量/数, money for 收入/规模/销售额, 占…% for a share.
+IMPLIED = 0.5
+_COUNT_INDICATOR = re.compile(r"(?:量|数|人次)$")
+_MONEY_INDICATOR = re.compile(r"收入|营收|销售额|规模|产值|金额|市值|空间")
+_SHARE_INDICATOR = re.compile(r"占比|市占率|份额|比重|渗透率")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
+
+
+def _all_aliases() -> tuple[str, ...]:
+    bases, modifiers = vocabulary()
+    words = {w for ws in bases.values() for w in ws} | {w for ws in modifiers.values() for w in ws}
+    return tuple(sorted((w.lower() for w in words if len(w) >= 2), key=len, reverse=True))
+
+
+def implied(indicator: str, sentence: str) -> bool:
+    """Whether a clause of `sentence` states a figure of `indicator`'s kind without naming any indicator."""
+    from ..tools.numbers import find_numbers
+    from ..tools.units import Dimension
+
+    share = bool(_SHARE_INDICATOR.search(indicator))
+    count = bool(_COUNT_INDICATOR.search(indicator)) and not _MONEY_INDICATOR.search(indicator)
+    money = bool(_MONEY_INDICATOR.search(indicator))
+    if not (share or count or money):
+        return False
+    aliases = _all_aliases()
+    start = 0
+    for end in [e.start() for e in _CLAUSE_END.finditer(sentence)] + [len(sentence)]:
+        clause, start = sentence[start:end], end + 1
+        if not _YEAR_AT.search(clause) and not _YEAR_AT.search(sentence[:end]):
+            continue
+        low = clause.lower()
+        if any(w in low for w in aliases):
+            continue
+        for n in find_numbers(clause):
+            try:
+                dim = n.dimension
+            except Exception:  # an unknown unit: not a figure of any kind asked
+                continue
+            if share and dim is Dimension.RATIO and "占" in clause[:n.start]:
+                return True
+            if count and dim is Dimension.COUNT:
+                return True
+            if money and (dim is Dimension.CURRENCY or (dim is Dimension.COUNT and "规模" in indicator)):
+                return True
+    return False
 
 
 def year_mentions(s: str) -> list[tuple[int, int, str]]:
