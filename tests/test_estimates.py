@@ -215,3 +215,24 @@ def test_a_rate_per_ten_thousand_is_no_result_and_a_forecast_no_whole_of_a_share
     assert _found("假设患者约2,060例，其中10%需要治疗，价格按500元/支计算，则急性中毒的发病率为69.2/10万。") == {}
     # 「预计…超3000亿元」 beside a past share is a forecast: no 2000亿 ÷ 67% without a word that works it out
     assert _found("2019年占比67%。预计2023年非手术类市场规模将超2000亿元。假设：预计2023年行业市场规模有望超3000亿元。") == {}
+
+
+_SEGMENTS = ("图表3：某部件市场规模预测202220232024A类设备出货量（百万台）100.0080.0060.00A类单机价值（元/台）2.002.002.00"
+             "A类市场规模（亿元）2.001.601.20B类设备出货量（百万台）10.0040.0080.00B类单机价值（元/台）5.004.504.00"
+             "B类市场规模（亿元）0.501.803.20部件市场规模（亿元）2.503.404.41资料来源：某研究所")
+
+
+def test_a_table_total_of_segment_products_is_a_sum_of_products():
+    from bot.tools.estimates import Derivation
+    from bot.tools.rebuild import input_names, rebuild
+
+    found = _found("基于上述假设，我们测算得2022-2024年部件市场规模分别为2.50、3.40、4.41亿元。" + _SEGMENTS)
+    d = found["4.41亿元"]  # 60 × 2 + 80 × 4 = 440百万元, not the 441 stated
+    assert d.operation == "product_of_sum" and d.terms == ((0, 1), (2, 3))
+    assert [t.text for t in d.inputs] == ["60.00", "2.00", "80.00", "4.00"]
+    assert rebuild(Derivation.from_dict(d.to_dict())).verdict == "differs"
+    implied = rebuild(d).implied
+    assert str(implied[input_names(d)[3]].value) == "4.0125"  # (441 − 120) ÷ 80
+    assert rebuild(found["3.40"]).verdict == "agrees"  # 80 × 2 + 40 × 4.5
+    # a what-if on one segment's shipments moves only its term: 120 × 2 + 80 × 4 = 560百万元
+    assert rebuild(d, overrides={input_names(d)[0]: "120百万台"}).calculation.result.value == Decimal("5.6")

@@ -164,6 +164,7 @@ def _tables(text: str) -> list[_Table]:
 class _Formula:
     operation: str  # "product", "quantity_x_price", "product_of_sum" (a sum of rows), "ratio" (first ÷ second)
     rows: tuple[int, ...]  # the input rows, in the order of the operation
+    terms: tuple[tuple[int, ...], ...] = ()  # a sum of products: each term's places in `rows`
 
 
 def _fits(got: float, cell: NumberSpan, want: float) -> bool:
@@ -278,10 +279,9 @@ def table_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int]) -> l
     out: list[Derivation] = []
     for table in tables:
         formulas = {i: f for i in range(min(len(table.rows), TABLE_ROWS)) if (f := _formula(table, i))}
-        # a sum of rows that are products themselves (4G × ASP + 5G × ASP) is no estimate a Derivation can hold:
-        # rebuilt from the rounded subtotals it would be reconciled against the wrong inputs
-        formulas = {i: f for i, f in formulas.items() if f.operation != "product_of_sum"
-                    or not any(formulas.get(j, f).operation in ("product", "quantity_x_price") for j in f.rows)}
+        # a sum of rows that are products themselves (4G × ASP + 5G × ASP) is rebuilt from the products' inputs, not
+        # from the rounded subtotals the table prints
+        formulas = {i: e for i, f in formulas.items() if (e := _expanded(i, f, formulas)) is not None}
         near = [n for n in nums if table.start - TABLE_BEFORE <= n.span.start < table.start
                 or table.end <= n.span.start < table.end + TABLE_AFTER]
         for n in near:
@@ -302,6 +302,21 @@ def table_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int]) -> l
 
 _WORKED_OUT = re.compile(f"{RESULT_CUE.pattern}|测算|估算|推算|计算")
 _TABLE_CUE = re.compile(f"{_WORKED_OUT.pattern}|{WEAK_CUE.pattern}|预测|预期|新增")
+
+
+_PRODUCTS = ("product", "quantity_x_price")
+
+
+def _expanded(target: int, f: _Formula, formulas: dict[int, _Formula]) -> _Formula | None:
+    """A sum whose addends are product rows, as a sum of those products of the rows they multiply (a row shared by
+    several products, the ASP of every segment, is one input); None when a product goes back to the sum's own row."""
+    if f.operation != "product_of_sum" or not any(formulas[j].operation in _PRODUCTS for j in f.rows if j in formulas):
+        return f
+    groups = [formulas[j].rows if j in formulas and formulas[j].operation in _PRODUCTS else (j,) for j in f.rows]
+    if any(target in g for g in groups):
+        return None
+    rows = tuple(dict.fromkeys(r for g in groups for r in g))
+    return _Formula("product_of_sum", rows, tuple(tuple(rows.index(r) for r in g) for g in groups))
 
 
 def _linked(text: str, table: _Table, formulas: dict[int, _Formula], n: _Num) -> tuple[_Formula, int] | None:
@@ -330,7 +345,8 @@ def _table_derivation(text: str, doc_id: str, chunk_id: str, table: _Table, n: _
                            quote_start=start, quote_end=r.cells[-1].end, start=cell.start, end=cell.end,
                            period=f"{table.years[col]}年"))
     res = _term(text, n)
-    summed = tuple(range(len(inputs))) if formula.operation == "product_of_sum" else ()
+    summed = tuple(range(len(inputs))) if formula.operation == "product_of_sum" and not formula.terms else ()
     return Derivation(id="", doc_id=doc_id, subject=res.name, result=res, inputs=tuple(inputs),
                       operation=formula.operation, start=min(res.quote_start, table.start),
-                      end=max(res.quote_end, table.end), summed=summed, cue="表格测算", chunk_id=chunk_id)
+                      end=max(res.quote_end, table.end), summed=summed, terms=formula.terms, cue="表格测算",
+                      chunk_id=chunk_id)

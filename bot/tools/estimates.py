@@ -59,6 +59,9 @@ class Derivation:
     start: int  # the passage: from the first input's sentence to the result's
     end: int
     summed: tuple[int, ...] = ()  # product_of_sum: the inputs added together before multiplying
+    # product_of_sum written as a sum of products (4G出货量 × ASP + 5G出货量 × ASP): each term's inputs (indices),
+    # multiplied, then the terms added; an input in several terms is a common factor. Set, it replaces `summed`.
+    terms: tuple[tuple[int, ...], ...] = ()
     cue: str = ""  # the derivation word that marked the passage ("假设", "测算", "则"), "" if found by arithmetic
     chunk_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -75,7 +78,8 @@ class Derivation:
         def term(t: dict[str, Any]) -> Term:
             return Term(**{**t, "value": Decimal(t["value"]), "high": None if t["high"] is None else Decimal(t["high"])})
         return Derivation(**{**d, "result": term(d["result"]), "inputs": tuple(term(t) for t in d["inputs"]),
-                              "summed": tuple(d.get("summed", ()))})
+                              "summed": tuple(d.get("summed", ())),
+                              "terms": tuple(tuple(t) for t in d.get("terms", ()))})
 
 
 # --- reading the passage ---------------------------------------------------------------------------------------

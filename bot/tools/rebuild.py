@@ -168,6 +168,10 @@ def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Deci
     if d.operation == "ratio":  # part ÷ whole
         (a_lo, a_mid, a_hi), (b_lo, b_mid, b_hi) = parts
         return tuple(div(a, b)[0] for a, b in ((a_lo, b_hi), (a_mid, b_mid), (a_hi, b_lo)))  # type: ignore[return-value]
+    if d.terms:  # a sum of products: each term multiplied, then added
+        with localcontext(prec=EXACT_PREC):
+            return tuple(sum((mul(*(parts[i][k] for i in t)) for t in d.terms), Decimal(0))  # type: ignore[return-value]
+                         for k in range(3))
     if d.summed:
         total = tuple(sum((parts[i][k] for i in d.summed), Decimal(0)) for k in range(3))
         rest = [p for i, p in enumerate(parts) if i not in d.summed]
@@ -180,6 +184,8 @@ def _formula(d: Derivation, items: list) -> str:
     shown = [show(x.value) if isinstance(x, Operand) else str(x) for x in items]
     if d.operation == "ratio":
         return f"{shown[0]} ÷ {shown[1]}"
+    if d.terms:
+        return " + ".join(" × ".join(shown[i] for i in t) for t in d.terms)
     if d.summed:
         total = "(" + " + ".join(shown[i] for i in d.summed) + ")"
         return " × ".join([total, *(s for i, s in enumerate(shown) if i not in d.summed)])
@@ -228,6 +234,8 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
     calcs: list[Calculation] = []
     if d.operation == "ratio":
         return _implied_share(d, names, ops, mids, target)
+    if d.terms:
+        return _implied_term(d, names, ops, mids, target)
     for i, (name, m) in enumerate(zip(names, mids)):
         if i in d.summed:
             continue
@@ -270,3 +278,34 @@ def _implied_share(d: Derivation, names: list[str], ops: list[Operand], mids: li
                          {"报告所述结果": stated, names[0]: Operand(mids[0], ops[0].source, ops[0].citation)}, whole,
                          f"报告所述占比所需的{names[1]}")]
     return {names[0]: part, names[1]: whole}, calcs
+
+
+def _implied_term(d: Derivation, names: list[str], ops: list[Operand], mids: list[Quantity], target: Quantity
+                  ) -> tuple[dict[str, Quantity], list[Calculation]]:
+    """For a sum of products: the value of one input (the others at their mid) that gives the stated result. The
+    result is a × x + b in it (a: the terms holding it, without it; b: the other terms), so x = (result − b) ÷ a."""
+    bases = [m.base_value() for m in mids]
+    out: dict[str, Quantity] = {}
+    calcs: list[Calculation] = []
+    with localcontext(prec=EXACT_PREC):
+        for i, (name, m) in enumerate(zip(names, mids)):
+            if any(t.count(i) > 1 for t in d.terms):
+                continue  # (squared: not linear in it)
+            a = sum((mul(*(bases[j] for j in t if j != i)) for t in d.terms if i in t), Decimal(0))
+            b = sum((mul(*(bases[j] for j in t)) for t in d.terms if i not in t), Decimal(0))
+            rest = target.base_value() - b
+            if a == 0 or rest < 0:
+                continue  # the other terms alone exceed the stated result: no value of this input gives it
+            base, exact = div(rest, a)
+            unit = "%" if _is_ratio(m) else m.unit
+            value, _ = div(base, unit_info(unit).factor)
+            q = Quantity(tidy(value) if exact else value, unit)
+            if _is_ratio(m) and q.value > 100:
+                continue
+            out[name] = q
+            others = {names[j]: Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(mids)) if j != i}
+            calcs.append(Calculation(
+                "implied_input", f"{_formula(d, [name if j == i else ops[j] for j in range(len(ops))])} = {show(target)}"
+                f" ⇒ {name} = {show(q)}", {"报告所述结果": Operand(target, "report", citation(d, d.result)), **others},
+                q, f"报告所述结果所需的{name}(其余输入取中值不变)" + ("" if exact else "; 已四舍五入到28位有效数字")))
+    return out, calcs
