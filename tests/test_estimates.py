@@ -236,3 +236,26 @@ def test_a_table_total_of_segment_products_is_a_sum_of_products():
     assert rebuild(found["3.40"]).verdict == "agrees"  # 80 × 2 + 40 × 4.5
     # a what-if on one segment's shipments moves only its term: 120 × 2 + 80 × 4 = 560百万元
     assert rebuild(d, overrides={input_names(d)[0]: "120百万台"}).calculation.result.value == Decimal("5.6")
+
+
+def test_a_written_quotient_of_a_range_comes_to_a_range_of_shares():
+    from bot.tools.rebuild import rebuild
+
+    d = _found("据测算新增需求约为12~18万盒。去年全年销量为240万盒，因此需求弹性约为（12~18）/240*100%=5%~8%。")["5%~8%"]
+    assert d.operation == "ratio" and [(t.text, t.unit) for t in d.inputs] == [("12~18万盒", "万盒"), ("240万盒", "万盒")]
+    assert rebuild(d).verdict == "rounding"  # 5% to 7.5%, written 5%~8%
+
+
+def test_a_written_product_with_a_discount_is_rebuilt_with_one_minus_the_share():
+    from bot.tools.estimates import Derivation
+    from bot.tools.rebuild import input_names, rebuild
+
+    d = _found("该膜材料用量约为0.02平米/部，价格比现有材料低20%；现有材料均价约为150元/平米，通过150×(1-20%)×0.02计算可得"
+               "新材料单机价值为2.40元/部。")["2.40元/部"]
+    assert [t.text for t in d.inputs] == ["150元/平米", "20%", "0.02平米/部"] and d.complements == (1,)
+    assert rebuild(Derivation.from_dict(d.to_dict())).verdict == "agrees"
+    assert rebuild(d, overrides={input_names(d)[1]: "50%"}).calculation.result.value == Decimal("1.5")
+
+
+def test_written_arithmetic_that_does_not_come_to_its_result_is_no_estimate():
+    assert _found("收入合计为40+25=90亿元。") == {}

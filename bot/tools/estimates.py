@@ -21,6 +21,7 @@ from bot.tools.numbers import NumberSpan, find_numbers
 from bot.text import number_density
 from bot.tools.figures import SENTENCE_END, words_after, words_before
 from bot.tools.units import Dimension, mul, unit_info, unit_like
+from bot.tools.written_formulas import Operand, WrittenFormula, find_formulas
 
 OPERATIONS = ("product", "product_of_sum", "quantity_x_price", "ratio")
 
@@ -62,6 +63,7 @@ class Derivation:
     # product_of_sum written as a sum of products (4G出货量 × ASP + 5G出货量 × ASP): each term's inputs (indices),
     # multiplied, then the terms added; an input in several terms is a common factor. Set, it replaces `summed`.
     terms: tuple[tuple[int, ...], ...] = ()
+    complements: tuple[int, ...] = ()  # inputs that enter as (1 − x): a price 30% lower is × (1 − 30%)
     cue: str = ""  # the derivation word that marked the passage ("假设", "测算", "则"), "" if found by arithmetic
     chunk_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -79,7 +81,8 @@ class Derivation:
             return Term(**{**t, "value": Decimal(t["value"]), "high": None if t["high"] is None else Decimal(t["high"])})
         return Derivation(**{**d, "result": term(d["result"]), "inputs": tuple(term(t) for t in d["inputs"]),
                               "summed": tuple(d.get("summed", ())),
-                              "terms": tuple(tuple(t) for t in d.get("terms", ()))})
+                              "terms": tuple(tuple(t) for t in d.get("terms", ())),
+                              "complements": tuple(d.get("complements", ()))})
 
 
 # --- reading the passage ---------------------------------------------------------------------------------------
@@ -495,6 +498,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         out.append(_derivation(text, doc_id, chunk_id, len(out), result, combo, ops, strong or cue))
     from bot.tools.estimate_tables import table_estimates  # (it reads numbers with this module's helpers)
 
+    out += _formula_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
     out += table_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
     out += _valuations(text, doc_id, chunk_id, {d.result.start for d in out})
     out.sort(key=lambda d: d.result.start)
@@ -680,6 +684,115 @@ def _assumed(text: str, cands: list[_Num], result: _Num) -> tuple[_Num, ...]:
     if not (result.base_low / 3 <= mid <= result.base_high * 3):
         return ()  # not within a factor of three of what it states: not this derivation
     return combo
+
+
+# --- arithmetic written out: 「（11.67~19.45）/233.6*100%=5%~8%」 -----------------------------------------------------
+# The numbers of a written expression are bare; the passage states most of them before with their units
+# (「批签发233.6万件」). The expression is kept when it comes to the result it states, either with those units
+# or as written in the result's own unit (「0.55×7=3.85元/部」).
+
+
+def _formula_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int]) -> list[Derivation]:
+    formulas = [f for f in find_formulas(text) if f.result.start not in taken]
+    if not formulas:
+        return []
+    nums, sents = _numbers(text), sentences(text)
+    out = []
+    for f in formulas:
+        sent = next((s for s in sents if s[0] <= f.start < s[1]), (f.start, f.result.end))
+        k = sents.index(sent) if sent in sents else 0
+        first = max(sents[max(0, k - WINDOW_SENTENCES)][0], sent[0] - WINDOW_CHARS)
+        stated = [_stated(nums, o, first, f.start) for o in f.operands]
+        result = _Num(f.result, *_ends(f.result), f.result.unit == "%", sent)
+        for units in (stated, _as_written(f, result)):
+            if _comes_to(f, [_operand_ends(o, u) for o, u in zip(f.operands, units)], result):
+                out.append(_formula_derivation(text, doc_id, chunk_id, f, units, result, sent))
+                taken.add(f.result.start)
+                break
+    return out
+
+
+def _ends(span: NumberSpan) -> tuple[Decimal, Decimal]:
+    lo = _base(span.value, span.unit) or Decimal(0)
+    return lo, _base(span.high, span.unit) or lo if span.high is not None else lo
+
+
+def _stated(nums: list[_Num], o: Operand, first: int, end: int) -> _Num | str:
+    """The passage's own statement of an operand (its unit and quote): the nearest number before the expression with
+    its value; else the unit it is written with ("%" or "")."""
+    for n in reversed(nums):
+        if first <= n.span.start and n.span.end <= end and n.span.value == o.low and n.span.high == o.high \
+                and n.span.unit and n.ratio == o.percent:
+            return n
+    return "%" if o.percent else ""
+
+
+def _as_written(f: WrittenFormula, result: _Num) -> list[_Num | str]:
+    """Units that read the expression in the result's own unit: every addend of a sum, the first factor of a
+    product, the dividend of a quotient (a share divides bare numbers)."""
+    unit = result.span.unit
+    out: list[_Num | str] = ["%" if o.percent else "" for o in f.operands]
+    if f.kind == "sum":
+        return [unit for _ in f.operands]
+    if not result.ratio and not f.operands[0].percent:
+        out[0] = unit
+    return out
+
+
+def _operand_ends(o: Operand, unit: _Num | str) -> tuple[Decimal, Decimal]:
+    """(low, high) of an operand in base units; a complement as 1 − the share, ends swapped."""
+    if isinstance(unit, _Num):
+        lo, hi = unit.base_low, unit.base_high
+    else:
+        lo, hi = (_base(o.low, unit), _base(o.high if o.high is not None else o.low, unit))
+        if lo is None or hi is None:
+            return Decimal(-1), Decimal(-1)
+    return (1 - hi, 1 - lo) if o.complement else (lo, hi)
+
+
+def _comes_to(f: WrittenFormula, ends: list[tuple[Decimal, Decimal]], result: _Num) -> bool:
+    """The expression's value is the stated result: within tolerance, or rounded to the digits it is written with."""
+    if any(lo <= 0 for lo, _ in ends):
+        return False
+    if f.kind == "sum":
+        lo, hi = sum((e[0] for e in ends), Decimal(0)), sum((e[1] for e in ends), Decimal(0))
+    elif f.kind == "ratio":
+        (a_lo, a_hi), (b_lo, b_hi) = ends
+        lo, hi = a_lo / b_hi, a_hi / b_lo
+    else:
+        lo, hi = mul(*(e[0] for e in ends)), mul(*(e[1] for e in ends))
+    half = Decimal(5) * Decimal(10) ** (result.span.value.as_tuple().exponent - 1) * (result.base_low / result.span.value)
+
+    def near(got: Decimal, want: Decimal) -> bool:
+        return _close(got, want) or abs(got - want) <= half
+
+    if result.ranged:
+        return near(lo, result.base_low) and near(hi, result.base_high)
+    return near((lo + hi) / 2, result.base_low)
+
+
+def _formula_derivation(text: str, doc_id: str, chunk_id: str, f: WrittenFormula, units: list[_Num | str],
+                        result: _Num, sent: tuple[int, int]) -> Derivation:
+    inputs = []
+    for o, u in zip(f.operands, units):
+        if isinstance(u, _Num):
+            inputs.append(_term(text, u))
+        else:
+            inputs.append(Term(name="", value=o.low, unit=u, quote=text[sent[0]:sent[1]].strip(),
+                               quote_start=_lstrip(text, sent), quote_end=_rstrip(text, sent), start=o.start,
+                               end=o.end, high=o.high, period=_period(text, sent, o.start)))
+    res = _term(text, result)
+    if f.kind == "product":
+        bare = any(o.percent or (isinstance(u, str) and unit_info(u).dimension is Dimension.NUMBER)
+                   for o, u in zip(f.operands, units))
+        op = "product" if bare else "quantity_x_price"
+    else:
+        op = {"sum": "product_of_sum", "ratio": "ratio"}[f.kind]
+    return Derivation(id="", doc_id=doc_id, subject=res.name, result=res, inputs=tuple(inputs), operation=op,
+                      start=min(t.quote_start for t in (res, *inputs)), end=max(t.quote_end for t in (res, *inputs)),
+                      summed=tuple(range(len(inputs))) if f.kind == "sum" else (),
+                      complements=tuple(i for i, o in enumerate(f.operands) if o.complement), cue="算式",
+                      chunk_id=chunk_id)
 
 
 # --- valuation: a target price from earnings per share × a multiple --------------------------------------------

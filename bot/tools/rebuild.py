@@ -165,6 +165,9 @@ def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuil
 def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Decimal]:
     """low, mid, high of the operation, in base units."""
     parts = [_bases(o.value) for o in ops]
+    for i in d.complements:  # × (1 − x): the low end comes from the high share
+        lo, mid, hi = parts[i]
+        parts[i] = (1 - hi, 1 - mid, 1 - lo)
     if d.operation == "ratio":  # part ÷ whole
         (a_lo, a_mid, a_hi), (b_lo, b_mid, b_hi) = parts
         return tuple(div(a, b)[0] for a, b in ((a_lo, b_hi), (a_mid, b_mid), (a_hi, b_lo)))  # type: ignore[return-value]
@@ -182,6 +185,7 @@ def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Deci
 
 def _formula(d: Derivation, items: list) -> str:
     shown = [show(x.value) if isinstance(x, Operand) else str(x) for x in items]
+    shown = [f"(1 − {x})" if i in d.complements else x for i, x in enumerate(shown)]
     if d.operation == "ratio":
         return f"{shown[0]} ÷ {shown[1]}"
     if d.terms:
@@ -247,10 +251,12 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
         if denom == 0:
             continue
         base, exact = div(target.base_value(), denom)
+        if i in d.complements:
+            base = 1 - base  # the factor it needs is 1 − the share
         unit = "%" if _is_ratio(m) else m.unit
         value, _ = div(base, unit_info(unit).factor)
         q = Quantity(tidy(value) if exact else value, unit)
-        if _is_ratio(m) and q.value > 100:
+        if _is_ratio(m) and not 0 <= q.value <= 100:
             continue  # no share can give it
         out[name] = q
         calcs.append(Calculation(
