@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.tools.numbers import NumberSpan, find_numbers
+from bot.tools.units import Dimension
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _COMPLEMENT = rf"[（(]\s*1\s*[-−–]\s*{_NUM}\s*[%％]\s*[）)]"
@@ -79,8 +80,7 @@ def _kind(operands: list[Operand], ops: list[str]) -> tuple[str, list[Operand]] 
     operands = [operands[0], *(o for o, _ in kept)]
     if any(op in "+＋" for op in ops):
         return ("sum", operands) if all(op in "+＋" for op in ops) and not any(o.complement for o in operands) else None
-    divisions = [i for i, op in enumerate(ops) if op in "/÷"]
-    if not divisions:
+    if not any(op in "/÷" for op in ops):
         return ("product", operands) if len(operands) > 1 else None
     if len(operands) == 2 and not any(o.complement or o.percent for o in operands):
         return "ratio", operands
@@ -100,7 +100,7 @@ def _result(text: str, end: int) -> NumberSpan | None:
     for span in find_numbers(text[at:at + RESULT_REACH]):
         if span.start > (0 if eq else RESULT_REACH // 2):
             return None
-        if span.unit and span.dimension.value not in ("years", "pages"):
+        if span.unit and span.dimension not in (Dimension.YEARS, Dimension.PAGES):  # (「19年」 names the year)
             return NumberSpan(span.value, span.unit, at + span.start, at + span.end, span.text, span.high)
     return None
 
