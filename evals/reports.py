@@ -15,7 +15,7 @@ Questions come from the annotations of the sampled reports that made it into the
   unit → the gold CAGR (exact, Decimal) or difference. The question names its report by the title the library
   lists it under (「据《…》，X2017年到2019年…的年均复合增长率是多少？」): computed "from the named report".
 
-Scores: accuracy (an accepted value's number in the answer's first line and a citation from an annotated
+Scores: accuracy (an accepted value's number in the answer's first line, whose lead citation is from an annotated
 report), number anywhere, right report cited, retrieval hit@1/hit@5/MRR of the annotated sentence, refusal
 rates, computations right, the share of quotes holding page furniture, latency.
 """
@@ -466,18 +466,23 @@ def score(q: Question, ans, hits, corpus: Corpus, ms: float) -> dict:
            "first_line": first, "refused": ans.refused, "cited": cited, "quotes": len(rules),
            "furniture_quotes": [r for r in rules if r], "latency_ms": round(ms, 1)}
     right = bool(set(cited) & set(q.files))
+    # the first line's own source: the lead citation [1] (a fact answer also quotes other reports that state the
+    # fact, 「另见…」; citing the annotated report there does not make another report's lead right)
+    lead_right = bool(ans.citations) and bool(set(corpus.files_of(ans.citations[0].source)) & set(q.files))
     if q.kind == "fact":
         row["rank"] = sentence_rank(hits, q, corpus)
         row["has_subject"] = bool(q.subject)  # a question with a time alone may fit several reports
         row.update(number_first_line=any(has_value(first, v) for v in q.values),
-                   number_anywhere=any(has_value(ans.answer, v) for v in q.values), right_report=right)
-        row["correct"] = row["number_first_line"] and right and not ans.refused
+                   number_anywhere=any(has_value(ans.answer, v) for v in q.values), right_report=right,
+                   lead_report=lead_right)
+        row["correct"] = row["number_first_line"] and lead_right and not ans.refused
+        row["correct_any_citation"] = row["number_first_line"] and right and not ans.refused  # before 2026-12-05
         # reports copy each other's sentences (the same IDC figure, word for word): a lead quote of another report
         # that is the annotated sentence (COPY_OVERLAP characters of it) and holds its value answers it just as well
         lead = ans.citations[0].quote if ans.citations else ""
-        row["copied_sentence"] = not right and any(has_value(lead, v) and overlaps(lead, s, COPY_OVERLAP)
-                                                   for _, s, v in q.sentences)
-        row["correct_or_copy"] = row["number_first_line"] and (right or row["copied_sentence"]) and not ans.refused
+        row["copied_sentence"] = not lead_right and any(has_value(lead, v) and overlaps(lead, s, COPY_OVERLAP)
+                                                        for _, s, v in q.sentences)
+        row["correct_or_copy"] = row["number_first_line"] and (lead_right or row["copied_sentence"]) and not ans.refused
     elif q.kind in NEGATIVE:
         row["correct"] = ans.refused
     else:
@@ -526,6 +531,8 @@ def metrics(rows: list[dict]) -> dict:
         "accuracy_with_subject": _rate(r["correct"] for r in fact if r.get("has_subject")),
         # the same, a copy of the annotated sentence in another report counting as its report (not the gate's)
         "accuracy_or_copy": _rate(r.get("correct_or_copy", r["correct"]) for r in fact),
+        # the definition until 2026-12-05: any citation (not only the lead's) from an annotated report
+        "accuracy_any_citation": _rate(r.get("correct_any_citation", r["correct"]) for r in fact),
         "number_anywhere": _rate(r["number_anywhere"] for r in fact),
         "right_report": _rate(r["right_report"] for r in fact),
         "hit@1": _rate(x is not None and x <= 1 for x in ranks),

@@ -225,3 +225,15 @@ def test_without_titles_drops_only_references_to_known_reports():
     assert without_titles("据《储能电池行业深度报告》，2021年出货量是多少？", ["储能电池行业深度报告"]) == "2021年出货量是多少？"
     assert without_titles("《储能电池行业深度报告》中提到的出货量是多少", ["储能电池行业深度报告"]).startswith("提到的出货量")
     assert "《中国药典》" in without_titles("《中国药典》收载了多少品种？", ["储能电池行业深度报告"])
+
+
+def test_other_reports_stating_the_fact_follow_the_lead(tmp_path, fresh_library):
+    """Two reports give different figures for one fact: the lead is one of them, and the other report's statement
+    follows (「另见…」) so the user sees that the sources differ."""
+    lib, title_a, title_b = _two_reports(tmp_path, fresh_library)
+    ans = Engine(lib).ask("全球储能电池2021年出货量是多少？", mode="extractive")
+    lines = ans.answer.splitlines()
+    assert not ans.refused and ("144万台" in lines[0]) != ("242万台" in lines[0])
+    other = "242万台" if "144万台" in lines[0] else "144万台"
+    assert any(line.startswith("另见") and other in line for line in lines[1:]), ans.answer
+    assert {c.title for c in ans.citations} == {title_a, title_b}

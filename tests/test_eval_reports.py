@@ -250,3 +250,20 @@ def test_a_copy_of_the_annotated_sentence_in_another_report_is_counted_apart(cor
     assert not row2["copied_sentence"] and not row2["correct_or_copy"]
     m = reports.metrics([row, row2])
     assert m["accuracy"] == 0.0 and m["accuracy_or_copy"] == 0.5
+
+
+def test_accuracy_needs_the_lead_from_the_annotated_report(corpus):
+    """A fact answer quotes other reports that state the fact after its lead (「另见…」): the annotated report cited
+    there does not make another report's lead right, even with the same number (the old definition, any citation,
+    is kept apart as accuracy_any_citation)."""
+    c, anns = corpus
+    q = next(q for q in reports.facts(anns, c, set(c.names), 0) if q.question.startswith("全球汽车半导体2022"))
+    other = "据另一机构统计，全球汽车半导体2022年将达650亿美元。"
+    answer = Answer(q.question, "据某证券：" + other + "[1]\n另见甲报告：" + S2 + "[2]", "extractive",
+                    citations=[_citation("丙报告.txt", other), Citation(2, "d", "t", "b", "", "甲报告.txt", "c", S2, 0, len(S2))])
+    row = reports.score(q, answer, [], c, 1.0)
+    assert row["number_first_line"] and row["right_report"] and not row["lead_report"] and not row["correct"]
+    assert row["correct_any_citation"]
+    lead_right = Answer(q.question, "据某证券：" + S2 + "[1]\n另见丙报告：" + other + "[2]", "extractive",
+                        citations=[_citation("甲报告.txt", S2), Citation(2, "d", "t", "b", "", "丙报告.txt", "c", other, 0, len(other))])
+    assert reports.score(q, lead_right, [], c, 1.0)["correct"]

@@ -115,6 +115,8 @@ KIND_DEPTH = 10  # candidate sentences read for one holding the kind of answer a
 KIND_LEAD = 0.5  # …and how far below the best-scored one it may score
 NAMED_REPORT_BOOST = 1.5  # a sentence of a report the question names (《title》, its company) leads over others
 COMPLETE_BONUS = 2.0  # reranking: a passage with a sentence stating the whole fact beats any partial match
+OTHER_REPORTS = 2  # a fact answer also quotes up to this many other reports that state the whole fact…
+OTHER_REPORT_SCORE = 0.85  # …scoring within this share of the lead
 
 
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2
@@ -134,6 +136,18 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score
                        and x.fact.quality >= 0.5][:supporting]
+    if supporting and lead.fact.complete:
+        # other reports stating the whole fact too (often with another figure: sources differ) are shown after
+        # the lead, one sentence each — the user sees that the library does not agree with itself
+        seen = {doc}
+        for x in scored[1:]:
+            if len(seen) > OTHER_REPORTS:
+                break
+            d = x.sentence.hit.report.doc_id
+            if d not in seen and x.fact.complete and x.score >= OTHER_REPORT_SCORE * lead.score and \
+                    x.fact.quality >= 0.5 and x.sentence.text != lead.sentence.text:
+                chosen.append(x)
+                seen.add(d)
     cites = [cite(i + 1, x.sentence.hit.report, x.sentence.hit.chunk.chunk_id, x.sentence.text, x.sentence.start,
                   x.sentence.end) for i, x in enumerate(chosen)]
     return chosen, cites
