@@ -23,10 +23,15 @@ def number_density(text: str) -> float:
     return sum(len(m.group()) for m in _NUMBER.finditer(text)) / len(text)
 
 
+_GLUED_DECIMALS = re.compile(r"\d+(?:\.\d+){3,}")
+
+
 def is_table_like(text: str) -> bool:
     """A flattened table row or axis run: numbers glued to numbers (a table's cells lose their separators
     when a PDF is flattened), or hardly anything but numbers. Prose enumerations ("分别为12亿/15亿/18亿")
     keep words or separators between their numbers and stay quotable."""
+    if _GLUED_DECIMALS.search(text) and number_density(text) > 0.3:
+        return True  # 「1.21.50.91.7」: decimals glued cell to cell (a number has one point, a date two)
     nums = list(_NUMBER.finditer(text))
     if len(nums) < 5:
         return number_density(text) > 0.7 and len(nums) >= 3

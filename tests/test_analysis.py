@@ -105,6 +105,9 @@ def test_quote_quality_keeps_tables_and_captions_out_of_the_lead():
     assert not is_table_like("2020年Q1/Q2/Q3批签发量分别为1012万支/1020万支/820万支，同比增长12%。")
     assert quote_quality("2020年公司实现营业收入12.6亿元，同比增长31.5%。") == 1.0
     assert quote_quality("图表3：公司营业收入及增速资料来源：Wind，某某证券研究所") < 0.6
+    # decimals glued cell to cell under a chart's caption words: a table, however many words follow it
+    assert is_table_like("151.21.50.91.70.00.20.40.61.82017Q32018Q4甲公司1.21.11.21.50.9甲公司乙产品：2019年丙公司占比提高乙产品情况（万支）")
+    assert not is_table_like("报告发布于2020.07.05，甲产品2019年批签发98.4万瓶，和去年基本持平。")
 
 
 def test_a_quarter_or_half_glued_to_its_year_is_the_asked_sub_period():
