@@ -98,3 +98,12 @@ def test_a_year_answers_when_unless_it_is_the_questions_own_or_a_base_of_compari
     assert presence(q, "本报告认为某技术在2030年前将实现商用突破。", "", no_pos).kind_ok
     q = "2022春运开始时间"
     assert presence(q, "2022年春运预计发送旅客2.8亿人次，为2019年同期的69%。", "", no_pos).kind_ok is False
+
+
+def test_a_full_width_percent_is_a_number():
+    """PDF text writes 「超90％」 as often as 「超90%」: both answer 「…是多少」."""
+    from bot.answer.presence import presence
+
+    no_pos = lambda text: []  # noqa: E731
+    assert presence("甲产品2019年的进口率是多少？", "2019年甲产品进口率超90％。", "", no_pos).kind_ok
+    assert presence("甲产品2019年的进口率是多少？", "2019年甲产品进口率很高。", "", no_pos).kind_ok is False

@@ -17,7 +17,7 @@ REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外",
 _SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
 _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|‰|个百分点|pct|pp)", re.I)  # a rate per mille too (出生率 7.52‰)
 # An amount, not a percentage: 批签发量 or 市场规模 is never answered by 「增速为-46%」 alone.
-_AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|‰|", "(", 1).replace("pct|pp|bp|", "", 1)
+_AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|％|‰|", "(", 1).replace("pct|pp|bp|", "", 1)
                      + r"(?![\d.]*\s*[%％])(?!百分点)")  # 「0.6个百分点」 is no count of 个
 # (a price or an index that 上涨/涨幅/下跌 moves is a rate: 「CPI上涨了多少」 is answered by 6.5%)
 RATIO_INDICATORS = ("率", "占比", "份额", "同比", "环比", "复合", "增速", "比重", "上涨", "涨幅", "下跌", "跌幅")

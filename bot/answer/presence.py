@@ -19,7 +19,7 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # a quantity: a number with a unit or magnitude, or a percentage (dates and years are not quantities)
 _DATES = re.compile(r"\d{4}\s*[年-]|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月|\d{1,2}\s*[日号]")
 # (「8300多吨」, 「100余家」: a rough count is still a quantity)
-_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:多|余)?(%|‰|[万亿千百]|[个人名次辆艘项倍元吨米家支座台部件例位场届岁天年页瓶剂床张片颗只头户套款篇条笔所间栋亩升克斤度瓦]|"
+_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:多|余)?(%|％|‰|[万亿千百]|[个人名次辆艘项倍元吨米家支座台部件例位场届岁天年页瓶剂床张片颗只头户套款篇条笔所间栋亩升克斤度瓦]|"
                        r"美元|欧元|英镑|公里|千米|平方|立方|小时|分钟|秒|人份|人次|pct|pp|bp|GW|MW|kWh|GB|TB|nm|mm|cm|km|kg)|"
                        # 「一个」「一项」 alone is an article (「正在经历一个高速…时期」), not a count
                        r"(?<![一二三四五六七八九十两百千万亿])(?!一[个项位家部件场次张片])"
