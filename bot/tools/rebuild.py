@@ -10,18 +10,20 @@ All inputs come from the one derivation, so from one report and one passage of i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Mapping
 
 from bot.errors import ToolError
-from bot.tools.estimates import Derivation, Term
+from bot.tools.estimates import _BASIS_BEFORE, Derivation, Term
 from bot.tools.formulas import Calculation, Estimate, Operand, operand
 from bot.tools.units import (
     EXACT_PREC, Dimension, Quantity, QuantityRange, div, format_quantity, format_range, mul, plain, tidy, unit_info,
 )
 
 VERDICTS = ("agrees", "rounding", "differs")
+_BASIS_AFTER = re.compile(r"\s*(?:的[^，。；,;\d]{0,8})?(?:测算|计算|估算)")  # 「按1.3%的渗透率测算」: the basis
 
 
 @dataclass
@@ -164,7 +166,12 @@ def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuil
 
 def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Decimal]:
     """low, mid, high of the operation, in base units."""
-    parts = [_bases(o.value) for o in ops]
+    return _combine(d, [_bases(o.value) for o in ops])
+
+
+def _combine(d: Derivation, parts: list[tuple[Decimal, Decimal, Decimal]]) -> tuple[Decimal, Decimal, Decimal]:
+    """low, mid, high of the operation on each input's (low, mid, high) in base units."""
+    parts = list(parts)
     for i in d.complements:  # × (1 − x): the low end comes from the high share
         lo, mid, hi = parts[i]
         parts[i] = (1 - hi, 1 - mid, 1 - lo)
@@ -176,11 +183,42 @@ def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Deci
             return tuple(sum((mul(*(parts[i][k] for i in t)) for t in d.terms), Decimal(0))  # type: ignore[return-value]
                          for k in range(3))
     if d.summed:
-        total = tuple(sum((parts[i][k] for i in d.summed), Decimal(0)) for k in range(3))
+        with localcontext(prec=EXACT_PREC):
+            total = tuple(sum((parts[i][k] for i in d.summed), Decimal(0)) for k in range(3))
         rest = [p for i, p in enumerate(parts) if i not in d.summed]
-        parts = [total, *rest]
+        parts = [total, *rest]  # type: ignore[list-item]
     with localcontext(prec=EXACT_PREC):
         return tuple(mul(*(p[k] for p in parts)) for k in range(3))  # type: ignore[return-value]
+
+
+def half_unit(t: Term) -> Decimal:
+    """How far the true value of an input may be from the figure the report prints, in base units: half a unit of
+    its last written digit (621亿元 ± 0.5亿元, 3.93元 ± 0.005元, 10% ± 0.5%) — or nothing for a figure the passage
+    takes as its basis (「按照…占比10%测算」「假设渗透率为5%」): an assumption is exact by definition."""
+    before = t.quote[:max(0, t.start - t.quote_start)]
+    if _BASIS_BEFORE.search(before) or _BASIS_AFTER.match(t.quote, max(0, t.end - t.quote_start)):
+        return Decimal(0)
+    exponents = [v.as_tuple().exponent for v in (t.value, t.high) if v is not None]
+    exp = min(e for e in exponents if isinstance(e, int)) if exponents else 0
+    try:
+        return mul(Decimal(5).scaleb(exp - 1), unit_info(t.unit).factor)
+    except (ToolError, KeyError):
+        return Decimal(0)
+
+
+def _printed_bounds(d: Derivation) -> tuple[tuple[Decimal, Decimal, Decimal], tuple[Decimal, Decimal, Decimal]]:
+    """The least and the most the operation can give (low, mid and high each, base units) when every input may be
+    anywhere within half a unit of its last printed digit. Every operation grows with its inputs except through a
+    complement (1 − x) and a ratio's whole, which move it the other way."""
+    falling = set(d.complements) | ({1} if d.operation == "ratio" else set())
+    down, up = [], []
+    for i, t in enumerate(d.inputs):
+        lo, mid, hi = _bases(term_value(t))
+        h = half_unit(t)
+        sign = -1 if i in falling else 1
+        down.append(tuple(max(Decimal(0), x - sign * h) for x in (lo, mid, hi)))
+        up.append(tuple(max(Decimal(0), x + sign * h) for x in (lo, mid, hi)))
+    return _combine(d, down), _combine(d, up)  # type: ignore[arg-type]
 
 
 def _formula(d: Derivation, items: list) -> str:
@@ -196,26 +234,52 @@ def _formula(d: Derivation, items: list) -> str:
     return " × ".join(shown)
 
 
+def _places(x: Decimal) -> int:
+    """Decimal places of a number as written (57.60 → 2) or, for a computed one, as far as it goes (113.9 → 1)."""
+    return max(0, -x.as_tuple().exponent)  # type: ignore[operator]
+
+
+def _within_printed(c: Quantity, s: Quantity, bounds: tuple[Decimal, Decimal]) -> bool:
+    """The stated figure carries digits the printed inputs cannot give — it is written past the last digit of their
+    exact result (113.92 from 621 + 518 at 10%, which is 113.9 exactly): the report computed with unrounded inputs
+    and printed them rounded. It agrees after rounding when it lies within what the printed inputs allow, each
+    anywhere within half a unit of its last digit. (A stated figure no finer than the exact result is that result
+    rounded, or it differs: the printed inputs are then the ones the report computed with.)"""
+    return _places(s.value) > _places(tidy(c.value)) and bounds[0] <= s.value <= bounds[1]
+
+
 def _reconcile(d: Derivation, names: list[str], ops: list[Operand], result: Quantity | Estimate) -> Rebuilt:
     stated = term_value(d.result)
+    factor = unit_info(d.result.unit).factor
+    down, up = _printed_bounds(d)
+    bound = [(div(a, factor)[0], div(b, factor)[0]) for a, b in zip(down, up)]  # low, mid, high in the result's unit
     if isinstance(stated, QuantityRange):
         r_lo = result.low if isinstance(result, Estimate) else result
         r_hi = result.high if isinstance(result, Estimate) else result
-        pairs = [(r_lo, stated.low), (r_hi, stated.high)]
+        k_lo, k_hi = (0, 2) if isinstance(result, Estimate) else (1, 1)
+        pairs = [(r_lo, stated.low, bound[k_lo]), (r_hi, stated.high, bound[k_hi])]
         computed = show(QuantityRange(r_lo, r_hi)) if r_lo.value <= r_hi.value else show(r_lo)
     else:
         r = result.mid if isinstance(result, Estimate) else result
-        pairs = [(r, stated)]
+        pairs = [(r, stated, bound[1])]
         computed = show(r) + ("(中值)" if isinstance(result, Estimate) else "")
     said = show(stated)
-    if all(c.value == s.value for c, s in pairs):
+    if all(c.value == s.value for c, s, _ in pairs):
         verdict = "agrees"
         msg = f"一致: 按报告输入重算为{computed}, 与报告所述{said}相同。"
         en = f"Agrees: the report's inputs give {computed}, exactly the stated {said}."
         return Rebuilt(d, None, verdict, message=msg, message_en=en)  # type: ignore[arg-type]
-    if all(_round_like(c.value, s.value) == s.value for c, s in pairs):
+    if all(_round_like(c.value, s.value) == s.value for c, s, _ in pairs):
         msg = f"四舍五入后一致: 按报告输入重算为{computed}, 报告称{said}, 取整后相同。"
         en = f"Agrees after rounding: the report's inputs give {computed}; it states {said}, the same once rounded."
+        return Rebuilt(d, None, "rounding", message=msg, message_en=en)  # type: ignore[arg-type]
+    if all(_round_like(c.value, s.value) == s.value or _within_printed(c, s, b) for c, s, b in pairs):
+        span = "；".join(show(QuantityRange(Quantity(tidy(b[0]), s.unit), Quantity(tidy(b[1]), s.unit)))
+                        for _, s, b in pairs if b[0] < b[1])
+        msg = (f"四舍五入后一致: 按报告输入重算为{computed}, 报告称{said}, 差异在报告所列输入的取整误差以内"
+               f"(各输入按其末位±半个单位, 结果可在{span}之间)。")
+        en = (f"Agrees after rounding: the report's inputs give {computed}; it states {said}, within what its inputs "
+              f"as printed allow (each ± half a unit of its last digit: {span}).")
         return Rebuilt(d, None, "rounding", message=msg, message_en=en)  # type: ignore[arg-type]
     implied, calcs = _implied(d, names, ops, stated)
     need = "，或".join(f"{k}为{show(v)}" for k, v in implied.items())

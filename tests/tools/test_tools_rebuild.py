@@ -1,0 +1,96 @@
+"""Rebuilding an estimate: the verdict, the implied inputs and their explanations (made-up passages)."""
+from decimal import Decimal
+
+import pytest
+
+from bot.tools.estimates import Derivation, Term, detect_estimates
+from bot.tools.numbers import find_numbers
+from bot.tools.rebuild import half_unit, input_names, rebuild
+
+
+def only(text):
+    found = detect_estimates(text, "doc")
+    assert len(found) == 1, [(d.result.text, [t.text for t in d.inputs]) for d in found]
+    return found[0]
+
+
+def made(quote, result, inputs, operation="product", **kw):
+    """A derivation over one sentence: `inputs` and `result` are (name, the number as written in `quote`)."""
+    spans = {s.text: s for s in find_numbers(quote)}
+
+    def term(name, text):
+        s = spans[text]
+        return Term(name=name, value=s.value, unit=s.unit, quote=quote, quote_start=0, quote_end=len(quote),
+                    start=s.start, end=s.end, high=s.high)
+
+    return Derivation(id="doc#1", doc_id="doc", subject=result[0], result=term(*result),
+                      inputs=tuple(term(*i) for i in inputs), operation=operation, start=0, end=len(quote), **kw)
+
+
+# --- the verdict takes the precision of the printed inputs -----------------------------------------------------
+SEGMENTS = "甲类和乙类药品市场规模分别为433亿元和287亿元，按照华东地区用药占比10%测算，华东地区市场规模为{}亿元。"
+
+
+def test_a_result_finer_than_its_printed_inputs_agrees_after_rounding():
+    # 433 + 287 = 720 (each ± 0.5亿元) × 10% = 72亿元 exactly; the report prints 72.04: its inputs were unrounded
+    d = only(SEGMENTS.format("72.04"))
+    assert d.operation == "product_of_sum"
+    r = rebuild(d)
+    assert r.verdict == "rounding", r.message
+    assert "取整误差以内" in r.message and "71.9亿–72.1亿元" in r.message
+
+
+def test_a_result_finer_than_its_inputs_but_beyond_what_they_allow_differs():
+    r = rebuild(only(SEGMENTS.format("72.34")))  # outside 71.9–72.1
+    assert r.verdict == "differs"
+
+
+def test_a_result_no_finer_than_the_exact_rebuild_must_be_that_result_rounded():
+    # 120.35 × 3.93 = 472.9755百万元: the stated 472.9 is within the printed inputs' precision (3.93 ± 0.005), but
+    # the exact rebuild goes further than the stated digits, so it must round to them, and does not
+    d = made("出货量为120.35百万部，ASP为3.93元/部，市场规模为472.9百万元。", ("市场规模", "472.9百万元"),
+             [("出货量", "120.35百万部"), ("ASP", "3.93元/部")], "quantity_x_price")
+    assert rebuild(d).verdict == "differs"
+    assert rebuild(made("出货量为120.35百万部，ASP为3.93元/部，市场规模为473.0百万元。", ("市场规模", "473.0百万元"),
+                        [("出货量", "120.35百万部"), ("ASP", "3.93元/部")], "quantity_x_price")).verdict == "rounding"
+
+
+def test_half_a_unit_of_the_last_digit_and_an_assumption_is_exact():
+    d = only(SEGMENTS.format("72.04"))
+    by_text = {t.text: half_unit(t) for t in d.inputs}
+    assert by_text["433亿元"] == Decimal("0.5e8") and by_text["287亿元"] == Decimal("0.5e8")
+    assert by_text["10%"] == 0  # 「按照…10%测算」: the basis of the estimate, exact
+    d2 = made("渗透率为3.5%，人口为1.20亿人，用户为420万人。", ("用户", "420万人"),
+              [("人口", "1.20亿人"), ("渗透率", "3.5%")])
+    assert [half_unit(t) for t in d2.inputs] == [Decimal("0.005e8"), Decimal("0.0005")]
+
+
+@pytest.mark.parametrize("quote, result, inputs, kw, verdict", [
+    # part ÷ whole: 27 ÷ 90 = 30% exactly; 30.6% is within 26.5 ÷ 90.5 … 27.5 ÷ 89.5 (the whole moves the other way)
+    ("A为27万人，B为90万人，占比为30.6%。", ("占比", "30.6%"), [("A", "27万人"), ("B", "90万人")],
+     {"operation": "ratio"}, "rounding"),
+    ("A为27万人，B为90万人，占比为31.2%。", ("占比", "31.2%"), [("A", "27万人"), ("B", "90万人")],
+     {"operation": "ratio"}, "differs"),
+    # × (1 − x): 200 × (1 − 40%) = 120 exactly; 120.4 within 199.5 × 59.5% … 200.5 × 60.5%
+    ("规模为200亿元，降价40%，规模为120.4亿元。", ("规模", "120.4亿元"), [("规模", "200亿元"), ("降价", "40%")],
+     {"complements": (1,)}, "rounding"),
+    ("规模为200亿元，降价40%，规模为122.4亿元。", ("规模", "122.4亿元"), [("规模", "200亿元"), ("降价", "40%")],
+     {"complements": (1,)}, "differs"),
+    # a sum of products: 2 × 30 + 3 × 20 = 120 exactly; 120.5 within 1.95 × 29.5 + 2.95 × 19.5 … 2.05 × 30.5 + 3.05 × 20.5
+    ("A为2.0亿部，单价30元，B为3.0亿部，单价20元，合计120.5亿元。", ("合计", "120.5亿元"),
+     [("A", "2.0亿部"), ("A单价", "30元"), ("B", "3.0亿部"), ("B单价", "20元")],
+     {"operation": "product_of_sum", "terms": ((0, 1), (2, 3))}, "rounding"),
+    ("A为2.0亿部，单价30元，B为3.0亿部，单价20元，合计127.5亿元。", ("合计", "127.5亿元"),
+     [("A", "2.0亿部"), ("A单价", "30元"), ("B", "3.0亿部"), ("B单价", "20元")],
+     {"operation": "product_of_sum", "terms": ((0, 1), (2, 3))}, "differs"),
+])
+def test_printed_precision_through_every_operation(quote, result, inputs, kw, verdict):
+    assert rebuild(made(quote, result, inputs, **kw)).verdict == verdict
+
+
+def test_a_real_gap_still_differs_with_its_implied_inputs(corpus_estimates):
+    short = next(d for d in corpus_estimates if d.result.text == "80亿元")
+    r = rebuild(short)
+    assert r.verdict == "differs"
+    implied = {k: str(v.value) for k, v in r.implied.items()}
+    assert sorted(implied.values()) == ["13.33333333333333333333333333", "26.66666666666666666666666667", "4000"]
