@@ -233,3 +233,16 @@ def test_openai_compatible_embeddings_only_when_chosen(tmp_path, fake_llm):
     assert lib.ingest([CORPUS]).added == 2
     assert any("一分钟" in h.chunk.text for h in lib.search("Sora能够创造出长达一分钟的高清视频", k=3, mode="dense"))
     assert any(r.get("input") for r in llm.history())
+
+
+def test_a_question_naming_a_report_by_title_searches_only_it(library, fake_llm):
+    """「据《title》，…」 in LLM mode: the model's searches are confined to that report, as in the offline answer."""
+    reports = library.sources()
+    named, other = reports[0], reports[1]
+    llm = fake_llm([
+        {"tool_calls": [call("search_reports", query="Sora 文生视频 AIGC 监管 市场规模 投资")]},
+        {"content": "REFUSE"},
+    ])
+    engine_for(library, llm.url).ask(f"据《{named.title}》，市场规模有多大？", mode="llm")
+    tool_msg = [m for m in llm.history()[1]["messages"] if m["role"] == "tool"][0]["content"]
+    assert named.title in tool_msg and other.title not in tool_msg

@@ -175,9 +175,14 @@ def messages_for(question: str, history: Sequence[tuple[str, str]]) -> list[dict
     return msgs
 
 
+QUOTED_REPORTS_MAX = 5  # a 《quote》 matching more titles than this names no report in particular
+
+
 def llm_answer(engine: "Engine", q: str, filters: Filters | None, history: Sequence[tuple[str, str]],
                on_text: Callable[[str], None] | None = None) -> Answer:
     """Raises LLMError when the model fails; the engine then answers offline."""
+    if not filters and (quoted := engine.library.quoted_reports(q)) and len(quoted) <= QUOTED_REPORTS_MAX:
+        filters = Filters(reports=tuple(quoted))  # 「据《title》…」: the model searches that report, as offline
     session = Session(engine, filters)
     client = engine._client or make_client(engine.settings)
     loop = ToolLoop(client, engine.settings.llm_model, session.tools(), session.execute)
