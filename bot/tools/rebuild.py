@@ -307,10 +307,11 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
     for i, (name, m) in enumerate(zip(names, mids)):
         if i in d.summed:
             continue
-        others = [mids[j].base_value() for j in range(len(mids)) if j != i]
+        rest = [j for j in range(len(mids)) if j != i]
+        others = [mids[j].base_value() for j in rest if j not in d.summed and j not in d.complements] + \
+                 [1 - mids[j].base_value() for j in rest if j in d.complements]
         if d.summed:
-            others = [sum((mids[j].base_value() for j in d.summed), Decimal(0))] + \
-                     [mids[j].base_value() for j in range(len(mids)) if j != i and j not in d.summed]
+            others.append(sum((mids[j].base_value() for j in d.summed), Decimal(0)))
         denom = mul(*others)
         if denom == 0:
             continue
@@ -323,12 +324,32 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
         if _is_ratio(m) and not 0 <= q.value <= 100:
             continue  # no share can give it
         out[name] = q
+        inverse = f"{show(target)} ÷ {_factors(d, mids, i)}"
+        if i in d.complements:  # target = others × (1 − x), so x = 1 − target ÷ others
+            inverse = f"1 − {inverse}"
         calcs.append(Calculation(
-            "implied_input", f"{show(target)} ÷ ({' × '.join(show(mids[j]) for j in range(len(mids)) if j != i)}) = {show(q)}",
+            "implied_input", _equals(inverse, q),
             {"报告所述结果": Operand(target, "report", citation(d, d.result)),
              **{names[j]: Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(mids)) if j != i}},
             q, f"报告所述结果所需的{name}(其余输入取中值不变)" + ("" if exact else "; 已四舍五入到28位有效数字")))
     return out, calcs
+
+
+def _equals(left: str, q: Quantity) -> str:
+    """「left = q」, or 「left ≈ q」 when q is rounded for display."""
+    shown = show(q)
+    return f"{left} ≈ {shown[1:]}" if shown.startswith("≈") else f"{left} = {shown}"
+
+
+def _factors(d: Derivation, mids: list[Quantity], i: int) -> str:
+    """What input i is multiplied by, as the operation uses it: the summed segments added in brackets, a complement
+    as (1 − x); several factors bracketed together ("(621亿元 + 518亿元)", "(3000亿元 × 20%)")."""
+    shown = [f"(1 − {show(m)})" if j in d.complements else show(m) for j, m in enumerate(mids)]
+    parts = [shown[j] for j in range(len(mids)) if j != i and j not in d.summed]
+    if d.summed:
+        total = "(" + " + ".join(shown[j] for j in d.summed) + ")"
+        parts = [total, *parts]
+    return parts[0] if len(parts) == 1 else "(" + " × ".join(parts) + ")"
 
 
 def _implied_share(d: Derivation, names: list[str], ops: list[Operand], mids: list[Quantity], target: Quantity
@@ -341,10 +362,10 @@ def _implied_share(d: Derivation, names: list[str], ops: list[Operand], mids: li
     value, _ = div(mids[0].base_value(), share)
     whole = Quantity(tidy(div(value, unit_info(mids[1].unit).factor)[0]), mids[1].unit)
     stated = Operand(target, "report", citation(d, d.result))
-    calcs = [Calculation("implied_input", f"{show(target)} × {show(mids[1])} = {show(part)}",
+    calcs = [Calculation("implied_input", _equals(f"{show(target)} × {show(mids[1])}", part),
                          {"报告所述结果": stated, names[1]: Operand(mids[1], ops[1].source, ops[1].citation)}, part,
                          f"报告所述占比所需的{names[0]}"),
-             Calculation("implied_input", f"{show(mids[0])} ÷ {show(target)} = {show(whole)}",
+             Calculation("implied_input", _equals(f"{show(mids[0])} ÷ {show(target)}", whole),
                          {"报告所述结果": stated, names[0]: Operand(mids[0], ops[0].source, ops[0].citation)}, whole,
                          f"报告所述占比所需的{names[1]}")]
     return {names[0]: part, names[1]: whole}, calcs
@@ -354,7 +375,7 @@ def _implied_term(d: Derivation, names: list[str], ops: list[Operand], mids: lis
                   ) -> tuple[dict[str, Quantity], list[Calculation]]:
     """For a sum of products: the value of one input (the others at their mid) that gives the stated result. The
     result is a × x + b in it (a: the terms holding it, without it; b: the other terms), so x = (result − b) ÷ a."""
-    bases = [m.base_value() for m in mids]
+    bases = [1 - m.base_value() if j in d.complements else m.base_value() for j, m in enumerate(mids)]  # as multiplied
     out: dict[str, Quantity] = {}
     calcs: list[Calculation] = []
     with localcontext(prec=EXACT_PREC):
@@ -367,15 +388,18 @@ def _implied_term(d: Derivation, names: list[str], ops: list[Operand], mids: lis
             if a == 0 or rest < 0:
                 continue  # the other terms alone exceed the stated result: no value of this input gives it
             base, exact = div(rest, a)
+            if i in d.complements:
+                base = 1 - base  # what it multiplies by is 1 − the share
             unit = "%" if _is_ratio(m) else m.unit
             value, _ = div(base, unit_info(unit).factor)
             q = Quantity(tidy(value) if exact else value, unit)
-            if _is_ratio(m) and q.value > 100:
+            if _is_ratio(m) and not 0 <= q.value <= 100:
                 continue
             out[name] = q
             others = {names[j]: Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(mids)) if j != i}
+            equation = f"{_formula(d, [name if j == i else Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(ops))])} = {show(target)}"
             calcs.append(Calculation(
-                "implied_input", f"{_formula(d, [name if j == i else ops[j] for j in range(len(ops))])} = {show(target)}"
-                f" ⇒ {name} = {show(q)}", {"报告所述结果": Operand(target, "report", citation(d, d.result)), **others},
+                "implied_input", _equals(f"{equation} ⇒ {name}", q),
+                {"报告所述结果": Operand(target, "report", citation(d, d.result)), **others},
                 q, f"报告所述结果所需的{name}(其余输入取中值不变)" + ("" if exact else "; 已四舍五入到28位有效数字")))
     return out, calcs

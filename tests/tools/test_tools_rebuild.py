@@ -94,3 +94,93 @@ def test_a_real_gap_still_differs_with_its_implied_inputs(corpus_estimates):
     assert r.verdict == "differs"
     implied = {k: str(v.value) for k, v in r.implied.items()}
     assert sorted(implied.values()) == ["13.33333333333333333333333333", "26.66666666666666666666666667", "4000"]
+
+
+# --- the implied inputs: each explanation is the inverse the operation needs ---------------------------------------
+def _value(formula_side: str) -> Decimal:
+    """Evaluate one side of an explanation: every quantity in base units, × ÷ + − as written."""
+    from bot.tools.units import unit_info
+
+    expr, at = "", 0
+    for s in find_numbers(formula_side):
+        expr += formula_side[at:s.start] + f"({s.value * unit_info(s.unit).factor})"
+        at = s.end
+    expr += formula_side[at:]
+    expr = expr.replace("×", "*").replace("÷", "/").replace("−", "-").replace("+", "+")
+    assert set(expr) <= set("0123456789.()*/+- E"), expr
+    return Decimal(repr(eval(expr)))  # noqa: S307 - digits and operators only (asserted)
+
+
+def _checks_out(calc, stated):
+    """The explanation, evaluated, gives the implied value (or, for an equation, the stated result)."""
+    from bot.tools.units import Quantity
+
+    q = calc.result
+    if "⇒" in calc.formula:  # 「a × x + b = r ⇒ x = v」: put v in for x, the left side must come to r
+        equation, solved = calc.formula.split(" ⇒ ")
+        name = solved.split(" = ")[0].split(" ≈ ")[0]
+        left = equation.rsplit(" = ", 1)[0].replace(name, f"{q.value}{q.unit}")
+        want = stated.base_value()
+    else:
+        left = calc.formula.replace(" ≈ ", " = ").rsplit(" = ", 1)[0]
+        want = Quantity(q.value, q.unit).base_value()
+    assert abs(_value(left) - want) <= abs(want) * Decimal("1e-9"), (calc.formula, _value(left), want)
+
+
+CASES = {
+    "product": (made("基数为3000亿元，占比为10%，渗透率为20%，市场规模为80亿元。", ("市场规模", "80亿元"),
+                     [("基数", "3000亿元"), ("占比", "10%"), ("渗透率", "20%")]),
+                ["80亿元 ÷ (10% × 20%) = 4000亿元", "80亿元 ÷ (3000亿元 × 20%) ≈ 13.3333%",
+                 "80亿元 ÷ (3000亿元 × 10%) ≈ 26.6667%"]),
+    "quantity_x_price": (made("销量为2万台，单价为30万元，市场规模为75亿元。", ("市场规模", "75亿元"),
+                              [("销量", "2万台"), ("单价", "30万元")], "quantity_x_price"),
+                         ["75亿元 ÷ 30万元 = 2.5万台", "75亿元 ÷ 2万台 = 37.5万元"]),
+    "product_of_sum": (made("A和B市场规模分别为433亿元和287亿元，占比10%，合计78.04亿元。", ("合计", "78.04亿元"),
+                            [("A", "433亿元"), ("B", "287亿元"), ("占比", "10%")], "product_of_sum", summed=(0, 1)),
+                       ["78.04亿元 ÷ (433亿元 + 287亿元) ≈ 10.8389%"]),
+    "complement": (made("规模为200亿元，降价40%，规模为130亿元。", ("规模", "130亿元"),
+                        [("规模", "200亿元"), ("降价", "40%")], complements=(1,)),
+                   ["130亿元 ÷ (1 − 40%) ≈ 216.6667亿元", "1 − 130亿元 ÷ 200亿元 = 35%"]),
+    "complement_of_a_sum": (made("A和B分别为120亿元和80亿元，降价40%，规模为130亿元。", ("规模", "130亿元"),
+                                 [("A", "120亿元"), ("B", "80亿元"), ("降价", "40%")], "product_of_sum",
+                                 summed=(0, 1), complements=(2,)),
+                            ["1 − 130亿元 ÷ (120亿元 + 80亿元) = 35%"]),
+    "terms": (made("A为2.0亿部，单价30元，B为3.0亿部，单价20元，合计130亿元。", ("合计", "130亿元"),
+                   [("A", "2.0亿部"), ("A单价", "30元"), ("B", "3.0亿部"), ("B单价", "20元")], "product_of_sum",
+                   terms=((0, 1), (2, 3))),
+              ["A × 30元 + 3亿部 × 20元 = 130亿元 ⇒ A ≈ 2.3333亿部", "2亿部 × A单价 + 3亿部 × 20元 = 130亿元 ⇒ A单价 = 35元",
+               "2亿部 × 30元 + B × 20元 = 130亿元 ⇒ B = 3.5亿部", "2亿部 × 30元 + 3亿部 × B单价 = 130亿元 ⇒ B单价 ≈ 23.3333元"]),
+    "terms_with_a_complement": (made("A为2.0亿部，单价30元，降价40%，B为3.0亿部，单价20元，合计100亿元。", ("合计", "100亿元"),
+                                     [("A", "2.0亿部"), ("A单价", "30元"), ("降价", "40%"), ("B", "3.0亿部"),
+                                      ("B单价", "20元")], "product_of_sum", terms=((0, 1, 2), (3, 4)), complements=(2,)),
+                                None),  # 2 × 30 × (1 − 40%) + 3 × 20 = 96
+    "ratio": (made("A为27万人，B为90万人，占比为40%。", ("占比", "40%"), [("A", "27万人"), ("B", "90万人")],
+                   "ratio"),
+              ["40% × 90万人 = 36万人", "27万人 ÷ 40% = 67.5万人"]),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_implied_input_is_explained_by_the_inverse_of_its_operation(case):
+    d, formulas = CASES[case]
+    r = rebuild(d)
+    assert r.verdict == "differs"
+    if formulas is not None:
+        assert [c.formula for c in r.implied_calculations] == formulas
+    assert len(r.implied_calculations) == len(d.inputs) - len(d.summed)
+    for c in r.implied_calculations:
+        _checks_out(c, r.calculation.extra["stated"])
+
+
+def test_a_share_implied_by_a_product_of_a_sum_adds_the_segments():
+    d, _ = CASES["product_of_sum"]
+    r = rebuild(d)
+    [c] = r.implied_calculations
+    assert "433亿元 + 287亿元" in c.formula and "×" not in c.formula and c.formula.endswith("%")
+
+
+def test_a_complement_in_a_sum_of_products_is_solved_as_the_share_it_takes_off():
+    d, _ = CASES["terms_with_a_complement"]
+    r = rebuild(d)
+    share = next(c for c in r.implied_calculations if c.formula.startswith("2亿部 × 30元 × (1 − 降价)"))
+    assert share.formula.endswith("⇒ 降价 ≈ 33.3333%")  # 1 − (100 − 60) ÷ (2 × 30)
