@@ -533,6 +533,9 @@ def metrics(rows: list[dict]) -> dict:
         "accuracy_or_copy": _rate(r.get("correct_or_copy", r["correct"]) for r in fact),
         # the definition until 2026-12-05: any citation (not only the lead's) from an annotated report
         "accuracy_any_citation": _rate(r.get("correct_any_citation", r["correct"]) for r in fact),
+        # the annotated value in the first line whichever report leads (20 reports on one company give its revenue
+        # alike): what a user asking the library, not one report, sees right — not the gate's measure
+        "value_in_first_line": _rate(r["number_first_line"] and not r["refused"] for r in fact),
         "number_anywhere": _rate(r["number_anywhere"] for r in fact),
         "right_report": _rate(r["right_report"] for r in fact),
         "hit@1": _rate(x is not None and x <= 1 for x in ranks),
@@ -580,6 +583,8 @@ def table(result: dict) -> list[str]:
     lines += [f"questions {o['questions']}",
               f"accuracy with a subject {_cell(o.get('accuracy_with_subject'))}  "
               f"or a copy of the sentence in another report {_cell(o.get('accuracy_or_copy'))}  "
+              f"any citation {_cell(o.get('accuracy_any_citation'))}  "
+              f"the value in the first line, any report {_cell(o.get('value_in_first_line'))}  "
               f"absent companies refused {_cell(o['absent_company_refusals'])}  latency p50/p95 "
               f"{o['latency_ms']['p50']} / {o['latency_ms']['p95']} ms",
               f"ingest {ing['reports']} reports in {ing['seconds']} s ({ing['added']} added, {ing['unchanged']} unchanged; "
@@ -609,7 +614,10 @@ def markdown(result: dict, failures: int = 40) -> str:
     lines += ["", f"Questions: {o['questions']}. Accuracy on fact questions naming a subject: "
               f"{_cell(o.get('accuracy_with_subject'))}. Accuracy when a copy of the annotated sentence in another "
               f"report (its value, {COPY_OVERLAP}+ characters of it) counts as that report: "
-              f"{_cell(o.get('accuracy_or_copy'))}. Absent companies refused: {_cell(o['absent_company_refusals'])}. "
+              f"{_cell(o.get('accuracy_or_copy'))}. With the annotated report cited anywhere in the answer (the definition "
+              f"before 2026-12-05): {_cell(o.get('accuracy_any_citation'))}. The annotated value in the first line, "
+              f"whichever report leads: {_cell(o.get('value_in_first_line'))}. "
+              f"Absent companies refused: {_cell(o['absent_company_refusals'])}. "
               f"Latency p50 / p95: {o['latency_ms']['p50']} / {o['latency_ms']['p95']} ms.", ""]
     wrong = [r for r in result["results"] if not r["correct"]]
     lines += [f"## Failures ({len(wrong)}; {min(failures, len(wrong))} of them, taken in turn from each kind and sector)", ""]

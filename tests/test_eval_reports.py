@@ -267,3 +267,14 @@ def test_accuracy_needs_the_lead_from_the_annotated_report(corpus):
     lead_right = Answer(q.question, "据某证券：" + S2 + "[1]\n另见丙报告：" + other + "[2]", "extractive",
                         citations=[_citation("甲报告.txt", S2), Citation(2, "d", "t", "b", "", "丙报告.txt", "c", other, 0, len(other))])
     assert reports.score(q, lead_right, [], c, 1.0)["correct"]
+
+
+def test_value_in_first_line_counts_any_leading_report(corpus):
+    c, anns = corpus
+    q = next(q for q in reports.facts(anns, c, set(c.names), 0) if q.question.startswith("全球汽车半导体2022"))
+    other = "据另一机构统计，全球汽车半导体2022年将达650亿美元。"
+    row = reports.score(q, Answer(q.question, "据某证券：" + other + "[1]", "extractive",
+                                  citations=[_citation("丙报告.txt", other)]), [], c, 1.0)
+    refused = {**row, "refused": True}
+    m = reports.metrics([row, refused])
+    assert m["accuracy"] == 0.0 and m["value_in_first_line"] == 0.5
