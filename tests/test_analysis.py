@@ -39,6 +39,10 @@ def test_short_years_and_aliases():
     assert analyse("某公司2020年单Q3的毛利率是多少？").sub_period == "Q3"
     assert analyse("某指数2020年初的涨幅是多少？").sub_period == analyse("某指数20年初的涨幅是多少？").sub_period == "年初"
     assert has_year("2021", "预计21年出货量") and has_year("2020", "4Q20全球出货") and not has_year("2020", "12020台")
+    assert not has_year("2010", "过去10年间行业增长3倍") and not has_year("2010", "近10年来持续增长")  # spans of years
+    a = analyse("全球甲产品2007～2017年的产值年复合增长率是多少？")
+    s = "2007～2017年这10年间全球甲产品产值年复合增长率达到了6.8%。"
+    assert match(a, s, s, "", ["全球", "甲产品"]).bound == 1.0  # 「这10年间」 is not 2010, between the years and the rate
 
 
 @pytest.mark.parametrize("question", [
