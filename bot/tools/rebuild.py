@@ -144,8 +144,8 @@ def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuil
     lows, mids, highs = _evaluate(d, ops)
     low, mid, high = (Quantity(tidy(div(x, factor)[0]), result_unit) for x in (lows, mids, highs))
     result: Quantity | Estimate = low if low.value == high.value else Estimate(low, mid, high)
-    formula = _formula(d, ops) + " = " + (show(low) if isinstance(result, Quantity)
-                                          else show(QuantityRange(low, high)) + f"(中值 {show(mid)})")
+    formula = (_equals(_formula(d, ops), low) if isinstance(result, Quantity)
+               else f"{_formula(d, ops)} = {show(QuantityRange(low, high))}（中值{show(mid)}）")
     user = any(o.source == "user" for o in ops)
     note = f"{d.subject or '结果'} = {_formula(d, names)}"
     calc = Calculation("rebuild_estimate", formula, dict(zip(names, ops)), result, note)
@@ -153,12 +153,12 @@ def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuil
                       stated_citation=citation(d, d.result), period=d.result.period)
     if user:
         kept = [n for n, o in zip(names, ops) if o.source == "report"]
-        calc.note += "; 用户假设: " + "、".join(f"{n}={show(o.value)}" for n, o in zip(names, ops) if o.source == "user")
+        calc.note += "；用户假设：" + "、".join(f"{n}={show(o.value)}" for n, o in zip(names, ops) if o.source == "user")
         if kept:
-            calc.note += "; 其余输入取报告原值"
+            calc.note += "；其余输入取报告原值"
         return Rebuilt(d, calc, None)
     out = _reconcile(d, names, ops, result)
-    calc.note += " " + out.message
+    calc.note += "。" + out.message
     calc.extra.update(verdict=out.verdict, message=out.message, message_en=out.message_en)
     out.calculation = calc
     return out
@@ -262,34 +262,34 @@ def _reconcile(d: Derivation, names: list[str], ops: list[Operand], result: Quan
     else:
         r = result.mid if isinstance(result, Estimate) else result
         pairs = [(r, stated, bound[1])]
-        computed = show(r) + ("(中值)" if isinstance(result, Estimate) else "")
+        computed = show(r) + ("（中值）" if isinstance(result, Estimate) else "")
     said = show(stated)
     if all(c.value == s.value for c, s, _ in pairs):
         verdict = "agrees"
-        msg = f"一致: 按报告输入重算为{computed}, 与报告所述{said}相同。"
+        msg = f"一致：按报告输入重算为{computed}，与报告所述{said}相同。"
         en = f"Agrees: the report's inputs give {computed}, exactly the stated {said}."
         return Rebuilt(d, None, verdict, message=msg, message_en=en)  # type: ignore[arg-type]
     if all(_round_like(c.value, s.value) == s.value for c, s, _ in pairs):
-        msg = f"四舍五入后一致: 按报告输入重算为{computed}, 报告称{said}, 取整后相同。"
+        msg = f"四舍五入后一致：按报告输入重算为{computed}，报告称{said}，取整后相同。"
         en = f"Agrees after rounding: the report's inputs give {computed}; it states {said}, the same once rounded."
         return Rebuilt(d, None, "rounding", message=msg, message_en=en)  # type: ignore[arg-type]
     if all(_round_like(c.value, s.value) == s.value or _within_printed(c, s, b) for c, s, b in pairs):
         span = "；".join(show(QuantityRange(Quantity(tidy(b[0]), s.unit), Quantity(tidy(b[1]), s.unit)))
                         for _, s, b in pairs if b[0] < b[1])
-        msg = (f"四舍五入后一致: 按报告输入重算为{computed}, 报告称{said}, 差异在报告所列输入的取整误差以内"
-               f"(各输入按其末位±半个单位, 结果可在{span}之间)。")
+        msg = (f"四舍五入后一致：按报告输入重算为{computed}，报告称{said}，差异在报告所列输入的取整误差以内"
+               f"（各输入按其末位±半个单位，结果可在{span}之间）。")
         en = (f"Agrees after rounding: the report's inputs give {computed}; it states {said}, within what its inputs "
               f"as printed allow (each ± half a unit of its last digit: {span}).")
         return Rebuilt(d, None, "rounding", message=msg, message_en=en)  # type: ignore[arg-type]
     implied, calcs = _implied(d, names, ops, stated)
     need = "，或".join(f"{k}为{show(v)}" for k, v in implied.items())
-    msg = f"不一致: 按报告输入重算为{computed}, 而报告称{said}。" + (f"要得到{said}, 需要{need}(其余输入不变)。" if need else "")
+    msg = f"不一致：按报告输入重算为{computed}，而报告称{said}。" + (f"要得到{said}，需要{need}（其余输入不变）。" if need else "")
     en = f"Does not agree: the report's inputs give {computed}, but it states {said}." + (
         " That figure would need " + " or ".join(f"{k} = {show(v)}" for k, v in implied.items()) + ", the other inputs unchanged."
         if implied else "")
     years = {t.period for t in d.inputs if t.period} - {d.result.period}
     if d.result.period and years:
-        msg += f" 注意: 部分输入是{'、'.join(sorted(years))}的数据, 而结果是{d.result.period}的。"
+        msg += f"注意：部分输入是{'、'.join(sorted(years))}的数据，而结果是{d.result.period}的。"
     return Rebuilt(d, None, "differs", implied, calcs, msg, en)  # type: ignore[arg-type]
 
 
@@ -331,7 +331,7 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
             "implied_input", _equals(inverse, q),
             {"报告所述结果": Operand(target, "report", citation(d, d.result)),
              **{names[j]: Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(mids)) if j != i}},
-            q, f"报告所述结果所需的{name}(其余输入取中值不变)" + ("" if exact else "; 已四舍五入到28位有效数字")))
+            q, f"报告所述结果所需的{name}（其余输入取中值不变）" + ("" if exact else "；已四舍五入到28位有效数字")))
     return out, calcs
 
 
@@ -401,5 +401,5 @@ def _implied_term(d: Derivation, names: list[str], ops: list[Operand], mids: lis
             calcs.append(Calculation(
                 "implied_input", _equals(f"{equation} ⇒ {name}", q),
                 {"报告所述结果": Operand(target, "report", citation(d, d.result)), **others},
-                q, f"报告所述结果所需的{name}(其余输入取中值不变)" + ("" if exact else "; 已四舍五入到28位有效数字")))
+                q, f"报告所述结果所需的{name}（其余输入取中值不变）" + ("" if exact else "；已四舍五入到28位有效数字")))
     return out, calcs

@@ -1,4 +1,5 @@
 """Rebuilding an estimate: the verdict, the implied inputs and their explanations (made-up passages)."""
+import re
 from decimal import Decimal
 
 import pytest
@@ -184,3 +185,38 @@ def test_a_complement_in_a_sum_of_products_is_solved_as_the_share_it_takes_off()
     r = rebuild(d)
     share = next(c for c in r.implied_calculations if c.formula.startswith("2亿部 × 30元 × (1 − 降价)"))
     assert share.formula.endswith("⇒ 降价 ≈ 33.3333%")  # 1 − (100 − 60) ÷ (2 × 30)
+
+
+# --- Chinese punctuation in Chinese text ----------------------------------------------------------------------------
+ASCII_PUNCT = re.compile(r"[,:;()]")
+
+
+@pytest.mark.parametrize("text", [
+    "预计2025年国内新增装机约1.5万台，按单台均价40万元测算，对应市场空间约60亿元。",  # agrees
+    "国产批签发约2069万瓶，若收率为0.28万瓶/吨，则对应所需的投浆量为7389吨。",  # rounding
+    SEGMENTS.format("72.04"),  # rounding within the printed inputs
+    "2023年国内医美注射市场规模约为800亿元。假设玻尿酸产品占比为30%，国产品牌渗透率为25%-45%，"
+    "则2026年国产玻尿酸市场空间中值约为90亿元。",  # differs, with the implied inputs and an earlier year
+])
+def test_zh_verdicts_use_chinese_punctuation(text):
+    r = rebuild(only(text))
+    assert not ASCII_PUNCT.search(r.message), r.message
+    assert "：" in r.message and r.message.endswith("。")
+    formula, words = r.calculation.note.split("。", 1)  # (the formula keeps its brackets: it is arithmetic)
+    assert " = " in formula and words == r.message
+
+
+def test_the_lead_line_of_a_differing_estimate_reads_in_chinese():
+    from bot.answer.numeric import lead
+
+    d = only("2023年国内医美注射市场规模约为800亿元。假设玻尿酸产品占比为30%，国产品牌渗透率为25%-45%，"
+             "则2026年国产玻尿酸市场空间中值约为90亿元。")
+    first = lead([rebuild(d).calculation], zh=True)
+    assert "不一致：按报告输入重算为84亿元（中值），而报告称90亿元。要得到90亿元，需要" in first
+    assert "（其余输入不变）。" in first and not ASCII_PUNCT.search(first)
+
+
+def test_a_what_if_note_in_chinese():
+    d = only("预计2025年国内新增装机约1.5万台，按单台均价40万元测算，对应市场空间约60亿元。")
+    note = rebuild(d, {input_names(d)[1]: "50万元"}).calculation.note
+    assert "；用户假设：" in note and "；其余输入取报告原值" in note
