@@ -3,6 +3,7 @@ answers. The fixture report is made up (broker, companies and figures invented) 
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 import shutil
 
@@ -259,3 +260,12 @@ def test_a_written_product_with_a_discount_is_rebuilt_with_one_minus_the_share()
 
 def test_written_arithmetic_that_does_not_come_to_its_result_is_no_estimate():
     assert _found("收入合计为40+25=90亿元。") == {}
+
+
+def test_an_answer_names_every_segment_and_shows_no_placeholder(sized):
+    # 「华东和华南地区终端销售额分别为120亿元和80亿元」: the second segment has no words of its own
+    _, engine = sized
+    ans = engine.ask("出厂口径市场规模合计是怎么算出来的？")
+    assert "120亿元" in ans.answer.splitlines()[0], ans.answer
+    assert "（第2项）" in ans.answer and "80亿元" in ans.answer
+    assert not re.search(r"输入\d", ans.answer), ans.answer

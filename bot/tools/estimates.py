@@ -305,6 +305,28 @@ def _term(text: str, n: _Num) -> Term:
                 period=_item_period(_period(text, n.sentence, s.start), n))
 
 
+_WORDS_AFTER = re.compile(r"(?![为是在将达约以之及和与或等占])(?!测算|计算|估算|推算|预计|预测|测得|左右|以上|以下|之间)([\u4e00-\u9fff]{2,6})(?=[，,。；;、（(：:]|$)")
+_LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def _input_term(text: str, n: _Num) -> Term:
+    """An input as a Term. The items of a list written in one unit (「A和B市场规模分别为621亿元和518亿元」) have no
+    words of their own past the first: every item takes the words before the list, marked with its own year when the
+    list runs over the years (「出货量（2021年）」), else with its place in it (「A和B市场规模（第2项）」). A figure with
+    no words before it takes the few right after it (「取80%发病率，」「2200瓶静丙（2.5g/瓶）」)."""
+    t = _term(text, n)
+    if not _LETTER.search(t.name):
+        t = dataclasses.replace(t, name="")  # 「×」「/」: no words
+    words = words_before(text, n.sentence[0], n.run) if n.size > 1 else ""
+    if len(words) >= 2 and _LETTER.search(words) and (n.pos == 0 or not t.name):
+        period = _period(text, n.sentence, n.span.start)
+        mark = t.period if t.period and t.period != period else f"第{n.pos + 1}项"
+        return dataclasses.replace(t, name=f"{words}（{mark}）")
+    if not t.name and (m := _WORDS_AFTER.match(text, n.span.end)):
+        return dataclasses.replace(t, name=m.group(1))
+    return t
+
+
 def _lstrip(text: str, sent: tuple[int, int]) -> int:
     i = sent[0]
     while i < sent[1] and text[i].isspace():
@@ -519,7 +541,7 @@ def _derivation(text: str, doc_id: str, chunk_id: str, n: int, result: _Num, com
     sents = [x.sentence for x in flat] + [result.sentence]
     return Derivation(
         id=f"{doc_id}#{n + 1}", doc_id=doc_id, subject=res.name, result=res,
-        inputs=tuple(_term(text, x) for x in flat), operation=ops, summed=summed,
+        inputs=tuple(_input_term(text, x) for x in flat), operation=ops, summed=summed,
         start=_lstrip(text, min(sents)), end=_rstrip(text, max(sents)), cue=cue, chunk_id=chunk_id)
 
 

@@ -55,14 +55,34 @@ def show(v: Quantity | QuantityRange) -> str:
 
 
 def input_names(d: Derivation) -> list[str]:
-    """One distinct label per input: the report's words, or 输入N when it names none."""
+    """One distinct label per input: the report's words, or when it has none what kind of figure the input is
+    (比例, 单价, 金额, 数量, 数值) — never a bare placeholder; a name said twice is told apart by its place."""
     out: list[str] = []
     for i, t in enumerate(d.inputs, 1):
-        name = t.name or f"输入{i}"
+        name = t.name if re.search(r"[\u4e00-\u9fffA-Za-z]", t.name) else _kind_name(t)
+        if name in out:
+            name = f"{name}（第{i}个）"
         while name in out:
-            name = f"{name}({i})"
+            name += "′"
         out.append(name)
     return out
+
+
+def _kind_name(t: Term) -> str:
+    """What a figure without words is, by its unit: 「7%」 a share, 「15元/瓶」 a unit price, 「30亿元」 an amount."""
+    try:
+        dim = unit_info(t.unit).dimension
+    except (ToolError, KeyError):
+        return "数值"
+    if dim is Dimension.RATIO:
+        return "比例"
+    if dim is Dimension.PRICE:
+        return "单价"
+    if dim is Dimension.CURRENCY and "元" in t.unit:  # (a bare 「200万」 is no money)
+        return "金额"
+    if dim is Dimension.COUNT:
+        return "数量"
+    return "数值"
 
 
 def term_value(t: Term) -> Quantity | QuantityRange:

@@ -220,3 +220,37 @@ def test_a_what_if_note_in_chinese():
     d = only("预计2025年国内新增装机约1.5万台，按单台均价40万元测算，对应市场空间约60亿元。")
     note = rebuild(d, {input_names(d)[1]: "50万元"}).calculation.note
     assert "；用户假设：" in note and "；其余输入取报告原值" in note
+
+
+# --- every input has a name a reader understands -------------------------------------------------------------------
+def test_segments_of_a_list_take_the_lists_words_and_their_place():
+    d = only(SEGMENTS.format("72.04"))
+    names = input_names(d)
+    assert names == ["华东地区用药占比", "甲类和乙类药品市场规模（第1项）", "甲类和乙类药品市场规模（第2项）"]
+    note = rebuild(d).calculation.note
+    assert "(甲类和乙类药品市场规模（第1项） + 甲类和乙类药品市场规模（第2项）) × 华东地区用药占比" in note
+
+
+def test_items_of_a_list_over_the_years_are_named_by_their_year():
+    text = ("随着无线耳机渗透率持续提升，我们预计2020~2022年该类耳机全球出货量将增至0.9、1.15、1.4亿部。"
+            "假设其电池单价为100元，对应2020~2022年该类耳机电池市场规模将达90、115、140亿元。")
+    names = [input_names(d)[0] for d in detect_estimates(text, "doc")]
+    assert [n[-7:] for n in names] == ["（2020年）", "（2021年）", "（2022年）"]
+    assert len({n[:-7] for n in names}) == 1 and "出货量" in names[0]
+
+
+def test_a_figure_named_by_the_words_after_it():
+    d = only("我国60岁以上老年人口2.5亿，取80%发病率，预估白内障患者达2亿。")
+    assert input_names(d) == [input_names(d)[0], "发病率"] and "老年人口" in input_names(d)[0]
+
+
+@pytest.mark.parametrize("name, unit, want", [
+    ("", "%", "比例"), ("", "元/瓶", "单价"), ("", "亿元", "金额"), ("", "万台", "数量"), ("", "", "数值"),
+    ("×", "", "数值"), ("/", "万人", "数量"),
+])
+def test_an_input_without_words_is_named_by_its_kind_never_a_placeholder(name, unit, want):
+    quote = "甲为7，乙为30亿元。"
+    t = Term(name=name, value=Decimal(7), unit=unit, quote=quote, quote_start=0, quote_end=len(quote), start=2, end=3)
+    d = Derivation(id="d#1", doc_id="d", subject="乙", result=Term("乙", Decimal(30), "亿元", quote, 0, len(quote), 6, 10),
+                   inputs=(t, t), operation="product", start=0, end=len(quote))
+    assert input_names(d) == [want, f"{want}（第2个）"]
