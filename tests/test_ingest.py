@@ -350,3 +350,25 @@ def test_a_store_of_the_old_layout_is_moved_when_opened(tmp_path, embedder):
     assert moved.store.revision_token() == token
     assert Engine(moved).ask("2030年AIGC监管市场规模有多大？", mode="extractive").answer == answer
     assert moved.ingest([CORPUS]).unchanged == 2  # the records still mark the reports complete
+
+
+def test_estimates_kept_by_an_older_detector_are_found_again(tmp_path, fresh_library):
+    """A store keeps each report's estimates with a digest of the code that found them; after an upgrade that
+    changed that code, they are found again from the report's text on first use — not served stale."""
+    import json
+
+    from bot.library import Library
+
+    report = tmp_path / "甲证券：某设备行业报告.txt"
+    report.write_text("某设备行业报告\n预计2025年国内新增装机约1.5万台，按单台均价40万元测算，对应市场空间约60亿元。\n",
+                      encoding="utf-8")
+    lib = fresh_library()
+    lib.ingest([report])
+    doc_id = lib.sources()[0].doc_id
+    assert [d.result.text for d in lib.estimates([doc_id])] == ["60亿元"]
+    stale = json.loads(lib.store.report_figures([doc_id])[doc_id])
+    lib.store.put_facts([doc_id], [json.dumps({**stale, "estimates": [], "detector": "an older one"})])
+    again = Library(lib.settings, embedder=lib.embedder)
+    assert [d.result.text for d in again.estimates([doc_id])] == ["60亿元"]
+    lib.store.put_facts([doc_id], [json.dumps({**stale, "estimates": []})])  # this code's own record is trusted
+    assert Library(lib.settings, embedder=lib.embedder).estimates([doc_id]) == []

@@ -8,13 +8,32 @@ boundary; each quote is tied to the chunk holding it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+from pathlib import Path
 from decimal import Decimal
 from typing import Sequence
 
+from ..tools import estimates as _estimates
 from ..tools.estimates import Derivation, detect_estimates
 from ..tools.figures import Figure, extract_figures
 from ..types import Chunk
+
+
+def _detector_digest() -> str:
+    """A digest of the code that finds estimates: estimates kept by a store are found again (from the report's
+    text, on first use) when that code has changed since they were stored — an upgrade is never stuck with what
+    an older detector found."""
+    folder = Path(_estimates.__file__).parent
+    h = hashlib.sha256()
+    for name in DETECTOR_MODULES:
+        path = folder / name
+        h.update(path.read_bytes() if path.exists() else name.encode())
+    return h.hexdigest()[:16]
+
+
+DETECTOR_MODULES = ("estimates.py", "estimate_tables.py", "written_formulas.py", "numbers.py", "units.py", "figures.py")
+DETECTOR = _detector_digest()
 
 
 def report_figures(chunks: Sequence[Chunk]) -> list[Figure]:
@@ -54,14 +73,15 @@ def to_json(figures: Sequence[Figure], estimates: Sequence[Derivation] | None = 
         d["high"] = None if f.high is None else str(f.high)
         d["qualifiers"] = list(f.qualifiers)
         rows.append(d)
-    doc = {"figures": rows, "estimates": None if estimates is None else [e.to_dict() for e in estimates]}
+    doc = {"figures": rows, "estimates": None if estimates is None else [e.to_dict() for e in estimates],
+           "detector": DETECTOR}
     return json.dumps(doc, ensure_ascii=False)
 
 
 def estimates_from_json(text: str) -> list[Derivation] | None:
     """The estimates kept with a report; None when its document predates estimates (find them again)."""
     doc = json.loads(text) if text else None
-    if not isinstance(doc, dict) or doc.get("estimates") is None:
+    if not isinstance(doc, dict) or doc.get("estimates") is None or doc.get("detector") != DETECTOR:
         return None
     return [Derivation.from_dict(d) for d in doc["estimates"]]
 
