@@ -477,6 +477,10 @@ def score(q: Question, ans, hits, corpus: Corpus, ms: float) -> dict:
                    lead_report=lead_right)
         row["correct"] = row["number_first_line"] and lead_right and not ans.refused
         row["correct_any_citation"] = row["number_first_line"] and right and not ans.refused  # before 2026-12-05
+        # the lead states a figure for the subject, year and indicator asked (the answer's own fact match): when such
+        # an answer is wrong, another report (or sentence) gives the fact too — the library has several answers
+        fact = ((ans.extra or {}).get("signals") or {}).get("fact") or {}
+        row["lead_states_fact"] = bool(fact.get("complete")) and not ans.refused
         # reports copy each other's sentences (the same IDC figure, word for word): a lead quote of another report
         # that is the annotated sentence (COPY_OVERLAP characters of it) and holds its value answers it just as well
         lead = ans.citations[0].quote if ans.citations else ""
@@ -536,6 +540,14 @@ def metrics(rows: list[dict]) -> dict:
         # the annotated value in the first line whichever report leads (20 reports on one company give its revenue
         # alike): what a user asking the library, not one report, sees right — not the gate's measure
         "value_in_first_line": _rate(r["number_first_line"] and not r["refused"] for r in fact),
+        # of the wrong answers (not refused), those whose lead states the whole fact — from another report, or another
+        # sentence of the annotated one: the question has more than one answer in the library
+        "wrong_leads_stating_the_fact": {
+            "wrong": sum(1 for r in fact if not r["correct"] and not r["refused"]),
+            "other_report": sum(1 for r in fact if not r["correct"] and r.get("lead_states_fact") and not r.get("lead_report")),
+            "annotated_report": sum(1 for r in fact if not r["correct"] and r.get("lead_states_fact") and r.get("lead_report")),
+            "of_which_no_year_asked": sum(1 for r in fact if not r["correct"] and r.get("lead_states_fact")
+                                          and not re.search(r"(?:19|20)\d{2}|\d{2}[年EQH]|[1-4]Q\d{2}", r["question"]))},
         "number_anywhere": _rate(r["number_anywhere"] for r in fact),
         "right_report": _rate(r["right_report"] for r in fact),
         "hit@1": _rate(x is not None and x <= 1 for x in ranks),
@@ -589,12 +601,24 @@ def table(result: dict) -> list[str]:
               f"{o['latency_ms']['p50']} / {o['latency_ms']['p95']} ms",
               f"ingest {ing['reports']} reports in {ing['seconds']} s ({ing['added']} added, {ing['unchanged']} unchanged; "
               f"{ing['reports_per_min'] or '—'} reports/min), {ing['chunks']} chunks, lost {ing['lost_reports']}"]
+    w = o.get("wrong_leads_stating_the_fact")
+    if w:
+        lines.append(f"wrong answers {w['wrong']}: the lead states the whole fact from another report {w['other_report']}, "
+                     f"from the annotated report {w['annotated_report']} (no year asked: {w['of_which_no_year_asked']})")
     lines += [f"  lost {x['file']}: {x['reason']}" for x in ing["lost"]]
     lines += [f"  empty source file {x['file']}: {x['reason']}" for x in ing.get("empty_sources", [])]
     lines += [f"  duplicate (text already in the store) {x['file']}: {x['reason']}" for x in ing.get("duplicates", [])]
     if ing.get("values_cut"):
         lines.append(f"  annotated values cut by cleaning: {ing['values_cut']['cut']} of {ing['values_cut']['checked']}")
     return lines
+
+
+def _wrong_leads(w: dict | None) -> str:
+    if not w:
+        return ""
+    return (f"Wrong answers (not refused): {w['wrong']}; the lead states a figure for the subject, year and indicator "
+            f"asked in {w['other_report']} of them (another report) and {w['annotated_report']} (another sentence of the "
+            f"annotated report); {w['of_which_no_year_asked']} of those answer questions naming no year. ")
 
 
 def markdown(result: dict, failures: int = 40) -> str:
@@ -618,6 +642,7 @@ def markdown(result: dict, failures: int = 40) -> str:
               f"before 2026-12-05): {_cell(o.get('accuracy_any_citation'))}. The annotated value in the first line, "
               f"whichever report leads: {_cell(o.get('value_in_first_line'))}. "
               f"Absent companies refused: {_cell(o['absent_company_refusals'])}. "
+              f"{_wrong_leads(o.get('wrong_leads_stating_the_fact'))}"
               f"Latency p50 / p95: {o['latency_ms']['p50']} / {o['latency_ms']['p95']} ms.", ""]
     wrong = [r for r in result["results"] if not r["correct"]]
     lines += [f"## Failures ({len(wrong)}; {min(failures, len(wrong))} of them, taken in turn from each kind and sector)", ""]

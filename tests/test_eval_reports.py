@@ -278,3 +278,18 @@ def test_value_in_first_line_counts_any_leading_report(corpus):
     refused = {**row, "refused": True}
     m = reports.metrics([row, refused])
     assert m["accuracy"] == 0.0 and m["value_in_first_line"] == 0.5
+
+
+def test_wrong_answers_whose_lead_states_the_fact_are_counted(corpus):
+    """A wrong answer whose lead states a figure for the subject, year and indicator asked (the answer's own fact
+    match) shows the library has another answer to the question: counted apart, by the report it comes from."""
+    c, anns = corpus
+    q = next(q for q in reports.facts(anns, c, set(c.names), 0) if q.question.startswith("全球汽车半导体2022"))
+    other = "据另一机构统计，全球汽车半导体2022年将达700亿美元。"
+    ans = Answer(q.question, "据某证券：" + other + "[1]", "extractive", citations=[_citation("丙报告.txt", other)])
+    ans.extra["signals"] = {"fact": {"complete": True}}
+    partial = Answer(q.question, "据某证券：" + other + "[1]", "extractive", citations=[_citation("丙报告.txt", other)])
+    partial.extra["signals"] = {"fact": {"complete": False}}
+    m = reports.metrics([reports.score(q, ans, [], c, 1.0), reports.score(q, partial, [], c, 1.0)])
+    assert m["wrong_leads_stating_the_fact"] == {"wrong": 2, "other_report": 1, "annotated_report": 0,
+                                                 "of_which_no_year_asked": 0}
