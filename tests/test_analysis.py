@@ -291,3 +291,16 @@ def test_a_figure_of_the_indicators_kind_states_it_when_the_clause_names_no_indi
     size = analyse("甲行业2019年的市场规模是多少？")
     assert match(size, "2019年甲行业约170亿美金，其中乙产品约100亿美金。", "", "", ["甲行业"]).complete
     assert not match(size, "2019年甲行业净利润约170亿元。", "", "", ["甲行业"]).complete
+
+
+def test_an_index_is_answered_by_its_level_or_its_move():
+    """「X的股票指数是多少」: reports give an index's level (11507.51点) or, more often, its move (上涨0.63%,
+    涨幅分别为…); both state it. Other indicators keep their kind (a 市场规模 is never a percentage)."""
+    a = analyse("甲板块II的股票指数是多少？")
+    assert a.indicator.name == "股票指数"
+    assert match(a, "本周甲板块II上涨0.63%，跑赢大盘。", "", "", ["甲板块", "ii"]).complete
+    assert match(a, "子板块中乙板块、甲板块II涨幅分别为3.39%、1.07%。", "", "", ["甲板块", "ii"]).complete
+    assert match(a, "甲板块II收于11507.51点。", "", "", ["甲板块", "ii"]).number == 1.0
+    assert not match(a, "甲板块II表现较好。", "", "", ["甲板块", "ii"]).complete
+    size = analyse("甲行业2019年的市场规模是多少？")
+    assert not match(size, "2019年甲行业市场规模增长12%。", "", "", ["甲行业"]).complete

@@ -19,6 +19,16 @@ _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|‰|个百分点|pct|pp)", re.I) 
 # An amount, not a percentage: 批签发量 or 市场规模 is never answered by 「增速为-46%」 alone.
 _AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|％|‰|", "(", 1).replace("pct|pp|bp|", "", 1)
                      + r"(?![\d.]*\s*[%％])(?!百分点)")  # 「0.6个百分点」 is no count of 个
+_EITHER = re.compile(f"(?:{_PERCENT.pattern})|(?:{_AMOUNT.pattern})", re.I)
+_INDEX = re.compile(r"指数$")
+_INDEX_MOVE = re.compile(r"涨跌幅|涨幅|跌幅|上涨|下跌|收涨|收跌")
+
+
+def wanted(ratio: bool | None) -> re.Pattern[str]:
+    """The values of the kind asked: percentages for a rate, amounts otherwise, either (None) for an index."""
+    return _EITHER if ratio is None else _PERCENT if ratio else _AMOUNT
+
+
 # (a price or an index that 上涨/涨幅/下跌 moves is a rate: 「CPI上涨了多少」 is answered by 6.5%)
 RATIO_INDICATORS = ("率", "占比", "份额", "同比", "环比", "复合", "增速", "比重", "上涨", "涨幅", "下跌", "跌幅")
 # The subject must be named in the sentence, the report's title (0.8 each word) or the passage before the
@@ -212,9 +222,13 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             m.phrase = 1.0 if a.subject.lower() in s else 0.0
     else:
         m.subject = 1.0  # the question names no subject: nothing to miss
-    ratio = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
+    ratio: bool | None = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
+    if ind and not ratio and _INDEX.search(ind.name):
+        ratio = None  # an index is stated as its level (11507.51点) or its change (上涨0.63%): either answers
+        if m.indicator < 1 and _INDEX_MOVE.search(s):
+            m.indicator = 1.0  # 「医疗器械II上涨0.63%」「涨幅分别为…」 states the index's move
     plain = _DATES.sub(" ", sentence)
-    m.number = 1.0 if (_PERCENT.search(plain) if ratio else _AMOUNT.search(plain)) else (
+    m.number = 1.0 if wanted(ratio).search(plain) else (
         0.3 if re.search(r"\d", plain) else 0.0)
     if m.number < 1.0:
         return m
@@ -295,9 +309,8 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
     for a whole year, no part of a year (上半年, H1, 1-10月) stands between that year and the value. 1 when some
     value is so bound, -0.5 when every value follows another period, 0 when no year precedes any value."""
     mentions = year_mentions(s)
-    wanted = _PERCENT if ratio else _AMOUNT
     best = None
-    for v in wanted.finditer(masked):
+    for v in wanted(ratio).finditer(masked):
         if not v.group()[:1].isdigit() or any(a < v.end() and v.start() < b for a, b, _ in mentions):
             continue  # 「19年」 is a year, not a count of years; 「（单位：十亿元）」 is no value
         before = [m for m in mentions if m[1] <= v.start()]
@@ -324,13 +337,13 @@ def _nearness(s: str, masked: str, aliases, ratio: bool) -> float:
     """1 when a number of the right kind comes within a few characters after a mention of the indicator
     (「复合增速达21.76%」), 0.5 within a clause, else 0. `masked`: the sentence with dates blanked out."""
     best = 0.0
-    wanted = _PERCENT if ratio else _AMOUNT
+    kind = wanted(ratio)
     for a in aliases:
         a = a.lower()
         start = 0
         while (i := s.find(a, start)) >= 0:
             start = i + 1
-            m = wanted.search(masked, i + len(a), i + len(a) + 40)
+            m = kind.search(masked, i + len(a), i + len(a) + 40)
             if m:
                 gap = m.start() - (i + len(a))
                 best = max(best, 1.0 if gap <= 12 else 0.5 if gap <= 40 else 0.0)

@@ -23,7 +23,9 @@ _QUANTITY = re.compile(r"\d[\d,.]*\s*(?:多|余)?(%|％|‰|[万亿千百]|[个�
                        r"美元|欧元|英镑|公里|千米|平方|立方|小时|分钟|秒|人份|人次|pct|pp|bp|GW|MW|kWh|GB|TB|nm|mm|cm|km|kg)|"
                        # 「一个」「一项」 alone is an article (「正在经历一个高速…时期」), not a count
                        r"(?<![一二三四五六七八九十两百千万亿])(?!一[个项位家部件场次张片])"
-                       r"[一二三四五六七八九十两百千万亿]+[个人名次辆艘项倍支座台部件例位场届岁天万亿页瓶剂张片]")
+                       r"[一二三四五六七八九十两百千万亿]+[个人名次辆艘项倍支座台部件例位场届岁天万亿页瓶剂张片]|"
+                       # an index level (「收于11507.51点」), not a time of day (「8点」「10点半」)
+                       r"\d{3,}(?:\.\d+)?\s*点(?![钟半])|\d+\.\d+\s*点(?![钟半])")
 
 # (kind, what in a question asks for it); the first match wins, so the more specific kinds come first
 KINDS = [
