@@ -304,3 +304,15 @@ def test_an_index_is_answered_by_its_level_or_its_move():
     assert not match(a, "甲板块II表现较好。", "", "", ["甲板块", "ii"]).complete
     size = analyse("甲行业2019年的市场规模是多少？")
     assert not match(size, "2019年甲行业市场规模增长12%。", "", "", ["甲行业"]).complete
+
+
+def test_a_year_inside_a_listed_span_is_stated():
+    """「预计2020-2022年归母净利润分别为3.98/6.15/9.42亿元」 states 2021's figure (the middle item): a year strictly
+    inside a span whose figures are listed one a year. A span without a list (a CAGR over 2019-2023) states none of
+    the years between."""
+    a = analyse("甲公司2021年的归母净利润是多少？")
+    listed = "我们预计甲公司2020-2022年归母净利润分别为3.98/6.15/9.42亿元。"
+    assert match(a, listed, listed, "", ["甲公司"]).complete
+    assert has_year("2021", "20-22年出货量分别为2.0、4.5、7.5亿部")
+    assert not has_year("2021", "2019-2023年甲公司归母净利润复合增长率为20%")
+    assert not match(a, "甲公司2019-2023年归母净利润由3亿元增至9亿元。", "", "", ["甲公司"]).complete

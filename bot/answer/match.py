@@ -127,6 +127,22 @@ def _short_base(ind, s: str) -> bool:
     return False
 
 
+# Two years joined as a span (2020-2022年, 2020至2022年): the years between are in it too.
+_SPAN_JOIN = re.compile(r"\s*(?:年|E|A)?\s*[-–—~～至到]\s*$", re.I)
+# A span whose figures are listed one a year: 「2020-2022年…分别为3.98/6.15/9.42亿元」 states 2021's.
+_LISTED_SPAN = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*(?:年|E)?\s*[-–—~～至到]\s*((?:19|20)?\d{2})\s*(?:年|E)"
+                          r"[^。；;]{0,40}?(?:分别|依次)")
+
+
+def _in_listed_span(year: str, text: str) -> bool:
+    y = int(year)
+    for m in _LISTED_SPAN.finditer(text):
+        a, b = (int(g) + (2000 if len(g) == 2 else 0) for g in m.groups())
+        if a < y < b and b - a <= 10:
+            return True
+    return False
+
+
 def has_year(year: str, text: str) -> bool:
     """The year in any form a report writes it: 2020, 2020年, 2020E, 20年, 20E, 4Q20. A year glued to a page
     number in PDF text (「42020年」) still counts when 年/E/Q follows; 「12020台」 is a count, not a year."""
@@ -134,7 +150,8 @@ def has_year(year: str, text: str) -> bool:
     return bool(re.search(rf"(?<!\d){year}(?!\d)|{year}(?=年|[EAQH]|\s*[-~至])", text, re.I)
                 or re.search(rf"(?<![\d.]){short}(?:年(?![间内来以])|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text, re.I)
                 # a short-year range: 「15-19年」 names 2015 as well as 2019
-                or re.search(rf"(?<![\d.]){short}\s*[-~～至到]\s*\d{{2}}(?:年|E)", text, re.I))
+                or re.search(rf"(?<![\d.]){short}\s*[-~～至到]\s*\d{{2}}(?:年|E)", text, re.I)
+                or _in_listed_span(year, text))
 
 
 def subject_words(a: Analysis, tokenize) -> list[str]:
@@ -324,7 +341,9 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
                 break
         got = -0.5
         quarter = re.search(r"[QH]", s[group[-1][0]:group[-1][1]], re.I)  # 「4Q20」 names a part of the year itself
-        if any(y in years for _, _, y in group) and not (quarter and not sub_asked):
+        spanned = len(group) == 2 and _SPAN_JOIN.match(s[group[0][1]:group[1][0]]) and \
+            any(int(group[0][2]) < int(y) < int(group[1][2]) for y in years)  # 「2020-2022年…分别为」 holds 2021
+        if (any(y in years for _, _, y in group) or spanned) and not (quarter and not sub_asked):
             between = _YEAR_END.sub(" ", s[group[-1][1]:v.start()])  # 「截至2021年12月31日」 is the whole year
             got = 1.0 if sub_asked or not _PART_OF_YEAR.search(between) else -0.5
         best = got if best is None else max(best, got)
