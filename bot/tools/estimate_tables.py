@@ -160,6 +160,19 @@ def _tables(text: str) -> list[_Table]:
     return out
 
 
+def _priced(rows: list) -> bool:
+    """Rows multiplied into a quantity × price: one of them is money (元, 元/台), or a row's unit is not known. Counts
+    and masses alone (吨 × 瓶/吨) multiply into a product."""
+    for r in rows:
+        try:
+            info = unit_info(r.unit)
+        except (ToolError, KeyError):
+            return True
+        if not r.unit or info.currency:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class _Formula:
     operation: str  # "product", "quantity_x_price", "product_of_sum" (a sum of rows), "ratio" (first ÷ second)
@@ -215,7 +228,7 @@ def _formula(table: _Table, target: int) -> _Formula | None:
             for r in rs:
                 prod = [p * b for p, b in zip(prod, r.base)]
             if fits(prod):
-                return _Formula("quantity_x_price" if not any(r.ratio for r in rs) else "product", combo)
+                return _Formula("quantity_x_price" if not any(r.ratio for r in rs) and _priced(rs) else "product", combo)
     for a, b in ((x, y) for x in others for y in others if x != y):  # a quotient only when nothing multiplies to it
         if fits([rows[a].base[c] / rows[b].base[c] for c in cols]):
             return _Formula("ratio", (a, b))

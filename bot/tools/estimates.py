@@ -20,7 +20,7 @@ from bot.errors import ToolError
 from bot.tools.numbers import NumberSpan, find_numbers
 from bot.text import number_density
 from bot.tools.figures import SENTENCE_END, words_after, words_before
-from bot.tools.units import Dimension, mul, unit_info, unit_like
+from bot.tools.units import UNITS, Dimension, mul, per_keys, unit_info, unit_like
 from bot.tools.written_formulas import Operand, WrittenFormula, find_formulas
 
 OPERATIONS = ("product", "product_of_sum", "quantity_x_price", "ratio")
@@ -136,6 +136,8 @@ class _Num:
     size: int = 1  # how many items the list has
     approx: bool = False  # said to be rough (「近70亿」「约200亿左右」): a result may round further
     money: bool = False  # a bare magnitude the words before call an amount of money (「市场规模将近400亿」)
+    grams: int = 0  # the power of mass in its unit: 1 for 60kg, 0 for g/瓶·瓶, -1 for 0.28万瓶/吨
+    days: int = 0  # the power of days: 1 for 3-5天, -1 for g/kg/天 or 「每天需要6瓶」 (a count per day in words)
 
     @property
     def ranged(self) -> bool:
@@ -240,8 +242,65 @@ def _numbers(text: str, dense: bool = False) -> list[_Num]:
         approx = bool(_APPROX_BEFORE.search(text, max(0, span.start - 3), span.start) or _APPROX_AFTER.match(text, span.end))
         money = dim is Dimension.CURRENCY and bool(_MONEY_NOUN.search(text, max(sents[k][0], span.start - MONEY_REACH),
                                                                        span.start))
-        out.append(_Num(span, lo, hi, ratio, sents[k], approx=approx, money=money))
+        grams, days = powers(span.unit)
+        if dim is not Dimension.DAYS and _PER_DAY.search(text, max(sents[k][0], span.start - 12), span.start):
+            days -= 1
+        out.append(_Num(span, lo, hi, ratio, sents[k], approx=approx, money=money, grams=grams, days=days))
     return _runs(text, out)
+
+
+# A count a passage gives per day in words (「重症患者每天需要6瓶」): it multiplies a number of days.
+_PER_DAY = re.compile(r"(?:每天|每日|日均|单日)[^，。；,;\d]{0,8}$")
+
+
+def powers(unit: str) -> tuple[int, int]:
+    """The powers of mass and of days in a unit: kg → (1, 0), g/kg/天 → (0, -1), 万瓶/吨 → (-1, 0), 天 → (0, 1)."""
+    try:
+        info = unit_info(unit)
+    except ToolError:
+        return 0, 0
+    keys = per_keys(info.per)[1]
+    return (info.measure == "g") - keys.count("g"), (info.measure == "天") - keys.count("天")
+
+
+def _per_mass(units: list[str], result_unit: str) -> bool:
+    """A count per tonne given in words (「1吨血浆约可获得2800瓶…采浆量9100吨」): one mass in 吨 times counts only, into
+    a count; no unit of the product has a mass in its denominator. (A size in g times a count is a coincidence: 0.5g ×
+    198.4万支 is not 99.2万支.)"""
+    try:
+        infos = [unit_info(u) for u in units]
+        result = unit_info(result_unit)
+    except ToolError:
+        return False
+    masses = [i for i in infos if i.dimension is Dimension.MASS]
+    return result.dimension is Dimension.COUNT and len(masses) == 1 and masses[0].base == "吨" and len(infos) > 1 and \
+        all(i.dimension in (Dimension.MASS, Dimension.COUNT) for i in infos)
+
+
+def mass_divisors(units: list[str], result_unit: str) -> list[Decimal]:
+    """What each factor of a product is divided by so that its base values multiply to the result's. The mass of a
+    count per mass given in words (`_per_mass`: 2800瓶 a 吨 × 9100吨) is counted in its own unit (9100, not
+    9.1×10^9 g); every other factor is taken in base units."""
+    out = [Decimal(1)] * len(units)
+    if _per_mass(units, result_unit):
+        for i, u in enumerate(units):
+            if unit_info(u).dimension is Dimension.MASS:
+                out[i] = UNITS[unit_info(u).base].factor
+    return out
+
+
+def _balanced(inputs: tuple[_Num, ...], result: _Num) -> bool:
+    """Masses and days cancel as the units say: g/kg/天 × kg × 天 is g, 6瓶 a day × 3天 is 瓶; a mass may stand
+    for one of its own units in a count per mass (2800瓶 per 吨 in words × 9100吨), a day never (30天 × 100万元 is
+    nothing). A mass is worked out from amounts with units only: a share of a mass or a size (30.4% × 90g, 12% ×
+    2.5g/瓶) is a coincidence more often than an estimate."""
+    flat = [p for n in inputs for p in (n.parts[:1] or (n,))]
+    grams, days = sum(n.grams for n in flat), sum(n.days for n in flat)
+    if days != result.days:
+        return False
+    if result.grams or UNITS[result.span.unit].measure == "g":
+        return grams == result.grams and not any(n.ratio or n.span.dimension is Dimension.NUMBER for n in flat)
+    return grams == 0 or _per_mass([n.span.unit for n in flat], result.span.unit)
 
 
 def _runs(text: str, nums: list[_Num]) -> list[_Num]:
@@ -355,6 +414,9 @@ def _product(nums: tuple[_Num, ...]) -> tuple[Decimal, Decimal, Decimal]:
 def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
     """How far the product of `inputs` is from `result` (relative), or None when not within tolerance."""
     lo, mid, hi = _product(inputs)
+    if any(n.grams for n in inputs):
+        by = mul(*mass_divisors([n.span.unit for n in inputs], result.span.unit))
+        lo, mid, hi = lo / by, mid / by, hi / by
     if result.ranged:  # both ends agreeing is strong evidence: reports round each input, allow a little more
         if _close(lo, result.base_low, RANGE_TOLERANCE) and _close(hi, result.base_high, RANGE_TOLERANCE):
             return abs(lo - result.base_low) / result.base_low
@@ -397,6 +459,8 @@ def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
                                                  or (bool(want) != bool(money) and not bare)):
         return False  # money × money is nothing; money comes from exactly one amount or price, a count from none
     if result.ratio or all(n.ratio for n in inputs):
+        return False
+    if (result.grams or result.days or any(n.grams or n.days for n in inputs)) and not _balanced(inputs, result):
         return False
     counted = [_noun(p) for p in (n.parts[0] if n.parts else n for n in inputs) if p.span.dimension is Dimension.COUNT]
     if len(set(counted)) < len(counted):
@@ -446,6 +510,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             # a rate (「发病率69.2/10万」)
         if result.span.dimension is Dimension.NUMBER and not re.search(r"[万亿千百]", result.span.text):
             continue  # a bare number is no result a report states
+        if result.span.dimension is Dimension.DAYS:
+            continue  # 「第7、21天」: days are a course's length, given, not worked out
         small = not result.ratio and result.span.high is None and result.span.value <= 10 and \
             result.span.value == result.span.value.to_integral_value()
         if small and result.size < 2 and not (re.search(r"[万亿]", result.span.text)
@@ -513,10 +579,14 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             continue
         combo = best[1]
         ops = op or ("product_of_sum" if any(n.parts for n in combo) else
-               "quantity_x_price" if not any(n.ratio or n.span.dimension is Dimension.NUMBER for n in combo) else "product")
-        # (a bare factor — an exchange rate, a multiple — scales; it is no quantity or price)
+               "quantity_x_price" if not any(n.ratio or n.span.dimension is Dimension.NUMBER for n in combo)
+               and any(n.span.dimension in (Dimension.CURRENCY, Dimension.PRICE) for n in combo) else "product")
+        # (a bare factor — an exchange rate, a multiple — scales; it is no quantity or price; with no money in it a
+        # product is no quantity × price: 「0.25g/kg/d × 60kg × 3天 × 6484例」)
         if any(_restated(d, result, combo) for d in out):
             continue  # the same figure from the same inputs, said again (「预计全年将保持在12.25元/部」)
+        if any(_inverse(d, result, combo) for d in out):
+            continue  # an earlier estimate read backwards (「90g，折合36.1瓶」, then 90g from 36.1瓶 × 2.5g/瓶)
         out.append(_derivation(text, doc_id, chunk_id, len(out), result, combo, ops, strong or cue))
     from bot.tools.estimate_tables import table_estimates  # (it reads numbers with this module's helpers)
 
@@ -531,6 +601,16 @@ def _restated(d: Derivation, result: _Num, combo: tuple[_Num, ...]) -> bool:
     starts = sorted(p.span.start for x in combo for p in (x.parts or (x,)))
     return (d.result.value, d.result.high, d.result.unit) == (result.span.value, result.span.high, result.span.unit) \
         and sorted(t.start for t in d.inputs) == starts
+
+
+def _inverse(d: Derivation, result: _Num, combo: tuple[_Num, ...]) -> bool:
+    """An earlier conversion by a size per unit (90g ÷ 2.5g/瓶 = 36瓶) read backwards: the result was its amount, and
+    its result and size are this one's inputs."""
+    def same(t: Term, n: _Num) -> bool:
+        return (t.value, t.high, t.unit) == (n.span.value, n.span.high, n.span.unit)
+    flat = [n for x in combo for n in (x.parts or (x,))]
+    return d.operation == "ratio" and len(d.inputs) == 2 and "/" in d.inputs[1].unit and same(d.inputs[0], result) \
+        and any(same(d.result, n) for n in flat) and any(same(d.inputs[1], n) for n in flat)
 
 
 def _derivation(text: str, doc_id: str, chunk_id: str, n: int, result: _Num, combo: tuple[_Num, ...], ops: str,
@@ -618,7 +698,8 @@ def _sums(text: str, cands: list[_Num]) -> list[_Num]:
                     any(not _JOIN.fullmatch(text[a.span.end:b.span.start]) for a, b in zip(run, run[1:])):
                 continue
             total = sum((n.base_low for n in run), Decimal(0))
-            out.append(_Num(run[0].span, total, total, False, run[0].sentence, tuple(run)))
+            out.append(_Num(run[0].span, total, total, False, run[0].sentence, tuple(run), grams=run[0].grams,
+                            days=run[0].days))
     return out
 
 
@@ -697,6 +778,7 @@ def _assumed(text: str, cands: list[_Num], result: _Num) -> tuple[_Num, ...]:
     money = bool(_currency(result))  # money in words: a bare 「2亿」 is no more money than its base
     priced = any(not n.ratio for n in assumed)
     bases = [n for n in cands if not n.ratio and not n.parts and n.span.start < assumed[0].span.start
+             and "/" not in n.span.unit and not n.days  # (a size per unit, 「10g/瓶」, or a course of days is no base)
              and bool(_currency(n)) == (money and not priced)  # (a bare 「1428百万」 is no money)
              and (priced or n.base_low > result.base_high)]
     if not bases:

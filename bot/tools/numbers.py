@@ -4,8 +4,9 @@ Handles Arabic numerals (with thousands commas, decimals, full-width digits), Ch
 numerals (二十, 三千, 一万一千四百九十一, 两千亿, 二点五, 三亿五千万), percentages (10%, 百分之二十,
 5 percent, 五成, 两成, 三成五), percentage points (3pp, 3.5个百分点, 1.2pct, 25bp), money in any
 currency `units` knows (3000亿元, 1.5万亿, 33亿美元, 500百万美元, RMB 300 billion, US$ 3bn,
-$3 billion), counts of things (2110万台, 8.39万瓶, 一千万人), per-unit values (197元/瓶, 1.2万元/台,
-0.5平米/部, 10万片/月) and ranges ("5%-35%", "575亿–1149亿元", "575至1149亿元",
+$3 billion), counts of things (2110万台, 8.39万瓶, 一千万人), masses (2.5g, 60kg, 200mg, 9100吨, 1.2万吨), days
+(疗程3-5天), per-unit values (197元/瓶, 1.2万元/台, 0.5平米/部, 10万片/月, 0.28万瓶/吨, 2.5g/瓶; doses per body
+weight and day: 0.25g/kg/d, 200mg/kg体重, 0.4g/(kg·d)) and ranges ("5%-35%", "575亿–1149亿元", "575至1149亿元",
 "1000-2000万台": a side without a unit takes the other side's). Spans are offsets into the
 text as given, and cover the number with its unit.
 
@@ -14,6 +15,9 @@ The value is kept as written and the magnitude stays in the unit ("2110万台" i
 ending in a magnitude reads the same way: "两千亿" is 2000 亿元, "一千万人" 1000 万人 and
 "三亿五千万" 3.5 亿元 (the largest magnitude). Magnitudes that are not units of their own
 fold into the value: "3千亿" is 3000 亿元.
+
+A dose glued to a drug's Latin abbreviation (「IVIG0.25g/kg/d」) is read; other numbers glued to letters (5G, A15,
+H1N1) are not. A lone 2-6 before a lower-case "g" and a network word (「5g手机」「4g/5g」) is a network generation, no mass.
 
 "pct" after a number in Chinese text means percentage points, the way Chinese reports use it
 ("毛利率同比+3.3pct"); in English text ("rose 5 pct") it means percent.
@@ -27,8 +31,8 @@ from decimal import Decimal
 
 from bot.errors import ToolError
 from bot.tools.units import (
-    COUNT_NOUNS, CURRENCIES, NOUN_ALIASES, NOUN_NOT_BEFORE, PER_ALIASES, PER_ONLY_NOUNS, UNITS, ZH_MAGNITUDES,
-    Currency, Quantity, QuantityRange, ValueWithUnit, convertible, div, mul, tidy, to_decimal,
+    COUNT_NOUNS, CURRENCIES, MASS_ALIASES, MASS_UNITS, NOUN_ALIASES, NOUN_NOT_BEFORE, PER_ALIASES, PER_ONLY_NOUNS,
+    UNITS, ZH_MAGNITUDES, Currency, normalize_unit, Quantity, QuantityRange, ValueWithUnit, convertible, div, mul, tidy, to_decimal,
 )
 
 # One character to one character, so offsets in the normalized text are offsets in the input.
@@ -39,6 +43,8 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _D = "零〇一二两三四五六七八九"
 _NUM_AR = r"(?<![A-Za-z0-9.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUM_CN = rf"(?:[{_D}]|十)[{_D}十百千万亿]*(?:点[{_D}]+)?"
+# A dose glued to a drug's Latin abbreviation (「IVIG0.25g/kg/d」): the one number read right after letters.
+_NUM_DOSE = r"(?<![0-9.])(?<=[A-Za-z])\d+(?:\.\d+)?(?=[ \t]?(?:mg|g)/(?:kg|千克|公斤))"
 _NOT_LATIN = r"(?![A-Za-z])"
 
 
@@ -58,18 +64,27 @@ _ZH_PRE = {"人民币", "¥", "￥", *(_ZH_CURRENCY)}  # a prefix after which th
 _OTHER_CURRENCY = r"新加坡元|加元|加币|卢布|卢比|美分|雷亚尔|法郎|林吉特|泰铢|越南盾|比索|里拉|兰特|新西兰元"
 _NOUNS = {n: n for n in COUNT_NOUNS} | NOUN_ALIASES
 _PER_WORDS = {k.lower(): v for k, v in
-              ({n: n for n in (*COUNT_NOUNS, *PER_ONLY_NOUNS)} | NOUN_ALIASES | PER_ALIASES).items()}
+              ({n: n for n in (*COUNT_NOUNS, *PER_ONLY_NOUNS)} | NOUN_ALIASES | PER_ALIASES).items()
+              if k.isascii() is False}  # (d, day: only after a mass, 「g/kg/d」)
 _NOUN = "|".join(
     re.escape(w) + (f"(?!{NOUN_NOT_BEFORE[_NOUNS[w]]})" if _NOUNS[w] in NOUN_NOT_BEFORE else "")
     for w in sorted(_NOUNS, key=len, reverse=True))
 _PER = _alternation(_PER_WORDS)
+# A mass after a number or a slash. Latin spellings in lower case (or KG): 「5G」 is a network, 「2.5g」 a mass.
+_MASS_ZH = "千克|公斤|毫克|克(?![隆服拉罗莱里])"
+_MASS_LATIN = r"(?-i:kg|Kg|KG|mg|g)(?![A-Za-z])"
+# A denominator: a mass, per day too (「g/kg/d」「mg/kg体重/天」「g/(kg·d)」), or a noun or time word (瓶, 年).
+_PER_FULL = (rf"\((?:kg|千克|公斤)[·•*×](?:d|天|日)\)|(?:{_MASS_ZH}|吨|公吨|{_MASS_LATIN})(?:体重)?"
+             rf"(?:/(?:天|日|d(?![A-Za-z])))?|{_PER}")
 _MAG = r"(?:[十百千]?(?:万亿|亿|万)|千)"
 _UNIT = (
     rf"(?P<pts>个?百分点|个?基点|\s?(?:percentage points?|basis points?|ppts?|pcts?|pp|bps?){_NOT_LATIN})"
     rf"|(?P<pct>%|‰|\s?(?:percent|per cent){_NOT_LATIN})"
-    rf"|(?P<cmag>{_MAG})?(?P<cur>{_alternation(_ZH_CURRENCY)})(?:/(?P<cper>{_PER}))?"
+    rf"|(?P<cmag>{_MAG})?(?P<cur>{_alternation(_ZH_CURRENCY)})(?:/(?P<cper>{_PER_FULL}))?"
     rf"|(?P<foreign>{_MAG}?(?:{_OTHER_CURRENCY}))"
-    rf"|(?P<nmag>{_MAG})?(?P<noun>{_NOUN})(?:/(?P<nper>{_PER}))?"
+    rf"|(?:(?P<tmag>{_MAG})?(?P<ton>吨|公吨)(?!位)|(?P<mass>{_MASS_ZH}|{_MASS_LATIN}))(?:/(?P<mper>{_PER_FULL}))?"
+    rf"|(?P<days>天)(?![然猫津坛气下价量线际空文地使花堂山鹅赋才真宫窗马眼士涯平翼合齐娱神弘邦源禾图润风河顺威孚音晟融和安华赐])"
+    rf"|(?P<nmag>{_MAG})?(?P<noun>{_NOUN})(?:/(?P<nper>{_PER_FULL}))?"
     r"|(?P<zhmag>" + _MAG + r")(?P<tunit>秒钟|秒|分钟|小时|页|年)?"
     rf"|\s?(?P<enmag>trillion|billion|million|thousand|tn|bn|mn){_NOT_LATIN}"
     rf"(?:\s?(?P<encur>{_alternation(_EN_CURRENCY)}){_NOT_LATIN})?"
@@ -79,7 +94,7 @@ _UNIT = (
 )
 _TOKEN = re.compile(
     rf"(?P<pre>百分之|(?<![A-Za-z])(?:{_alternation(_PRE_CURRENCY)})[ \t]?|(?:{_OTHER_CURRENCY})[ \t]?)?"
-    rf"(?P<num>{_NUM_AR}|{_NUM_CN})"
+    rf"(?P<num>{_NUM_AR}|{_NUM_CN}|{_NUM_DOSE})"
     rf"(?:[ \t]?(?:{_UNIT}))?",
     re.IGNORECASE,
 )
@@ -93,6 +108,9 @@ _EN_UNITS = {"second": "秒", "minute": "分钟", "hour": "小时", "page": "页
 # Magnitudes written after a number that are no unit of their own: 3千亿 = 3000亿, 1十万亿 = 10万亿.
 _FOLD = ("百亿", "千亿")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# After 「5g」: a network generation, not five grams.
+_NETWORK = re.compile(r"\s*(?:手机|基站|网络|时代|用户|终端|通信|商用|建设|芯片|模组|渗透|换机|应用|产业|技术|频段|套餐|信号|设备|"
+                      r"牌照|标准|覆盖|[+＋/、和与及]|[A-Za-z]|$)")
 
 
 @dataclass(frozen=True)
@@ -193,7 +211,7 @@ def _read(m: re.Match[str], text: str) -> _Tok | None:
         value, mag = _cn_value(num)
     else:
         value, mag = Decimal(num.replace(",", "")), ""
-    value, mag = _fold(value, mag or g["cmag"] or g["nmag"] or g["zhmag"] or "")
+    value, mag = _fold(value, mag or g["cmag"] or g["nmag"] or g["tmag"] or g["zhmag"] or "")
     end = m.end()
     if g["pts"]:
         word = g["pts"].strip().lower()
@@ -210,6 +228,22 @@ def _read(m: re.Match[str], text: str) -> _Tok | None:
         if pre_cur is not None and pre_cur is not cur:
             return None  # "$3亿元": two currencies, no reading is safe
         return _per_unit_tok(value, _currency_unit(cur, mag, True), g["cper"], m, text, m.end("cur"))
+    if g["ton"] or g["mass"]:
+        if pre_cur is not None:
+            return None  # "$3吨"?: no reading is safe
+        if g["ton"]:
+            unit = mag + "吨"
+        else:
+            word = g["mass"]
+            unit = MASS_ALIASES.get(word) or word.lower()
+            value = _scale(value, mag)
+            if unit == "g" and not g["mper"] and num in ("2", "3", "4", "5", "6") and _NETWORK.match(text, m.end()):
+                return _tok(value, "", m, text, m.end("num"))  # 「5g手机」: a network generation
+        return _per_unit_tok(value, unit, g["mper"], m, text, m.end("ton") if g["ton"] else m.end("mass"))
+    if g["days"]:
+        if value > 3650 or value != value.to_integral_value():
+            return _tok(_scale(value, mag), "", m, text, m.end("num"))  # a code or a ticker before a name
+        return _tok(_scale(value, mag), "天", m, text)
     if g["noun"]:
         if pre_cur is not None:  # "$3亿部"?: the money is what is marked
             return _tok(value, _currency_unit(pre_cur, mag, True), m, text, m.start("noun"))
@@ -258,10 +292,10 @@ def _per_unit_tok(value: Decimal, unit: str, per: str | None, m: re.Match[str], 
     「/次」 left as text."""
     if not per:
         return _tok(value, unit, m, text)
-    full = f"{unit}/{_PER_WORDS[per.lower()]}"
     try:
+        full = normalize_unit(f"{unit}/{per}")
         UNITS[full]
-    except KeyError:
+    except (KeyError, ToolError):
         return _tok(value, unit, m, text, top_end)
     return _tok(value, full, m, text)
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Mapping
 
 from bot.errors import ToolError
-from bot.tools.estimates import _BASIS_BEFORE, Derivation, Term
+from bot.tools.estimates import _BASIS_BEFORE, Derivation, Term, mass_divisors
 from bot.tools.formulas import Calculation, Estimate, Operand, operand
 from bot.tools.units import (
     EXACT_PREC, Dimension, Quantity, QuantityRange, div, format_quantity, format_range, mul, plain, tidy, unit_info,
@@ -186,7 +186,21 @@ def rebuild(d: Derivation, overrides: Mapping[str, Any] | None = None) -> Rebuil
 
 def _evaluate(d: Derivation, ops: list[Operand]) -> tuple[Decimal, Decimal, Decimal]:
     """low, mid, high of the operation, in base units."""
-    return _combine(d, [_bases(o.value) for o in ops])
+    return _combine(d, [_scaled(_bases(o.value), by) for o, by in zip(ops, _divisors(d))])
+
+
+def _divisors(d: Derivation) -> list[Decimal]:
+    """A mass a product takes per one of its own units in words (「1吨血浆约可获得2800瓶」 × 9100吨) is counted in that
+    unit, not in grams: what each input's base value is divided by (see `estimates.mass_divisors`)."""
+    if d.operation == "ratio" or d.summed or d.terms:
+        return [Decimal(1)] * len(d.inputs)
+    return mass_divisors([t.unit for t in d.inputs], d.result.unit)
+
+
+def _scaled(x: tuple[Decimal, Decimal, Decimal], by: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    if by == 1:
+        return x
+    return tuple(div(v, by)[0] for v in x)  # type: ignore[return-value]  # (a power of ten: exact)
 
 
 def _combine(d: Derivation, parts: list[tuple[Decimal, Decimal, Decimal]]) -> tuple[Decimal, Decimal, Decimal]:
@@ -232,9 +246,9 @@ def _printed_bounds(d: Derivation) -> tuple[tuple[Decimal, Decimal, Decimal], tu
     complement (1 − x) and a ratio's whole, which move it the other way."""
     falling = set(d.complements) | ({1} if d.operation == "ratio" else set())
     down, up = [], []
-    for i, t in enumerate(d.inputs):
-        lo, mid, hi = _bases(term_value(t))
-        h = half_unit(t)
+    for i, (t, by) in enumerate(zip(d.inputs, _divisors(d))):
+        lo, mid, hi = _scaled(_bases(term_value(t)), by)
+        h = div(half_unit(t), by)[0]
         sign = -1 if i in falling else 1
         down.append(tuple(max(Decimal(0), x - sign * h) for x in (lo, mid, hi)))
         up.append(tuple(max(Decimal(0), x + sign * h) for x in (lo, mid, hi)))
@@ -324,11 +338,12 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
         return _implied_share(d, names, ops, mids, target)
     if d.terms:
         return _implied_term(d, names, ops, mids, target)
+    by = _divisors(d)
     for i, (name, m) in enumerate(zip(names, mids)):
         if i in d.summed:
             continue
         rest = [j for j in range(len(mids)) if j != i]
-        others = [mids[j].base_value() for j in rest if j not in d.summed and j not in d.complements] + \
+        others = [div(mids[j].base_value(), by[j])[0] for j in rest if j not in d.summed and j not in d.complements] + \
                  [1 - mids[j].base_value() for j in rest if j in d.complements]
         if d.summed:
             others.append(sum((mids[j].base_value() for j in d.summed), Decimal(0)))
@@ -336,6 +351,7 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
         if denom == 0:
             continue
         base, exact = div(target.base_value(), denom)
+        base = mul(base, by[i])
         if i in d.complements:
             base = 1 - base  # the factor it needs is 1 − the share
         unit = "%" if _is_ratio(m) else m.unit

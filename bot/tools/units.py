@@ -12,6 +12,11 @@ A unit has a dimension and, within it, a kind that must match for a conversion:
   ("平米/部", "人份/盒"). The denominator is a bare noun or a time word ("万元/年").
 - RATIO (%, ‰) and POINTS (pp, bp: percentage points, a difference of two percentages).
   Percent and points never convert into each other; `add_points` applies one to the other.
+- MASS: mg, g, kg, 吨 (and 万吨, 亿吨…), all in grams, converting among themselves exactly and never into money
+  or counts. A per-unit may be per a mass (万瓶/吨, 元/kg, a dose per body weight g/kg, g/kg/天): the mass below
+  cancels against any mass above (万瓶/吨 × kg = 瓶).
+- DAYS: 天, a duration counted in days that multiplies (6瓶/天 × 3天 = 18瓶; 0.25g/kg/天 × 60kg × 3天 = 45g). It
+  does not convert into 秒/小时 (like 年, its own dimension).
 - DURATION, PAGES, YEARS, and NUMBER (a plain number; a fraction where a ratio is expected).
 
 `times` multiplies quantities with their units (亿部 × 平米/部 = 亿平米, 万人份 × 元/人份 = 万元),
@@ -46,7 +51,9 @@ class Dimension(str, Enum):
     POINTS = "points"  # percentage points (pp, 百分点): a change of a percentage, not a percentage
     COUNT = "count"  # a number of things: 万台, 人份
     PRICE = "price"  # money per counted thing: 元/瓶
-    PER_UNIT = "per_unit"  # things per thing or per time: 平米/部, 万片/月
+    PER_UNIT = "per_unit"  # things per thing or per time: 平米/部, 万片/月, g/瓶, g/kg/天
+    MASS = "mass"  # mg, g, kg, 吨: grams
+    DAYS = "days"  # 天: a duration that multiplies (疗程3-5天)
     DURATION = "duration"
     PAGES = "pages"
     YEARS = "years"
@@ -95,22 +102,25 @@ _READABLE = {"zh": ("万亿", "亿", "万", ""), "en": ("trillion", "billion", "
 # unit: "万台", "亿部". Different nouns never convert into each other.
 COUNT_NOUNS: tuple[str, ...] = (
     "台", "部", "只", "个", "件", "人", "人次", "人份", "例", "次", "瓶", "支", "片", "颗", "粒", "块",
-    "盒", "剂", "针", "套", "台套", "张", "家", "户", "辆", "架", "艘", "吨", "平米", "立方米", "亩", "公里",
+    "盒", "剂", "针", "套", "台套", "张", "家", "户", "辆", "架", "艘", "平米", "立方米", "亩", "公里",
     "枚", "袋", "包", "箱", "桶", "罐", "座", "床", "名", "位", "条", "篇", "款", "项", "种", "头", "股",
     "份", "疗程", "用户",
 )
 NOUN_ALIASES = {"平方米": "平米", "平方": "平米", "㎡": "平米"}
-# Words that only follow a slash: 万元/年, 万片/月, 美元/盎司, 元/千克, 元/平 (= 元/平米).
-PER_ONLY_NOUNS: tuple[str, ...] = ("年", "季度", "季", "月", "周", "天", "日", "小时", "分钟", "秒", "千克",
-                                   "克", "盎司", "米", "度")
-PER_ALIASES = {"公斤": "千克", "kg": "千克", "平": "平米"}
+# Words that only follow a slash: 万元/年, 万片/月, 美元/盎司, 元/平 (= 元/平米). (A mass after a slash is a mass:
+# 元/kg, 万瓶/吨; 天 is a unit of its own that cancels.)
+PER_ONLY_NOUNS: tuple[str, ...] = ("年", "季度", "季", "月", "周", "天", "小时", "分钟", "秒", "盎司", "米", "度")
+PER_ALIASES = {"平": "平米", "日": "天", "d": "天", "day": "天"}
+# Masses in grams. 吨 takes the Chinese magnitudes (万吨, 亿吨); g, kg and mg none.
+MASS_UNITS = {"mg": Decimal("0.001"), "g": Decimal(1), "kg": Decimal(1000), "吨": Decimal(10) ** 6}
+MASS_ALIASES = {"毫克": "mg", "克": "g", "千克": "kg", "公斤": "kg", "公吨": "吨", "t": "吨"}
 # After these a noun starts another word: 3个月 is no count of 个, 一部分 none of 部.
 NOUN_NOT_BEFORE = {
     "个": "月|季度|小时|百分点|基点|股|交易日|工作日|点", "部": "分|门|署", "次": "性|日|年|月|级|方|之",
     "人": "民|工", "位": "数|置|于", "块": "钱", "例": "如", "只": "有|是|能|要|会", "头": "部",
     "股": "份|东|价|权|市|票", "项": "目", "片": "区", "台": "湾|阶|币|风", "支": "付|持|出|撑",
     "套": "餐|利", "剂": "型|量", "户": "外", "份": "额", "架": "构", "瓶": "颈", "名": "义", "条": "件",
-    "家": "电", "种": "子", "亩": "产", "吨": "位", "平米": "公里|千米",
+    "家": "电", "种": "子", "亩": "产", "平米": "公里|千米",
 }
 
 POINTS_UNITS = ("pp", "bp")
@@ -124,15 +134,33 @@ class UnitInfo:
     style: str = "zh"
     currency: str = ""  # CURRENCY and PRICE: the currency code
     noun: str = ""  # COUNT and PER_UNIT: the counted noun of the numerator
-    per: str = ""  # PRICE and PER_UNIT: the noun of the denominator
+    per: str = ""  # PRICE and PER_UNIT: the noun of the denominator ("瓶", "吨", "kg/天")
     magnitude: str = ""  # the magnitude word in the name ("亿", "billion")
-    base: str = ""  # the name without its magnitude ("元", "台", "美元", "USD")
+    base: str = ""  # the name without its magnitude ("元", "台", "美元", "USD", "吨")
+    measure: str = ""  # MASS ("g") and DAYS ("天"), and per-units of a mass: what the numerator measures
+
+    @property
+    def head(self) -> str:
+        """The key of the numerator that cancels: a currency code, a counted noun, "g" for any mass, "天"."""
+        return self.currency or self.noun or self.measure
 
     @property
     def kind(self) -> str:
-        """What two units of one dimension must share to convert: "CNY", "台", "USD/部"."""
-        head = self.currency or self.noun
-        return f"{head}/{self.per}" if self.per else head
+        """What two units of one dimension must share to convert: "CNY", "台", "USD/部", "g", "瓶/g" (万瓶/吨)."""
+        return "/".join([self.head, *per_keys(self.per)[1]]) if self.per else self.head
+
+
+def per_keys(per: str) -> tuple[Decimal, list[str]]:
+    """The grams a denominator holds and the keys it cancels with: "吨" → (10^6, ["g"]), "kg/天" → (1000, ["g", "天"]),
+    "瓶" → (1, ["瓶"])."""
+    factor, keys = Decimal(1), []
+    for part in per.split("/") if per else ():
+        if part in MASS_UNITS or part.endswith("吨"):
+            factor *= UNITS[part].factor
+            keys.append("g")
+        else:
+            keys.append(part)
+    return factor, keys
 
 
 def _u(name: str, dim: Dimension, factor: int | str, style: str = "zh") -> UnitInfo:
@@ -152,6 +180,12 @@ def _simple_units() -> dict[str, UnitInfo]:
         _u("页", Dimension.PAGES, 1), _u("年", Dimension.YEARS, 1), _u("", Dimension.NUMBER, 1),
     ):
         out[u.name] = u
+    out["天"] = UnitInfo("天", Dimension.DAYS, Decimal(1), base="天", measure="天")
+    for name, grams in MASS_UNITS.items():
+        mags = ZH_MAGNITUDES if name == "吨" else {"": 0}
+        for mag, p in mags.items():
+            out[mag + name] = UnitInfo(mag + name, Dimension.MASS, grams * Decimal(10) ** p, magnitude=mag, base=name,
+                                       measure="g")
     for c in CURRENCIES:
         for style, mags in (("zh", ZH_MAGNITUDES), ("en", EN_MAGNITUDES)):
             for mag, p in mags.items():
@@ -173,13 +207,29 @@ class _UnitTable(dict):
     def __missing__(self, key: str) -> UnitInfo:
         num, slash, per = key.partition("/") if isinstance(key, str) else ("", "", "")
         top = dict.get(self, num) if slash else None
-        if top is None or per not in _PER_NOUNS or top.dimension not in (Dimension.CURRENCY, Dimension.COUNT) \
-                or per == top.noun:
+        parts = per.split("/")
+        if top is None or top.dimension not in (Dimension.CURRENCY, Dimension.COUNT, Dimension.MASS) \
+                or not _valid_per(parts) or parts[0] in (top.noun, top.name):
             raise KeyError(key)
         dim = Dimension.PRICE if top.dimension is Dimension.CURRENCY else Dimension.PER_UNIT
-        info = UnitInfo(key, dim, top.factor, top.style, top.currency, top.noun, per, top.magnitude, top.base)
+        grams, _ = per_keys(per)
+        with localcontext(prec=EXACT_PREC):
+            factor = top.factor / grams  # grams are powers of ten: exact
+        info = UnitInfo(key, dim, factor, top.style, top.currency, top.noun, per, top.magnitude, top.base, top.measure)
         self[key] = info
         return info
+
+
+def _is_mass(word: str) -> bool:
+    return dict.get(UNITS, word) is not None and UNITS[word].dimension is Dimension.MASS
+
+
+def _valid_per(parts: list[str]) -> bool:
+    """A denominator: a noun, a time word or a mass (瓶, 年, 吨, kg); or a mass per day (g/kg/天, a dose per body
+    weight and day)."""
+    if len(parts) == 1:
+        return parts[0] in _PER_NOUNS or _is_mass(parts[0])
+    return len(parts) == 2 and _is_mass(parts[0]) and parts[1] == "天"
 
 
 UNITS: dict[str, UnitInfo] = _UnitTable(_simple_units())
@@ -196,6 +246,8 @@ _ALIASES = {
     "h": "小时", "hour": "小时", "hours": "小时", "个小时": "小时",
     "page": "页", "pages": "页",
     "year": "年", "years": "年", "yr": "年", "yrs": "年",
+    "日": "天", "d": "天", "day": "天", "days": "天",
+    **MASS_ALIASES,
 }
 # Chinese currency words, longest first so that 新台币 is not read as 台 + 币.
 _ZH_CURRENCY_WORDS = dict(sorted(
@@ -211,9 +263,9 @@ def _unknown(raw: object) -> ToolError:
     return ToolError(
         f"Unknown unit {raw!r} (单位无法识别); use 元/万元/亿元/万亿元, million/billion/trillion yuan, "
         f"美元/万美元/亿美元/billion USD (also {', '.join(c.zh + '/' + c.en for c in CURRENCIES[2:])}), "
-        "%, ‰, pp/个百分点 or bp (percentage points), 秒/分钟/小时, 页, 年, "
+        "%, ‰, pp/个百分点 or bp (percentage points), 秒/分钟/小时, 天, 页, 年, mg/g/kg/吨, "
         f"a count such as 万台/亿部/人份 (counted nouns: {'、'.join(COUNT_NOUNS)}), "
-        "or a per-unit value such as 元/瓶, 万元/台, 美元/部, 平米/部, 万元/年."
+        "or a per-unit value such as 元/瓶, 万元/台, 美元/部, 平米/部, 万元/年, g/瓶, 元/吨, g/kg/天."
     )
 
 
@@ -228,6 +280,8 @@ def _zh_unit(u: str) -> str | None:
         noun = NOUN_ALIASES.get(rest, rest)
         if noun in COUNT_NOUNS:
             return mag + noun
+        if rest in ("吨", "公吨"):
+            return mag + "吨"
         if mag and not rest:
             return mag + "元"
     return None
@@ -250,6 +304,13 @@ def _en_unit(low: str) -> str | None:
     return _currency_name(cur, _EN_MAGNITUDE_WORDS[mag], "en")
 
 
+def _per_word(w: str) -> str:
+    w = w.strip()
+    low = w.lower()
+    return PER_ALIASES.get(low) or MASS_ALIASES.get(low) or MASS_ALIASES.get(w) or NOUN_ALIASES.get(w) or \
+        (low if low in MASS_UNITS else w)
+
+
 def _per_unit(u: str, raw: object) -> str:
     num, _, per = u.partition("/")
     try:
@@ -257,13 +318,15 @@ def _per_unit(u: str, raw: object) -> str:
     except ToolError:
         raise _unknown(raw) from None
     info = UNITS[top]
-    per = per.strip()
-    per = PER_ALIASES.get(per.lower(), NOUN_ALIASES.get(per, per))
-    if info.dimension not in (Dimension.CURRENCY, Dimension.COUNT) or per not in _PER_NOUNS:
+    # 「g/(kg·d)」, 「mg/kg体重/天」: a dose per body weight and day
+    per = re.sub(r"[()·•*×]", "/", per.replace("体重", "")).strip("/")
+    parts = [_per_word(p) for p in per.split("/") if p.strip()]
+    if info.dimension not in (Dimension.CURRENCY, Dimension.COUNT, Dimension.MASS) or not parts \
+            or not _valid_per(parts):
         raise _unknown(raw)
-    if per == info.noun:
-        raise ToolError(f"{raw!r} is a plain ratio ({per} per {per}); write it as a number or a percentage.")
-    return f"{top}/{per}"
+    if parts[0] in (info.noun, top):
+        raise ToolError(f"{raw!r} is a plain ratio ({parts[0]} per {parts[0]}); write it as a number or a percentage.")
+    return f"{top}/{'/'.join(parts)}"
 
 
 def normalize_unit(unit: str) -> str:
@@ -493,7 +556,7 @@ class QuantityRange:
 
 # --- arithmetic with units --------------------------------------------------------------------------------------
 
-_MULTIPLIES = (Dimension.CURRENCY, Dimension.COUNT, Dimension.PRICE, Dimension.PER_UNIT)
+_MULTIPLIES = (Dimension.CURRENCY, Dimension.COUNT, Dimension.PRICE, Dimension.PER_UNIT, Dimension.MASS, Dimension.DAYS)
 # Magnitudes a product is not printed in (亿部 × 千元/部 reads better as 亿元 than 千亿元).
 _UNUSUAL = ("十万", "百亿", "千亿")
 
@@ -508,15 +571,43 @@ def _with_magnitude(info: UnitInfo, mag: str, style: str) -> str | None:
         if mag not in ZH_MAGNITUDES:
             return None
         head = mag + info.noun
+    elif info.measure:  # 吨 takes 万/亿 (万吨); g, kg, mg and 天 none
+        if mag and (info.base != "吨" or mag not in ZH_MAGNITUDES):
+            return None
+        head = mag + info.base
     else:
         return None
     return f"{head}/{info.per}" if info.per else head
 
 
-def _unit_of(head: str, per: str, style: str) -> UnitInfo:
-    """The base unit (no magnitude) of a numerator key (currency code or noun) over `per`."""
-    name = _currency_name(_CURRENCY[head], "", style) if head in _CURRENCY else head
-    return UNITS[f"{name}/{per}" if per else name]
+def _heads(key: str, style: str) -> list[str]:
+    """Every numerator of a key, in the order a product is named: 元, 万元, 亿元…; 台, 万台…; g, kg, mg, 吨, 万吨…"""
+    if key in _CURRENCY:
+        mags = ZH_MAGNITUDES if style == "zh" else EN_MAGNITUDES
+        return [_currency_name(_CURRENCY[key], m, style) for m in mags]
+    if key == "g":
+        return ["g", "kg", "mg", *(m + "吨" for m in ZH_MAGNITUDES)]
+    if key == "天":
+        return ["天"]
+    return [m + key for m in ZH_MAGNITUDES]
+
+
+def _pers(keys: list[str]) -> list[str]:
+    """Every denominator of keys: ["瓶"] → 瓶; ["g"] → kg, 吨, g, mg; ["g", "天"] → kg/天, …"""
+    if not keys:
+        return [""]
+    keys = sorted(keys, key=lambda k: k != "g")  # a mass first: g/kg/天
+    options = [["kg", "吨", "g", "mg"] if k == "g" else [k] for k in keys]
+    out = [""]
+    for opt in options:
+        out = [f"{a}/{b}" if a else b for a in out for b in opt]
+    return out
+
+
+def _base_name(key: str, keys: list[str], style: str) -> str:
+    """The unit of factor 1 of a numerator key over denominator keys: 元, 元/g, g, 瓶/g/天."""
+    head = _currency_name(_CURRENCY[key], "", style) if key in _CURRENCY else key
+    return "/".join([head, *sorted(keys, key=lambda k: k != "g")])
 
 
 def unit_like(spelling: str, like: str) -> str:
@@ -530,7 +621,7 @@ def unit_like(spelling: str, like: str) -> str:
     word = spelling.strip().lower() if isinstance(spelling, str) else spelling
     info = unit_info(like)
     style = "zh" if word in ZH_MAGNITUDES else "en" if word in _EN_MAGNITUDE_WORDS else ""
-    if not word or not style or not (info.currency or info.noun):
+    if not word or not style or not (info.currency or info.noun or info.measure):
         return normalize_unit(spelling)
     mag = word if style == "zh" else _EN_MAGNITUDE_WORDS[word]
     if info.noun and style == "en":  # counts are named the Chinese way: a billion 台 is 十亿台
@@ -560,8 +651,12 @@ def readable(q: Quantity, style: str | None = None) -> Quantity:
     info = UNITS[q.unit]
     if info.dimension not in _MULTIPLIES or q.value == 0:
         return q
+    if info.measure and info.base != "吨":
+        return q  # g, kg, mg and 天 are read as written
     style = "zh" if not info.currency else (style or info.style)
-    size = abs(q.base_value())
+    size = abs(q.base_value()) * per_keys(info.per)[0]  # per the denominator as written: 5万元/吨 is 5万 a tonne
+    if info.measure:
+        size /= UNITS[_with_magnitude(info, "", style) or q.unit].factor
     for mag in _READABLE[style]:
         p = (ZH_MAGNITUDES if style == "zh" else EN_MAGNITUDES)[mag]
         if size >= Decimal(10) ** p:
@@ -584,7 +679,7 @@ def _terms(q: object, verb: str) -> tuple[Decimal, Decimal, list[str], list[str]
         hint = " (use add_points to move a percentage by points)" if info.dimension is Dimension.POINTS else ""
         raise ToolError(f"Cannot {verb} {plain(q.value)}{q.unit} ({info.dimension.value}): only ratios, money, "
                         f"counts and per-unit values {verb}{hint}.")
-    return q.value, info.factor, [info.currency or info.noun], [info.per] if info.per else [], info.style
+    return q.value, info.factor, [info.head], per_keys(info.per)[1], info.style
 
 
 def _combine(shown: str, value: Decimal, factor: Decimal, nums: list[str], dens: list[str], style: str,
@@ -599,28 +694,38 @@ def _combine(shown: str, value: Decimal, factor: Decimal, nums: list[str], dens:
         raise ToolError(f"Cannot compute {shown}: different currencies ({' vs '.join(currencies)}); "
                         "no exchange rate is assumed (不同币种之间不做汇率换算).")
     if len(nums) > 1 and not dens:
-        what = "two amounts of money" if all(k in _CURRENCY for k in nums) else "two amounts (money or counts)"
+        what = "two amounts of money" if all(k in _CURRENCY for k in nums) else "two amounts (money, counts, masses or days)"
         raise ToolError(f"Cannot compute {shown}: {what} do not multiply into anything meaningful (无意义的乘积).")
     if any(k in _CURRENCY for k in dens):
         raise ToolError(f"Cannot compute {shown}: a quantity per amount of money is not a unit the tools know "
                         "(divide money by a count for a price).")
     if dens and not nums:
         raise ToolError(f"Cannot compute {shown}: a plain number per {dens[0]} is not a unit the tools know.")
-    if len(nums) > 1 or len(dens) > 1:
-        left = sorted(k for k in nums + dens if k not in _CURRENCY)
-        raise ToolError(f"Cannot compute {shown}: the counted nouns do not cancel ({' vs '.join(left)}) "
-                        "(计量单位不一致); the count and the per-unit value must be of the same thing.")
     if not nums:
         q = Quantity(tidy(mul(value, factor)), "")
         return q.to("%") if any_ratio else q
-    base = _unit_of(nums[0], dens[0] if dens else "", style or "zh")
-    style = base.style
-    for mag, p in (ZH_MAGNITUDES if style == "zh" else EN_MAGNITUDES).items():
-        if Decimal(10) ** p == factor and mag not in _UNUSUAL:
-            name = _with_magnitude(base, mag, style)
-            if name is not None:
+    base = _base_name(nums[0], dens, style or "zh") if len(nums) == 1 and len(dens) <= 2 else ""
+    try:
+        info = UNITS[base] if base else None
+    except KeyError:
+        info = None
+    if info is None:
+        left = sorted(k for k in nums + dens if k not in _CURRENCY)
+        raise ToolError(f"Cannot compute {shown}: the counted nouns do not cancel ({' vs '.join(left)}) "
+                        "(计量单位不一致); the count and the per-unit value must be of the same thing.")
+    style = info.style
+    for head in _heads(nums[0], style):  # the unit whose factor is the product's: its value as multiplied
+        for per in _pers(dens):
+            name = f"{head}/{per}" if per else head
+            u = dict.get(UNITS, name)
+            if u is None:
+                try:
+                    u = UNITS[name]
+                except KeyError:
+                    continue
+            if u.factor == factor and u.magnitude not in _UNUSUAL:
                 return Quantity(tidy(value), name)
-    return readable(Quantity(tidy(mul(value, factor)), base.name))
+    return readable(Quantity(tidy(mul(value, factor)), info.name))
 
 
 def times(*quantities: Quantity) -> Quantity:
@@ -817,7 +922,7 @@ def format_range(r: QuantityRange, style: str = "zh", places: int = 4, unit: str
     low = format_quantity(r.low, style, places, unit=unit)
     info = UNITS[unit]
     if info.style == "zh" and info.magnitude and not info.per and \
-            info.dimension in (Dimension.CURRENCY, Dimension.COUNT):  # "15亿–105亿元": the magnitude on both sides
+            info.dimension in (Dimension.CURRENCY, Dimension.COUNT, Dimension.MASS):  # "15亿–105亿元": the magnitude on both sides
         cut = len(info.base)
         lt, le = low.text[:-cut], low.exact[:-cut]
     elif unit == "%":

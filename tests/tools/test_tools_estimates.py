@@ -125,3 +125,54 @@ def test_a_listed_result_is_for_its_own_year():
     found = detect_estimates(text, "doc")
     assert [(d.result.text, d.result.period, [t.text for t in d.inputs]) for d in found] == [
         ("90", "2020年", ["0.9", "100元"]), ("115", "2021年", ["1.15", "100元"]), ("140亿元", "2022年", ["1.4亿部", "100元"])]
+
+
+# --- masses and days: doses (issue 13) ---------------------------------------------------------------------------
+
+
+def test_a_dose_per_body_weight_and_day_times_weight_days_and_patients():
+    d = only("假设患者体重50kg，剂量0.4g/kg/d，疗程2-4天，患者共1000例，则需求量为40000~80000g。")
+    assert d.operation == "product" and sorted(t.unit for t in d.inputs) == ["g/kg/天", "kg", "例", "天"]
+    assert rebuild(d).verdict == "agrees"
+
+
+def test_a_mass_divided_by_a_size_into_bottles():
+    d = only("经测算全年用量约50000g，换算为2g规格需要2.5万瓶。")
+    assert d.operation == "ratio" and [t.text for t in d.inputs] == ["50000g", "2g"]
+    assert rebuild(d).verdict == "agrees"
+
+
+def test_a_count_per_day_in_words_times_days():
+    d = only("按指南测算：每位患者每天需要4瓶，疗程5-7天，每位患者共需20-28瓶。")
+    assert d.operation == "product" and [t.text for t in d.inputs] == ["4瓶", "5-7天"]
+    assert rebuild(d).verdict == "agrees"
+
+
+def test_days_multiply_only_what_is_per_day():
+    assert detect_estimates("疗程30天，单价100万元，则市场规模为3000万元。", "doc") == []
+
+
+def test_a_share_of_a_size_is_no_estimate_of_a_mass():
+    assert detect_estimates("A产品规格2.5g/瓶，B产品份额12%，对应规格0.3g/瓶。", "doc") == []
+
+
+def test_a_count_per_tonne_in_words_times_tonnes():
+    d = only("1吨原料约可生产3000瓶，按照投料量200吨测算，对应60万瓶。")
+    assert d.operation == "product" and [t.text for t in d.inputs] == ["3000瓶", "200吨"]
+    r = rebuild(d)
+    assert r.verdict == "agrees" and r.calculation.result == Quantity("60", "万瓶")
+    assert rebuild(d, {input_names(d)[1]: "400吨"}).calculation.result == Quantity("120", "万瓶")
+
+
+def test_an_estimate_read_backwards_is_not_a_second_one():
+    found = detect_estimates("规格为2.5g/瓶，人均用量为90g，折合36瓶。表：人均36瓶，折合90g。", "doc")
+    assert [(d.result.text, d.operation) for d in found] == [("36瓶", "ratio")]
+
+
+def test_counts_times_counts_are_a_product_not_quantity_times_price():
+    d = only("假设重症患者8000人，每人需要15瓶，则共需12万瓶。")
+    assert d.operation == "product"
+
+
+def test_a_size_in_grams_times_a_count_is_no_count_per_mass():
+    assert detect_estimates("规格折合0.5g，整体198.4万支，则其中A公司99.2万支。", "doc") == []

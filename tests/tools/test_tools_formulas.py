@@ -60,7 +60,8 @@ def test_accepted_argument_forms():
     ("3000亿元", [None], "missing"),
     ({"value": 1e9, "unit": "万亿元"}, ["5%"], "10\\^16"),
     ("3000卢布", ["5%"], "Cannot read"),
-    ({"value": 3, "unit": "kg"}, ["5%"], "Unknown unit"),
+    ({"value": 3, "unit": "kg"}, ["5%"], "amount of money"),  # a mass is known, and no market size
+    ({"value": 3, "unit": "毫升"}, ["5%"], "Unknown unit"),
     ({"value": 3, "bogus": 1}, ["5%"], "must look like"),
 ])
 def test_market_size_validation(base, factors, match):

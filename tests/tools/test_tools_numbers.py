@@ -232,3 +232,33 @@ def test_parse_value_of_the_new_units():
 def test_currency_word_after_the_magnitude():
     [s] = find_numbers("市场规模达179亿人民币，同比增长")
     assert (s.value, s.unit, s.text) == (Decimal("179"), "亿元", "179亿人民币")
+
+
+# --- masses, doses and days (issue 13) --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, value, high, unit", [
+    ("体重60kg", "60", None, "kg"),
+    ("需求量约1200~1800g，", "1200", "1800", "g"),
+    ("每瓶2.5g", "2.5", None, "g"),
+    ("剂量200~300mg/kg体重，", "200", "300", "mg/kg"),
+    ("剂量0.4g/kg/d，", "0.4", None, "g/kg/天"),
+    ("剂量0.4g/(kg·d)，", "0.4", None, "g/kg/天"),
+    ("用量0.3克/千克/天", "0.3", None, "g/kg/天"),
+    ("使用ABC0.4g/kg/d，", "0.4", None, "g/kg/天"),  # a dose glued to a drug's abbreviation
+    ("收率0.3万瓶/吨", "0.3", None, "万瓶/吨"),
+    ("产能1.5万吨", "1.5", None, "万吨"),
+    ("两万吨", "2", None, "万吨"),
+    ("3千克", "3", None, "kg"),
+    ("售价40元/公斤", "40", None, "元/kg"),
+    ("疗程3-5天", "3", "5", "天"),
+    ("每天需要4瓶/天", "4", None, "瓶/天"),
+])
+def test_masses_doses_and_days(text, value, high, unit):
+    [n] = find_numbers(text)
+    assert (n.value, n.high, n.unit) == (Decimal(value), None if high is None else Decimal(high), unit)
+
+
+@pytest.mark.parametrize("text", ["5G手机出货3亿部", "5g手机渗透率", "4G/5G", "A15芯片", "3天然气", "002466天齐"])
+def test_no_mass_or_days_in_names(text):
+    assert all(n.unit not in ("g", "天") for n in find_numbers(text))

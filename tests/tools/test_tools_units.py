@@ -23,7 +23,7 @@ def test_normalize_unit(spelling, canonical):
     assert normalize_unit(spelling) == canonical
 
 
-@pytest.mark.parametrize("bad", ["kg", "m", "卢布", "亿卢布", "元/升", "%/年", "pages/台"])
+@pytest.mark.parametrize("bad", ["毫升", "m", "卢布", "亿卢布", "元/升", "%/年", "pages/台"])
 def test_unknown_unit_is_tool_error(bad):
     with pytest.raises(ToolError, match="Unknown unit") as e:
         normalize_unit(bad)
@@ -275,4 +275,4 @@ def test_unit_like_keeps_the_currency_or_noun_of_the_quantity():
     assert unit_like("万亿", "亿元") == "万亿元"
     assert unit_like("亿元", "亿美元") == "亿元"  # a full unit is taken as written (and converting will refuse)
     with pytest.raises(ToolError, match="Unknown unit"):
-        unit_like("kg", "亿元")
+        unit_like("毫升", "亿元")

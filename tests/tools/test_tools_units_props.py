@@ -231,3 +231,91 @@ def test_find_numbers_never_breaks_on_unit_soup(text):
 def test_a_count_per_itself_is_the_count_alone():
     (n,) = find_numbers("复购3次/次")
     assert (n.text, n.unit) == ("3次", "次") and n.dimension
+
+
+# --- masses and days (mg, g, kg, 吨; 天): doses -----------------------------------------------------------------
+
+from bot.tools.units import MASS_UNITS, divide  # noqa: E402
+
+MASSES = ["mg", "g", "kg", "吨", "万吨", "亿吨"]
+mass_unit = st.sampled_from(MASSES)
+
+
+@FEW
+@given(values, mass_unit, mass_unit)
+def test_mass_converts_exactly_and_back(v, a, b):
+    q = Quantity(v, a)
+    assert q.to(b).base_value() == q.base_value()  # grams, exactly
+    assert q.to(b).to(a).value == q.value
+    assert UNITS[a].dimension is Dimension.MASS
+
+
+@FEW
+@given(values, mass_unit, st.sampled_from([*currency_units(CURRENCIES[0]), "万台", "瓶", "人份", "万瓶", "%", "", "天"]))
+def test_mass_never_converts_into_money_counts_or_days(v, a, other):
+    with pytest.raises(ToolError):
+        Quantity(v, a).to(other)
+    with pytest.raises(ToolError):
+        Quantity(v, other).to(a)
+
+
+@FEW
+@given(positive, positive, st.integers(1, 30), st.sampled_from([("g", "kg"), ("mg", "kg"), ("mg", "g")]))
+def test_a_dose_times_weight_and_days_cancels_to_a_mass(dose, weight, days, dose_unit):
+    """A dose per body weight and day (top/per/天) × a weight (per) × days (天) is a mass, exactly."""
+    top, per = dose_unit
+    got = times(Quantity(dose, f"{top}/{per}/天"), Quantity(weight, per), Quantity(days, "天"))
+    assert got.dimension is Dimension.MASS
+    assert got.base_value() == dose * MASS_UNITS[top] * weight * days
+
+
+@FEW
+@given(positive, positive, st.sampled_from(["瓶", "支", "人份"]), mass_unit)
+def test_a_mass_divided_by_a_size_per_count_is_a_count(amount, size, noun, m):
+    n = divide(Quantity(amount, m), Quantity(size, f"g/{noun}"))
+    assert n.dimension is Dimension.COUNT and UNITS[n.unit].noun == noun
+    want = amount * UNITS[m].factor / size
+    assert abs(n.base_value() - want) <= abs(want) * Decimal("1e-20")
+    # and back: the count times the size is the mass again
+    back = times(n, Quantity(size, f"g/{noun}"))
+    assert back.dimension is Dimension.MASS and abs(back.base_value() - amount * UNITS[m].factor) <= \
+        amount * UNITS[m].factor * Decimal("1e-20")
+
+
+@FEW
+@given(positive, positive, st.sampled_from(["万瓶", "瓶", "万支"]), mass_unit, mass_unit)
+def test_a_count_per_mass_cancels_any_mass(yield_, amount, count, per, m):
+    """万瓶/吨 × kg = 瓶, whatever mass each is written in."""
+    got = times(Quantity(yield_, f"{count}/{per}"), Quantity(amount, m))
+    assert got.dimension is Dimension.COUNT and UNITS[got.unit].noun == UNITS[count].noun
+    assert got.base_value() == yield_ * UNITS[count].factor / UNITS[per].factor * amount * UNITS[m].factor
+
+
+@FEW
+@given(positive, positive, st.sampled_from(["瓶", "台", "人"]))
+def test_days_cancel_a_count_per_day(per_day, days, noun):
+    got = times(Quantity(per_day, f"{noun}/天"), Quantity(days, "天"))
+    assert got.unit.endswith(noun) and got.base_value() == per_day * days
+
+
+@FEW
+@given(positive, positive, mass_unit, st.sampled_from(["元", "亿元", "万台", "瓶", "kg", "g", "天"]))
+def test_a_mass_times_money_a_count_a_mass_or_days_is_refused(a, b, m, other):
+    with pytest.raises(ToolError):
+        times(Quantity(a, m), Quantity(b, other))
+
+
+@FEW
+@given(positive, positive, st.sampled_from(["元", "万元", "亿元"]))
+def test_money_times_money_is_still_refused(a, b, u):
+    with pytest.raises(ToolError, match="money"):
+        times(Quantity(a, u), Quantity(b, "元"))
+
+
+@pytest.mark.parametrize("written, canonical", [
+    ("g/(kg·d)", "g/kg/天"), ("mg/kg体重/天", "mg/kg/天"), ("g/kg/d", "g/kg/天"), ("元/公斤", "元/kg"),
+    ("万瓶/吨", "万瓶/吨"), ("克", "g"), ("千克", "kg"), ("毫克", "mg"), ("万吨", "万吨"), ("日", "天"), ("瓶/日", "瓶/天"),
+])
+def test_mass_and_day_spellings(written, canonical):
+    from bot.tools.units import normalize_unit
+    assert normalize_unit(written) == canonical
