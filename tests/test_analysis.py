@@ -316,3 +316,13 @@ def test_a_year_inside_a_listed_span_is_stated():
     assert has_year("2021", "20-22年出货量分别为2.0、4.5、7.5亿部")
     assert not has_year("2021", "2019-2023年甲公司归母净利润复合增长率为20%")
     assert not match(a, "甲公司2019-2023年归母净利润由3亿元增至9亿元。", "", "", ["甲公司"]).complete
+
+
+def test_a_valuation_multiple_is_stated_in_times_not_percent():
+    """市盈率 ends in 率 but reports state it in 倍 or 「94X」: 「甲公司2021年的PE是多少」 is answered by those, never by
+    a percentage."""
+    a = analyse("甲公司2021年的PE是多少？")
+    assert a.indicator.name == "市盈率"
+    for s in ("甲公司2021年PE为37倍。", "对应甲公司2021年市盈率为37倍。", "甲公司2021年PE为37X。"):
+        assert match(a, s, s, "", ["甲公司"]).complete, s
+    assert not match(a, "甲公司2021年PE同比提升37%。", "", "", ["甲公司"]).complete

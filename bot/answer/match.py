@@ -21,11 +21,18 @@ _AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|％|‰|", "(", 1).replace("p
                      + r"(?![\d.]*\s*[%％])(?!百分点)")  # 「0.6个百分点」 is no count of 个
 _EITHER = re.compile(f"(?:{_PERCENT.pattern})|(?:{_AMOUNT.pattern})", re.I)
 _INDEX = re.compile(r"指数$")
+# A valuation multiple (PE 37倍, 「对应PE为94X、51X」) is neither a rate nor an amount.
+_MULTIPLE = re.compile(r"\d(?:[\d.,]*)\s*(?:倍|[Xx](?![A-Za-z\d]))")
+_MULTIPLE_INDICATOR = re.compile(r"市盈率|市净率|市销率|估值倍数|^P/?[EBS]$|EV/EBITDA", re.I)
+MULTIPLE = "multiple"
 _INDEX_MOVE = re.compile(r"涨跌幅|涨幅|跌幅|上涨|下跌|收涨|收跌")
 
 
-def wanted(ratio: bool | None) -> re.Pattern[str]:
-    """The values of the kind asked: percentages for a rate, amounts otherwise, either (None) for an index."""
+def wanted(ratio: bool | None | str) -> re.Pattern[str]:
+    """The values of the kind asked: percentages for a rate, amounts otherwise, either (None) for an index,
+    multiples (MULTIPLE) for a valuation multiple."""
+    if ratio == MULTIPLE:
+        return _MULTIPLE
     return _EITHER if ratio is None else _PERCENT if ratio else _AMOUNT
 
 
@@ -240,7 +247,9 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     else:
         m.subject = 1.0  # the question names no subject: nothing to miss
     ratio: bool | None = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
-    if ind and not ratio and _INDEX.search(ind.name):
+    if ind and _MULTIPLE_INDICATOR.search(ind.name):
+        ratio = MULTIPLE  # 市盈率 ends in 率 but is stated in 倍 (or 「94X」), never in %
+    elif ind and not ratio and _INDEX.search(ind.name):
         ratio = None  # an index is stated as its level (11507.51点) or its change (上涨0.63%): either answers
         if m.indicator < 1 and _INDEX_MOVE.search(s):
             m.indicator = 1.0  # 「医疗器械II上涨0.63%」「涨幅分别为…」 states the index's move

@@ -27,6 +27,8 @@ _QUANTITY = re.compile(r"\d[\d,.]*\s*(?:多|余)?(%|％|‰|[万亿千百]|[个�
                        # an index level (「收于11507.51点」), not a time of day (「8点」「10点半」)
                        r"\d{3,}(?:\.\d+)?\s*点(?![钟半])|\d+\.\d+\s*点(?![钟半])")
 
+_TIMES_X = re.compile(r"\d(?:[\d.]*)\s*[Xx](?![A-Za-z\d])")  # a multiple as brokers write it: 「PE为94X」
+
 # (kind, what in a question asks for it); the first match wins, so the more specific kinds come first
 KINDS = [
     ("person", re.compile(r"谁|哪位|什么人|who\b|whom", re.I)),
@@ -46,7 +48,7 @@ _SHOWS: dict[str, Callable[[str, list[tuple[str, str]]], bool]] = {
                                     for _, f in new),
     "place": lambda text, new: any(f.rstrip("*") in ("ns", "nsf") for _, f in new),
     "date": lambda text, new: bool(re.search(r"\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{4}-\d{2}-\d{2}", text)),
-    "number": lambda text, new: bool(_QUANTITY.search(_DATES.sub(" ", text))),
+    "number": lambda text, new: bool(_QUANTITY.search(_DATES.sub(" ", text)) or _TIMES_X.search(text)),
     "name": lambda text, new: bool(re.search(r"《[^》]+》|“[^”]+”|\"[^\"]+\"", text))
     or any(f.rstrip("*") in ("nz", "nr", "nrt", "nt", "ns", "eng") for _, f in new),
     # what a thing is called: a title, a quoted or proper name — not a person's (a mascot's name is no 蒋效愚)
