@@ -392,7 +392,7 @@ def _counted(unit: str) -> str:
 def comparable(a: Operand, b: Operand, a_name: str, b_name: str) -> Quantity:
     """b's value in a's unit, converted exactly; ToolError when the two do not measure the same thing
     (亿元 and 亿美元, 万盒 and 万支, 亿元 and %), since nothing may be guessed (no exchange rate, no size).
-    Ratios and durations convert between their units (‰ → %, 分钟 → 小时); other units must count the same
+    Ratios, durations and masses convert between their units (‰ → %, 分钟 → 小时, kg → 吨); other units must count the same
     thing and differ only in magnitude (万台 and 亿台, 万元 and 亿元)."""
     x, y = a.value, b.value
     if isinstance(x, QuantityRange) or isinstance(y, QuantityRange):
@@ -402,7 +402,7 @@ def comparable(a: Operand, b: Operand, a_name: str, b_name: str) -> Quantity:
     if x.dimension is not y.dimension:
         raise ToolError(f"{a_name} ({x.unit or 'a plain number'}) and {b_name} ({y.unit or 'a plain number'}) "
                         "measure different things (单位不一致), so they cannot be compared.")
-    if x.dimension not in (Dimension.RATIO, Dimension.DURATION) and _counted(x.unit) != _counted(y.unit):
+    if x.dimension not in (Dimension.RATIO, Dimension.DURATION, Dimension.MASS) and _counted(x.unit) != _counted(y.unit):
         raise ToolError(f"{a_name} is in {x.unit!r} and {b_name} in {y.unit!r}: no exact conversion between them "
                         "(单位不一致，无法精确换算).")
     return y.to(x.unit)

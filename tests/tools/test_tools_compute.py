@@ -36,6 +36,7 @@ def test_difference_converts_magnitudes_exactly_and_says_so():
     assert c.result == Quantity(Decimal("0.9"), "亿元")
     assert "0.3亿元" in c.formula and "3000万元" in c.note
     assert difference("1亿台", "5000万台").result == Quantity(Decimal("0.5"), "亿台")
+    assert difference("3吨", "500kg").result == Quantity(Decimal("2.5"), "吨")  # masses convert exactly
 
 
 @pytest.mark.parametrize("a, b", [
@@ -43,6 +44,7 @@ def test_difference_converts_magnitudes_exactly_and_says_so():
     ("12万盒", "15万支"),  # different things counted
     ("3亿元", "12%"),  # money and a ratio
     ("120元/盒", "120元"),  # a price and an amount
+    ("3吨", "3000瓶"),  # a mass and a count
 ])
 def test_difference_of_things_that_do_not_compare_is_a_tool_error(a, b):
     with pytest.raises(ToolError, match="单位|currenc|different|convert|exchange"):
