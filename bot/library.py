@@ -277,13 +277,14 @@ class Library:
         self.store.put_facts([doc_id], [to_json(figures)])
         return figures
 
-    def quoted_reports(self, question: str) -> list[str]:
-        """Reports a question names by title in 《》 (the whole title, or a part of it that only they hold)."""
+    def quoted_reports(self, question: str, among: Sequence[str] | None = None) -> list[str]:
+        """Reports a question names by title in 《》 (the whole title, or a part of it that only they hold);
+        `among`: the question's named reports when already known (`named_reports`)."""
         # a short quote (《白桦》, a film or a book) inside a long title is not a name of the report
         quoted = [qt for qt in re.findall(r"《([^》]{2,80})》", question) if len(qt) >= QUOTED_TITLE_MIN]
         if not quoted:
             return []
-        return [d for d in self.named_reports(question) if self._quoted_in(d, quoted)]
+        return [d for d in (self.named_reports(question) if among is None else among) if self._quoted_in(d, quoted)]
 
     def _quoted_in(self, doc_id: str, quoted: list[str]) -> bool:
         r = self.retriever.reports().get(doc_id)

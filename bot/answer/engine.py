@@ -222,7 +222,7 @@ class Engine:
             reports = self.library.reports_by_id()
             query = without_titles(query, [t for d in named if d in reports
                                            for t in (reports[d].title, Path(reports[d].source).stem)])
-        quoted = self.library.quoted_reports(q) if named else []
+        quoted = self.library.quoted_reports(q, named) if named else []
         if quoted and len(quoted) <= SUMMARY_MAX_REPORTS:
             # 「据《title》…」 asks that report: answered from it alone (or refused, saying it does not say)
             return query, Filters(reports=tuple(quoted)), analyse(query), []
