@@ -16,6 +16,7 @@ from .lexical import LexicalIndex, Tokenizer
 from .retrieve import Filters, Retriever
 from .settings import Settings
 from .store import Store
+from .text import quote_names_title
 from .types import Hit, ReportMeta
 
 
@@ -289,7 +290,7 @@ class Library:
     def _quoted_in(self, doc_id: str, quoted: list[str]) -> bool:
         r = self.retriever.reports().get(doc_id)
         titles = [t for t in (r.title, Path(r.source).stem) if len(t) >= 2] if r else []
-        return any(qt in t or (len(t) >= 4 and t in qt) for qt in quoted for t in titles)
+        return any(quote_names_title(qt, t) for qt in quoted for t in titles)
 
     def named_reports(self, question: str) -> list[str]:
         """Reports a question names: 《its title》, a stock code or company in its title, or a distinctive part

@@ -64,3 +64,8 @@ def quote_quality(text: str) -> float:
     if t[-1] in "。！？!?；;":
         q = min(1.0, q * 1.1)
     return round(q, 3)
+
+
+def quote_names_title(quote: str, title: str) -> bool:
+    """A 《quote》 in a question names a title: part of it, or the whole short title inside a longer quote."""
+    return quote in title or (len(title) >= 4 and title in quote)

@@ -29,7 +29,7 @@ from . import numeric
 from .analysis import analyse
 from .extractive import NAMED_REPORT_BOOST, score_sentences
 from .glossary import expand_query, expand_terms
-from .match import REGIONS, SUBJECT_FLOOR, SUBJECT_SYNONYMS, indicator_words, match, subject_words
+from .match import COUNT_INDICATOR, REGIONS, SUBJECT_FLOOR, SUBJECT_SYNONYMS, indicator_words, match, subject_words
 from .question import is_chinese
 
 # --- which number a sentence states for a year -------------------------------------------------------------
@@ -510,7 +510,6 @@ class Found:
 # An indicator that counts things (销量, 出货量, 批签发量, 疗程数, 床位数) is not stated in money, and a price (价格, 单价,
 # 均价) is: a figure of the other kind answers only when the sentence names the indicator before it (reports do
 # write 「销量从2015年的23亿元升至…」). Other indicators (市场规模 in 亿元 or 万台) take any figure.
-_COUNTED = re.compile(r"(?:量|数|人次)$")
 _PRICED = re.compile(r"价格?$|单价|均价|ASP", re.I)
 _MONEY = re.compile(r"元|美金|港币|\$|￥|¥|€|£")  # a bare magnitude (「43万」) is no money
 
@@ -519,7 +518,7 @@ def fits_indicator(text: str, n: NumberSpan, indicator: str, aliases: tuple[str,
     """Whether a figure can state `indicator`: no money for a count, nothing but money for a price, unless the
     sentence names the indicator before the figure."""
     money = bool(_MONEY.search(n.text))
-    if _COUNTED.search(indicator) and not re.search(r"额|金|收入|规模", indicator):
+    if COUNT_INDICATOR.search(indicator) and not re.search(r"额|金|收入|规模", indicator):
         fits = not money
     elif _PRICED.search(indicator):
         fits = money or not n.unit

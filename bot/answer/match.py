@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text import quote_quality
 from .analysis import Analysis, vocabulary
@@ -275,12 +276,13 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
 # the whole subject are in the sentence, and the clause holding the figure names no indicator at all and states a
 # figure of the kind the indicator is measured in: a count for 量/数, money for 收入/规模/销售额, 占…% for a share.
 IMPLIED = 0.5
-_COUNT_INDICATOR = re.compile(r"(?:量|数|人次)$")
+COUNT_INDICATOR = re.compile(r"(?:量|数|人次)$")
 _MONEY_INDICATOR = re.compile(r"收入|营收|销售额|规模|产值|金额|市值|空间")
 _SHARE_INDICATOR = re.compile(r"占比|市占率|份额|比重|渗透率")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 
 
+@lru_cache(maxsize=1)
 def _all_aliases() -> tuple[str, ...]:
     bases, modifiers = vocabulary()
     words = {w for ws in bases.values() for w in ws} | {w for ws in modifiers.values() for w in ws}
@@ -293,7 +295,7 @@ def implied(indicator: str, sentence: str) -> bool:
     from ..tools.units import Dimension
 
     share = bool(_SHARE_INDICATOR.search(indicator))
-    count = bool(_COUNT_INDICATOR.search(indicator)) and not _MONEY_INDICATOR.search(indicator)
+    count = bool(COUNT_INDICATOR.search(indicator)) and not _MONEY_INDICATOR.search(indicator)
     money = bool(_MONEY_INDICATOR.search(indicator))
     if not (share or count or money):
         return False

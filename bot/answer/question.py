@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from ..errors import QuestionError
+from ..text import quote_names_title
 
 # Words that say what kind of answer is wanted, not what it is about: they neither score a sentence
 # nor count as a topic the reports must cover.
@@ -55,6 +56,6 @@ def without_titles(text: str, titles: list[str]) -> str:
     of the question); a 《…》 that names no such report (a book, a law) stays."""
     def drop(m: re.Match) -> str:
         quoted = m.group(1)
-        return " " if any(quoted in t or (len(t) >= 4 and t in quoted) for t in titles) else m.group(0)
+        return " " if any(quote_names_title(quoted, t) for t in titles) else m.group(0)
     out = _REPORT_REF.sub(drop, text).strip()
     return out or text

@@ -327,6 +327,17 @@ def _reconcile(d: Derivation, names: list[str], ops: list[Operand], result: Quan
     return Rebuilt(d, None, "differs", implied, calcs, msg, en)  # type: ignore[arg-type]
 
 
+def _as_input(base: Decimal, exact: bool, like: Quantity, complement: bool) -> Quantity | None:
+    """The value `base` (in base units) an input must take, in the input's own unit; None for a share outside
+    0–100%. For a complement, `base` is what the input multiplies by: the input is 1 − it."""
+    if complement:
+        base = 1 - base
+    unit = "%" if _is_ratio(like) else like.unit
+    value, _ = div(base, unit_info(unit).factor)
+    q = Quantity(tidy(value) if exact else value, unit)
+    return None if _is_ratio(like) and not 0 <= q.value <= 100 else q
+
+
 def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quantity | QuantityRange
              ) -> tuple[dict[str, Quantity], list[Calculation]]:
     """The value of each input (one at a time, the others at their mid) that gives the stated result (its mid)."""
@@ -351,13 +362,8 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
         if denom == 0:
             continue
         base, exact = div(target.base_value(), denom)
-        base = mul(base, by[i])
-        if i in d.complements:
-            base = 1 - base  # the factor it needs is 1 − the share
-        unit = "%" if _is_ratio(m) else m.unit
-        value, _ = div(base, unit_info(unit).factor)
-        q = Quantity(tidy(value) if exact else value, unit)
-        if _is_ratio(m) and not 0 <= q.value <= 100:
+        q = _as_input(mul(base, by[i]), exact, m, i in d.complements)
+        if q is None:
             continue  # no share can give it
         out[name] = q
         inverse = f"{show(target)} ÷ {_factors(d, mids, i)}"
@@ -424,12 +430,8 @@ def _implied_term(d: Derivation, names: list[str], ops: list[Operand], mids: lis
             if a == 0 or rest < 0:
                 continue  # the other terms alone exceed the stated result: no value of this input gives it
             base, exact = div(rest, a)
-            if i in d.complements:
-                base = 1 - base  # what it multiplies by is 1 − the share
-            unit = "%" if _is_ratio(m) else m.unit
-            value, _ = div(base, unit_info(unit).factor)
-            q = Quantity(tidy(value) if exact else value, unit)
-            if _is_ratio(m) and not 0 <= q.value <= 100:
+            q = _as_input(base, exact, m, i in d.complements)
+            if q is None:
                 continue
             out[name] = q
             others = {names[j]: Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(mids)) if j != i}
