@@ -7,6 +7,7 @@ every column is what makes a row derived: one column alone agrees with too many 
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,11 +25,13 @@ from bot.tools.units import mul, normalize_unit, unit_info
 # a header of years, then each row's name glued to its cells.
 TABLE_BEFORE = 1500  # prose this far before a table may state its figures (「基于上述假设，我们测算得…」)
 TABLE_AFTER = 600
-TABLE_ROWS = 16  # rows of one table searched for formulas
+TABLE_ROWS = 16  # rows of one table searched for formulas (the readings of one row's digits count once)
 TABLE_FACTORS = 5
 TABLE_TOLERANCE = 0.015
 _YEAR_RUN = re.compile(r"(?:(?:19|20)\d{2}[AEH]?){3,}")
-_ROW_NAME = re.compile(r"(?:[^\d%。；;\n（(]|[（(][^）)\d]{0,12}[）)]|\d+(?=[A-Za-z（(]))+")
+# (digits in a name are few and lead into letters, 「4G手机」; a row's cells glued to the next name, 「…654755YOY」, are no
+# name)
+_ROW_NAME = re.compile(r"(?:[^\d%。；;\n（(]|[（(][^）)\d]{0,12}[）)]|\d{1,2}(?=[A-Za-z（(]))+")
 _CELLS = re.compile(r"[\d.,%]+")
 _TABLE_END = re.compile(r"资料来源|数据来源|来源[:：]|注[:：\d]")
 _ROW_UNIT = re.compile(r"[（(]([^）)\d]{1,12})[）)]\s*$")
@@ -74,9 +77,30 @@ def _table_unit(name: str, block: str) -> str | None:
         return mag.group(1) if mag else ""
 
 
-def _split_cells(block: str, n: int, label_digits: bool = False) -> list[tuple[int, int]] | None:
+def _split_cells(block: str, n: int, label_digits: bool = False) -> list[list[tuple[int, int]]]:
     """`n` cells glued together (「1371.001207.85」, 「30%30%32%」, 「71,64271,881」, 「101019193132」) as (start,
-    end) in `block`, read the one way the digits allow: every cell with the same number of decimals, or of digits."""
+    end) in `block`: the one reading with every cell of the same number of decimals, or of digits; failing that,
+    the few smoothest readings of unequal cells (`_readings`), for the table's formulas to tell apart."""
+    even = _even_cells(block, n, label_digits)
+    if "%" in block or "," in block or ("." in block and even is not None):
+        return [even] if even is not None else []
+    readings = _readings(block, n, _DECIMAL_CELL if "." in block else _WHOLE_CELL)
+    if even is None:
+        return readings
+    if _monotone(block, even):
+        return [even]
+    # whole numbers of equal width that rise and fall (「3173676153」 as 31, 73, 67, 61, 53) may be a steady series
+    # of unequal widths (3, 17, 36, 76, 153): both are kept
+    return [even, *[r for r in readings if r != even and _monotone(block, r)][:READINGS - 1]]
+
+
+def _monotone(block: str, cells: list[tuple[int, int]]) -> bool:
+    values = [float(block[a:b]) for a, b in cells]
+    steps = [b - a for a, b in zip(values, values[1:])]
+    return all(x >= 0 for x in steps) or all(x <= 0 for x in steps)
+
+
+def _even_cells(block: str, n: int, label_digits: bool = False) -> list[tuple[int, int]] | None:
     if "%" in block:
         cells = [m.span() for m in re.finditer(r"\d[\d.,]*%", block)]
         return cells[:n] if len(cells) >= n and cells[0][0] == 0 and \
@@ -95,6 +119,42 @@ def _split_cells(block: str, n: int, label_digits: bool = False) -> list[tuple[i
         return [(i * width, (i + 1) * width) for i in range(n)]
     cells = _contiguous(block, pattern, n)
     return cells if cells and cells[-1][1] == len(block) else None
+
+
+_DECIMAL_CELL = re.compile(r"(?:0|[1-9]\d{0,5})\.\d{1,2}")  # 「1.9」 beside 「2.09」: a trailing zero dropped
+_WHOLE_CELL = re.compile(r"0|[1-9]\d{0,5}")
+MAX_STEP = 10.0  # neighbouring cells of one row differ by less than this factor
+READINGS = 3  # readings of a row of unequal cells kept for the formulas to choose from
+MAX_BLOCK = 60  # (a longer run of digits is no row of a few years)
+
+
+def _readings(block: str, n: int, cell: re.Pattern[str]) -> list[list[tuple[int, int]]]:
+    """Cells of unequal widths (「7791100110121」 is 77, 91, 100, 110, 121; 「2.091.91.96」 is 2.09, 1.9, 1.96): the
+    READINGS readings into `n` cells whose cells change least from year to year (the least sum of squared log
+    ratios), none jumping by MAX_STEP or more. A row of a sizing table moves smoothly over the years, but the
+    smoothest reading is not always the right one (「3173676153」 is 3, 17, 36, 76, 153, not 31, 73, 67, 61, 53):
+    the formula that holds in every column picks among the few."""
+    out: list[tuple[float, list[tuple[int, int]]]] = []
+
+    def read(pos: int, cells: list[tuple[int, int]], score: float) -> None:
+        if len(cells) == n:
+            if pos == len(block):
+                out.append((score, cells))
+            return
+        for end in range(pos + 1, min(len(block), pos + 9) + 1):
+            if not cell.fullmatch(block, pos, end):
+                continue
+            step = 0.0
+            if cells:
+                last, value = float(block[slice(*cells[-1])]), float(block[pos:end])
+                if value == 0 or last == 0 or max(value / last, last / value) >= MAX_STEP:
+                    continue
+                step = math.log(value / last) ** 2
+            read(end, [*cells, (pos, end)], score + step)
+
+    if len(block) <= MAX_BLOCK:
+        read(0, [], 0.0)
+    return [cells for _, cells in sorted(out)[:READINGS]]
 
 
 def _contiguous(block: str, pattern: str, n: int) -> list[tuple[int, int]] | None:
@@ -145,16 +205,15 @@ def _tables(text: str) -> list[_Table]:
             block = _CELLS.match(text, name.end())
             if not block:
                 break
-            cells = _split_cells(block.group(0), len(years), bool(re.match(r"[A-Za-z（(]", text[block.end():block.end() + 1])))
-            pos = block.end() if cells is None else block.start() + cells[-1][1]
-            if cells is None:
-                continue  # a row the digits do not split: skipped, the table goes on
+            readings = _split_cells(block.group(0), len(years),
+                                    bool(re.match(r"[A-Za-z（(]", text[block.end():block.end() + 1])))
+            pos = block.end() if not readings else block.start() + readings[0][-1][1]
             unit = _table_unit(name.group(0), block.group(0))
-            spans = _cell_spans(text, block.start(), cells, unit)
-            if spans is None:
-                continue
-            rows.append(_Row(name.group(0).strip(), unit, tuple(spans), tuple(_cell_base(s.value, unit) for s in spans),
-                             name.start()))
+            for cells in readings:  # (none: a row the digits do not split is skipped, the table goes on)
+                spans = _cell_spans(text, block.start(), cells, unit)
+                if spans is not None:
+                    rows.append(_Row(name.group(0).strip(), unit, tuple(spans),
+                                     tuple(_cell_base(s.value, unit) for s in spans), name.start()))
         if len(rows) >= 3:
             out.append(_Table(head.start(), pos, years, tuple(rows)))
     return out
@@ -189,16 +248,22 @@ def _fits(got: float, cell: NumberSpan, want: float) -> bool:
     return abs(got - want) <= max(abs(want) * TABLE_TOLERANCE, abs(half))
 
 
+def _searched(table: _Table) -> tuple[_Row, ...]:
+    """The first TABLE_ROWS rows of the table, every reading of each."""
+    starts = list(dict.fromkeys(r.start for r in table.rows))[:TABLE_ROWS]
+    return tuple(r for r in table.rows if r.start in starts)
+
+
 def _quotient_of(table: _Table, share: int) -> tuple[int, ...]:
     """The two rows a varying share row is the quotient of (渗透率 = 5G出货量 ÷ 总出货量): neither is then derived
     from that share, which would be going round in a circle."""
-    rows = table.rows[:TABLE_ROWS]
+    rows = _searched(table)
     s = rows[share]
     if not s.ratio or len(set(s.base)) < 2:
         return ()
     for a, b in combinations(range(len(rows)), 2):
         for num, den in ((a, b), (b, a)):
-            if share not in (num, den) and 0 not in rows[den].base and all(
+            if len({rows[num].start, rows[den].start, s.start}) == 3 and 0 not in rows[den].base and all(
                     _fits(rows[num].base[c] / rows[den].base[c], s.cells[c], s.base[c]) for c in range(len(table.years))):
                 return (num, den)
     return ()
@@ -206,11 +271,12 @@ def _quotient_of(table: _Table, share: int) -> tuple[int, ...]:
 
 def _formula(table: _Table, target: int) -> _Formula | None:
     """Other rows that give row `target` in every column: their sum (same unit), product or quotient."""
-    rows = table.rows[:TABLE_ROWS]
+    rows = _searched(table)
     goal = rows[target]
     if _CHANGE_ROW.search(goal.name) or len(set(goal.base)) < 2:
         return None  # a growth row is no derived figure; a constant row agrees with too much
-    others = [i for i, r in enumerate(rows) if i != target and not _CHANGE_ROW.search(r.name)
+    # (another reading of the goal's own digits is no other row)
+    others = [i for i, r in enumerate(rows) if r.start != goal.start and not _CHANGE_ROW.search(r.name)
               and r.base != goal.base and 0 not in r.base and target not in _quotient_of(table, i)]
     cols = range(len(table.years))
 
@@ -220,6 +286,8 @@ def _formula(table: _Table, target: int) -> _Formula | None:
     for size in range(2, TABLE_FACTORS + 1):
         for combo in combinations(others, size):
             rs = [rows[i] for i in combo]
+            if len({r.start for r in rs}) < size:
+                continue  # two readings of one row's digits
             if size <= 4 and all(r.unit == goal.unit for r in rs) and fits([sum(r.base[c] for r in rs) for c in cols]):
                 return _Formula("product_of_sum", combo)
             if not goal.ratio and all(r.ratio for r in rs):
@@ -229,7 +297,7 @@ def _formula(table: _Table, target: int) -> _Formula | None:
                 prod = [p * b for p, b in zip(prod, r.base)]
             if fits(prod):
                 return _Formula("quantity_x_price" if not any(r.ratio for r in rs) and _priced(rs) else "product", combo)
-    for a, b in ((x, y) for x in others for y in others if x != y):  # a quotient only when nothing multiplies to it
+    for a, b in ((x, y) for x in others for y in others if rows[x].start != rows[y].start):  # a quotient only when nothing multiplies to it
         if fits([rows[a].base[c] / rows[b].base[c] for c in cols]):
             return _Formula("ratio", (a, b))
     return None
@@ -282,8 +350,10 @@ def _restates(n: _Num, cell: NumberSpan, base: float) -> bool:
     return abs(got - base) <= max(half(n.span, got), half(cell, base), abs(base) * 1e-9)
 
 
-def table_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int]) -> list[Derivation]:
-    """Figures the text states near a table that derives them: the table row's formula, in the figure's column."""
+def table_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int], given: frozenset[int] = frozenset()
+                    ) -> list[Derivation]:
+    """Figures the text states near a table that derives them: the table row's formula, in the figure's column.
+    `given`: where the figures an estimate already found multiplies start; those are inputs, no quotients of rows."""
     tables = _tables(text)
     if not tables:
         return []
@@ -291,25 +361,35 @@ def table_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int]) -> l
             if not n.ranged and n.span.start not in taken and not any(t.start <= n.span.start < t.end for t in tables)]
     out: list[Derivation] = []
     for table in tables:
-        formulas = {i: f for i in range(min(len(table.rows), TABLE_ROWS)) if (f := _formula(table, i))}
+        formulas = {i: f for i in range(len(_searched(table))) if (f := _formula(table, i))}
         # a sum of rows that are products themselves (4G × ASP + 5G × ASP) is rebuilt from the products' inputs, not
         # from the rounded subtotals the table prints
         formulas = {i: e for i, f in formulas.items() if (e := _expanded(i, f, formulas)) is not None}
         near = [n for n in nums if table.start - TABLE_BEFORE <= n.span.start < table.start
                 or table.end <= n.span.start < table.end + TABLE_AFTER]
+        stated: dict[tuple[int, int], tuple[int, _Num, _Formula]] = {}  # (row, column) → the nearest figure stating it
         for n in near:
+            if n.span.start in taken:
+                continue
             head = n.run if n.size > 1 else n.span.start
             cue = _last(text, n.sentence[0], head, _TABLE_CUE)
             if cue < 0 or _last(text, n.sentence[0], head, STRONG_CUE) > cue:
                 continue  # a figure the text says it works out or expects, not one it quotes or assumes
             # a quotient of rows (出货量 = 市场规模 ÷ ASP) may be the wrong way round: only for a figure the text
-            # says it works out (测算, 则…), not for one it expects (「高通预计…出货量为2、4.5亿部」)
-            derives = _last(text, n.sentence[0], head, _WORKED_OUT) >= 0
+            # says it works out (测算, 则…), not for one it expects (「高通预计…出货量为2、4.5亿部」) or multiplies
+            derives = _last(text, n.sentence[0], head, _WORKED_OUT) >= 0 and n.span.start not in given
             found = _linked(text, table, formulas if derives else
                             {i: f for i, f in formulas.items() if f.operation != "ratio"}, n)
-            if found is not None and n.span.start not in taken:
-                taken.add(n.span.start)
-                out.append(_table_derivation(text, doc_id, chunk_id, table, n, *found))
+            if found is not None:
+                row, formula, col = found
+                distance = table.start - n.span.end if n.span.start < table.start else n.span.start - table.end
+                if (row, col) not in stated or distance < stated[(row, col)][0]:
+                    stated[(row, col)] = (distance, n, formula)
+        # one derived cell, one estimate: a figure said twice (announced, then worked out beside the table) is the
+        # statement nearest the table
+        for (_, col), (_, n, formula) in sorted(stated.items(), key=lambda kv: kv[1][1].span.start):
+            taken.add(n.span.start)
+            out.append(_table_derivation(text, doc_id, chunk_id, table, n, formula, col))
     return out
 
 
@@ -332,8 +412,9 @@ def _expanded(target: int, f: _Formula, formulas: dict[int, _Formula]) -> _Formu
     return _Formula("product_of_sum", rows, tuple(tuple(rows.index(r) for r in g) for g in groups))
 
 
-def _linked(text: str, table: _Table, formulas: dict[int, _Formula], n: _Num) -> tuple[_Formula, int] | None:
-    """(row, column) of the derived cell the figure states: its year's column, or the one column it fits."""
+def _linked(text: str, table: _Table, formulas: dict[int, _Formula], n: _Num) -> tuple[int, _Formula, int] | None:
+    """(row, its formula, column) of the derived cell the figure states: its year's column, or the one column it
+    fits."""
     year = _link_year(text, n)
     for i, f in formulas.items():
         row = table.rows[i]
@@ -343,7 +424,7 @@ def _linked(text: str, table: _Table, formulas: dict[int, _Formula], n: _Num) ->
         if year is not None:
             cols = [c for c in cols if table.years[c] == year]
         if len(cols) == 1:
-            return f, cols[0]
+            return i, f, cols[0]
     return None
 
 

@@ -572,6 +572,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         cue = cue or loose or ("单价" if per_unit else "")
         if best is None and strong and not result.ratio:
             combo = _assumed(text, cands, result)
+            if result.size > 1 and not any(n.size == result.size for n in combo):
+                combo = ()  # the items of a list are different figures: not all from the same inputs (「假设单价为25元，
+                # 对应2020~2022年市场规模达36、76、153亿元」 takes its counts from elsewhere, item by item)
             last = combo[-1].span.end if combo else result.span.start
             if combo and (RESULT_CUE.search(text, last, result.span.start) or WEAK_CUE.search(text, last, result.span.start)):
                 best = ((), combo)  # 「假设…X%…，则/预计…Y」: the derivation word comes after what is assumed
@@ -591,7 +594,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     from bot.tools.estimate_tables import table_estimates  # (it reads numbers with this module's helpers)
 
     out += _formula_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
-    out += table_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
+    out += table_estimates(text, doc_id, chunk_id, {d.result.start for d in out},
+                           frozenset(t.start for d in out for t in d.inputs))
     out += _valuations(text, doc_id, chunk_id, {d.result.start for d in out})
     out.sort(key=lambda d: d.result.start)
     return [dataclasses.replace(d, id=f"{doc_id}#{i + 1}") for i, d in enumerate(out)]

@@ -176,3 +176,52 @@ def test_counts_times_counts_are_a_product_not_quantity_times_price():
 
 def test_a_size_in_grams_times_a_count_is_no_count_per_mass():
     assert detect_estimates("规格折合0.5g，整体198.4万支，则其中A公司99.2万支。", "doc") == []
+
+
+# --- listed results beside a sizing table (issue 13) ---------------------------------------------------------------
+
+
+def _by_result(text):
+    return {d.result.text: d for d in detect_estimates(text, "doc")}
+
+
+def test_listed_results_take_their_counts_from_a_table_row_of_unequal_cells():
+    # 「3173676153」 read evenly is 31, 73, 67, 61, 53; the row is 3, 17, 36, 76, 153 (0.15…7.65亿部 × 20元): each listed
+    # result gets its own year's count and the shared price
+    found = _by_result("假设某耳机电池单价为20元，对应2021~2023年市场规模达36、76、153亿元。图表5：某耳机电池市场测算"
+                       "20192020202120222023出货量（亿部）0.150.851.803.807.65单价（元）2020202020市场（亿元）3173676153"
+                       "资料来源：某研究所")
+    assert {k: [t.text for t in d.inputs] for k, d in found.items()} == {
+        "36": ["1.80", "20"], "76": ["3.80", "20"], "153亿元": ["7.65", "20"]}
+    assert [found[k].result.period for k in ("36", "76", "153亿元")] == ["2021年", "2022年", "2023年"]
+    assert all(rebuild(d).verdict == "agrees" for d in found.values())
+
+
+def test_a_table_row_of_cells_without_a_trailing_zero_is_read():
+    # 「1.001.51.80」: 1.00, 1.5, 1.80 (a trailing zero dropped), and 「8090100」: 80, 90, 100
+    found = _by_result("预计2021~2023年某部件市场规模达80、135、180亿元。图表2：某部件市场测算202120222023出货量（亿台）1.001.51.80"
+                       "单价（元）8090100市场（亿元）80135180资料来源：某研究所")
+    assert [t.text for t in found["135"].inputs] == ["1.5", "90"]
+
+
+def test_a_row_glued_to_the_next_rows_name_keeps_its_cells():
+    # 「A市场（亿元）100120150B设备…」, 「…200245300YOY」: the cells are no part of the next name
+    found = _by_result("预计2021~2023年某部件市场规模达200、245、300亿元。图表3：某部件市场测算202120222023A设备出货量（亿台）"
+                       "1.001.201.50A单价（元）100100100A市场（亿元）100120150B设备出货量（亿台）2.002.503.00B单价（元）505050"
+                       "B市场（亿元）100125150合计市场（亿元）200245300YOY20%22%资料来源：某研究所")
+    d = found["245"]  # 1.2 × 100 + 2.5 × 50
+    assert d.operation == "product_of_sum" and [t.text for t in d.inputs] == ["1.20", "100", "2.50", "50"]
+    assert rebuild(d).verdict == "agrees"
+
+
+def test_listed_results_from_the_same_assumed_inputs_are_no_estimates():
+    # one price and one count cannot give three different figures: the list's counts are stated elsewhere
+    assert detect_estimates("2020年某耳机出货量为1亿部，假设其电池单价为25元，对应2021~2023年市场规模达36、76、153亿元。",
+                            "doc") == []
+
+
+def test_a_derived_cell_said_twice_is_one_estimate_where_it_is_worked_out():
+    found = detect_estimates("预计2023年某手术市场规模将达到15亿元，年复合增长率17%。假设人均手术费维持在1000元。由此测算得2023年"
+                             "市场规模为15亿元。表1：某手术市场规模测算202120222023手术人数（万人）110130150人均手术费（元）"
+                             "100010001000市场规模（亿元）111315资料来源：某研究所", "doc")
+    assert [(d.result.text, d.result.quote[:4]) for d in found] == [("15亿元", "由此测算")]
