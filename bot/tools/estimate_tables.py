@@ -25,7 +25,7 @@ from bot.tools.units import mul, normalize_unit, unit_info
 # a header of years, then each row's name glued to its cells.
 TABLE_BEFORE = 1500  # prose this far before a table may state its figures (「基于上述假设，我们测算得…」)
 TABLE_AFTER = 600
-TABLE_ROWS = 16  # rows of one table searched for formulas (the readings of one row's digits count once)
+TABLE_ROWS = 16  # rows of one table searched for formulas
 TABLE_FACTORS = 5
 TABLE_TOLERANCE = 0.015
 _YEAR_RUN = re.compile(r"(?:(?:19|20)\d{2}[AEH]?){3,}")
@@ -124,7 +124,7 @@ def _even_cells(block: str, n: int, label_digits: bool = False) -> list[tuple[in
 _DECIMAL_CELL = re.compile(r"(?:0|[1-9]\d{0,5})\.\d{1,2}")  # 「1.9」 beside 「2.09」: a trailing zero dropped
 _WHOLE_CELL = re.compile(r"0|[1-9]\d{0,5}")
 MAX_STEP = 10.0  # neighbouring cells of one row differ by less than this factor
-READINGS = 3  # readings of a row of unequal cells kept for the formulas to choose from
+READINGS = 2  # readings of a row of unequal cells kept for the formulas to choose from
 MAX_BLOCK = 60  # (a longer run of digits is no row of a few years)
 
 
@@ -154,7 +154,15 @@ def _readings(block: str, n: int, cell: re.Pattern[str]) -> list[list[tuple[int,
 
     if len(block) <= MAX_BLOCK:
         read(0, [], 0.0)
-    return [cells for _, cells in sorted(out)[:READINGS]]
+    return [cells for _, cells in sorted(out)[:READINGS] if _steady(block, cells)]
+
+
+def _steady(block: str, cells: list[tuple[int, int]]) -> bool:
+    """Most years move by less than a factor of e (the median squared log step under 1): a row of a sizing table,
+    not a list of batches or companies whose digits any reading makes jump (「569、572、765、3967、17358」)."""
+    values = [float(block[a:b]) for a, b in cells]
+    steps = sorted(math.log(b / a) ** 2 for a, b in zip(values, values[1:]))
+    return not steps or steps[(len(steps) - 1) // 2] < 1
 
 
 def _contiguous(block: str, pattern: str, n: int) -> list[tuple[int, int]] | None:
@@ -248,16 +256,10 @@ def _fits(got: float, cell: NumberSpan, want: float) -> bool:
     return abs(got - want) <= max(abs(want) * TABLE_TOLERANCE, abs(half))
 
 
-def _searched(table: _Table) -> tuple[_Row, ...]:
-    """The first TABLE_ROWS rows of the table, every reading of each."""
-    starts = list(dict.fromkeys(r.start for r in table.rows))[:TABLE_ROWS]
-    return tuple(r for r in table.rows if r.start in starts)
-
-
 def _quotient_of(table: _Table, share: int) -> tuple[int, ...]:
     """The two rows a varying share row is the quotient of (渗透率 = 5G出货量 ÷ 总出货量): neither is then derived
     from that share, which would be going round in a circle."""
-    rows = _searched(table)
+    rows = table.rows[:TABLE_ROWS]
     s = rows[share]
     if not s.ratio or len(set(s.base)) < 2:
         return ()
@@ -271,7 +273,7 @@ def _quotient_of(table: _Table, share: int) -> tuple[int, ...]:
 
 def _formula(table: _Table, target: int) -> _Formula | None:
     """Other rows that give row `target` in every column: their sum (same unit), product or quotient."""
-    rows = _searched(table)
+    rows = table.rows[:TABLE_ROWS]
     goal = rows[target]
     if _CHANGE_ROW.search(goal.name) or len(set(goal.base)) < 2:
         return None  # a growth row is no derived figure; a constant row agrees with too much
@@ -361,7 +363,7 @@ def table_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int], give
             if not n.ranged and n.span.start not in taken and not any(t.start <= n.span.start < t.end for t in tables)]
     out: list[Derivation] = []
     for table in tables:
-        formulas = {i: f for i in range(len(_searched(table))) if (f := _formula(table, i))}
+        formulas = {i: f for i in range(min(len(table.rows), TABLE_ROWS)) if (f := _formula(table, i))}
         # a sum of rows that are products themselves (4G × ASP + 5G × ASP) is rebuilt from the products' inputs, not
         # from the rounded subtotals the table prints
         formulas = {i: e for i, f in formulas.items() if (e := _expanded(i, f, formulas)) is not None}
