@@ -597,6 +597,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     out += table_estimates(text, doc_id, chunk_id, {d.result.start for d in out},
                            frozenset(t.start for d in out for t in d.inputs))
     out += _valuations(text, doc_id, chunk_id, {d.result.start for d in out})
+    from bot.tools.breakdowns import breakdown_estimates  # (it reads numbers with this module's helpers)
+
+    out += breakdown_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
     out.sort(key=lambda d: d.result.start)
     return [dataclasses.replace(d, id=f"{doc_id}#{i + 1}") for i, d in enumerate(out)]
 
@@ -638,22 +641,30 @@ def _share(text: str, nums: list[_Num], r_i: int, sents: list[tuple[int, int]], 
             or _RATIO_INPUTS.match(text, result.span.end)):
         return None
     first = max(sents[max(0, k - 1)][0], s0 - WINDOW_CHARS)
+    # a range of shares is a range of parts over one whole (「需求提升50-100万瓶…按1137万支计算，提升约为4.4%-8.8%」)
     near = [n for n in nums if first <= n.span.start and n.span.end <= s1 and n is not result and not n.ratio
-            and not n.ranged][-MAX_CANDIDATES:]
-    want = result.base_low
-    if result.ranged or want <= 0:
+            and (not n.ranged or result.ranged)][-MAX_CANDIDATES:]
+    if result.base_low <= 0:
         return None
     places = max(0, -result.span.value.as_tuple().exponent)  # type: ignore[operator]
-    slack = max(want * TOLERANCE, Decimal("0.5") * Decimal(10) ** -(places + 2))
+    if result.span.high is not None:
+        places = max(places, -result.span.high.as_tuple().exponent)  # type: ignore[operator]
+
+    def slack(want: Decimal) -> Decimal:
+        return max(want * TOLERANCE, Decimal("0.5") * Decimal(10) ** -(places + 2))
+
     best = None
     for a, b in combinations(near, 2):
         for part, whole in ((a, b), (b, a)):
-            if part.base_low >= whole.base_low or (part.span.dimension is Dimension.CURRENCY) != \
-                    (whole.span.dimension is Dimension.CURRENCY) or _small(whole):
+            if part.base_high >= whole.base_low or (part.span.dimension is Dimension.CURRENCY) != \
+                    (whole.span.dimension is Dimension.CURRENCY) or _small(whole) or whole.ranged \
+                    or part.ranged != result.ranged:
                 continue  # (2家 of 4家 is 50% by chance as often as not)
-            err = abs(part.base_low / whole.base_low - want)
-            if err <= slack and (best is None or err < best[0]):
-                best = (err, (part, whole))
+            err_low = abs(part.base_low / whole.base_low - result.base_low)
+            err_high = abs(part.base_high / whole.base_low - result.base_high)
+            if err_low <= slack(result.base_low) and err_high <= slack(result.base_high) and \
+                    (best is None or err_low + err_high < best[0]):
+                best = (err_low + err_high, (part, whole))
     return best[1] if best else None
 
 

@@ -225,3 +225,23 @@ def test_a_derived_cell_said_twice_is_one_estimate_where_it_is_worked_out():
                              "市场规模为15亿元。表1：某手术市场规模测算202120222023手术人数（万人）110130150人均手术费（元）"
                              "100010001000市场规模（亿元）111315资料来源：某研究所", "doc")
     assert [(d.result.text, d.result.quote[:4]) for d in found] == [("15亿元", "由此测算")]
+
+
+def test_a_range_of_shares_is_a_range_of_parts_over_one_whole():
+    d = only("我们预计该因素带来的需求提升在20-40万盒左右。按照去年约800万支的销量计算，提升幅度约为2.5%-5%。")
+    assert d.operation == "ratio" and [t.text for t in d.inputs] == ["20-40万盒", "800万支"]
+    assert rebuild(d).verdict == "agrees"
+
+
+def test_a_forecast_total_broken_down_after_it_is_the_sum_of_its_segments():
+    d = only("我们预测2025年某器械出厂额将达200亿元左右，其中：甲类120亿/乙类60亿/其他20亿。")
+    assert d.operation == "product_of_sum" and [t.text for t in d.inputs] == ["120亿", "60亿", "20亿"]
+    assert rebuild(d).verdict == "agrees"
+    # a sub-item of a segment is no segment of the total
+    d = only("我们预计行业规模将达到380亿元，复合增长率约为8%。其中甲产品市场规模有望超过215亿元，其中甲1产品为135亿元；"
+             "乙产品市场规模高达165亿元。")
+    assert [t.text for t in d.inputs] == ["215亿元", "165亿元"]
+
+
+def test_a_quoted_statistic_with_its_breakdown_is_no_estimate():
+    assert detect_estimates("2019年某器械出口额为300亿美元，其中甲类180亿美元，乙类120亿美元。", "doc") == []
