@@ -102,6 +102,9 @@ LOOSE_ERROR = 0  # (in 0.5% steps) the arithmetic a result far from its derivati
 RESULT_CUE = re.compile(r"则|那么|对应|测算|估算|推算|推测|计算|算得|得出|得到|可得|由此|即|乘以|×|相当于|折合|=|＝")
 # A share a report works out (「25万瓶…对应占比约为9.5%」): a ratio after one of these, from two stated amounts.
 RATIO_CUE = re.compile(r"对应|即|则|测算|计算|推算|估算|=|＝")
+_SHARE_IN_BRACKETS = re.compile(r"\d\s*[^\d\s，。；,;（()）]{0,3}[（(]\s*(?:占比|占)\s*$")  # 「注射剂品种30个（占比50%）」
+# A result with the share of a base it is, in brackets after it: 「1200万人的使用需求（接种者数量的40%）」
+_SHARE_OF_AFTER = re.compile(r"[^，。；,;（()）\d]{0,16}[（(][^，。；,;（()）\d]{1,16}的\s*(?=\d+(?:\.\d+)?\s*[%％]\s*[）)])")
 _RATIO_INPUTS = re.compile(r"[（(]\s*[^（()）]{0,20}[/÷][^（()）]{0,20}[）)]")  # 「12.5%（200万/1600万）」
 SUM_CUE = re.compile(r"合计|共计|总计|总共|加总|整体|总规模|总市场|共")
 PASSAGE_CUE = re.compile(r"测算|估算|推算|假设|假定|计算")
@@ -247,6 +250,14 @@ def _numbers(text: str, dense: bool = False) -> list[_Num]:
             days -= 1
         out.append(_Num(span, lo, hi, ratio, sents[k], approx=approx, money=money, grams=grams, days=days))
     return _runs(text, out)
+
+
+def _share_after(nums: list[_Num], text: str, result: _Num, tail: int) -> _Num | None:
+    """The share in brackets after a result that says what it is a share of (「（接种者数量的40%）」)."""
+    m = _SHARE_OF_AFTER.match(text, tail)
+    if m is None or result.ratio:
+        return None
+    return next((n for n in nums if n.span.start == m.end() and n.ratio), None)
 
 
 # A count a passage gives per day in words (「重症患者每天需要6瓶」): it multiplies a number of days.
@@ -529,6 +540,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         first = sents[max(0, k - WINDOW_SENTENCES)][0]
         first = max(first, s0 - WINDOW_CHARS)
         cue = _cue(text, reach, head, RESULT_CUE) or (strong and _cue(text, reach, head, WEAK_CUE))
+        share_of = _share_after(nums, text, result, tail)
+        cue = cue or ("占比" if share_of else "")
         # a passage that says it works figures out (「根据指南测算：…共需要约14.77-24.6万瓶」) needs its arithmetic
         # to hold, but no derivation word right before each result
         loose = "" if cue else _cue(text, first, head, PASSAGE_CUE)
@@ -540,12 +553,14 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         # the nearest inputs, and the values equal to the result are restatements, not inputs
         cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
         cands = cands[-MAX_CANDIDATES:] + _sums(text, before[-MAX_CANDIDATES:]) + _gathered(text, before, result)
+        if share_of is not None:  # the base it is a share of, times that share
+            cands = [n for n in cands if not n.ratio] + [share_of]
         best: tuple[tuple, tuple[_Num, ...]] | None = None
         for size in range(1, MAX_FACTORS + 1):
             for combo in combinations(cands, size):
                 if size == 1 and not (combo[0].parts and SUM_CUE.search(text, reach, result.span.start)):
                     continue  # one input alone is a sum of segments the passage adds up (合计, 总计…), or nothing
-                if not _plausible(combo, result) or _overlap(combo) or \
+                if (share_of is not None and share_of not in combo) or not _plausible(combo, result) or _overlap(combo) or \
                         (small and not any(n.size == result.size for n in combo)):
                     continue  # (a small whole number in a list: only with an input listed item by item alongside)
                 err = _agrees(combo, result)
@@ -638,7 +653,7 @@ def _share(text: str, nums: list[_Num], r_i: int, sents: list[tuple[int, int]], 
     result = nums[r_i]
     s0, s1 = result.sentence
     if not (RATIO_CUE.search(text, max(s0, result.span.start - CUE_REACH), result.span.start)
-            or _RATIO_INPUTS.match(text, result.span.end)):
+            or _RATIO_INPUTS.match(text, result.span.end) or _SHARE_IN_BRACKETS.search(text, s0, result.span.start)):
         return None
     first = max(sents[max(0, k - 1)][0], s0 - WINDOW_CHARS)
     # a range of shares is a range of parts over one whole (「需求提升50-100万瓶…按1137万支计算，提升约为4.4%-8.8%」)

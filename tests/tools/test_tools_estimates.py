@@ -245,3 +245,14 @@ def test_a_forecast_total_broken_down_after_it_is_the_sum_of_its_segments():
 
 def test_a_quoted_statistic_with_its_breakdown_is_no_estimate():
     assert detect_estimates("2019年某器械出口额为300亿美元，其中甲类180亿美元，乙类120亿美元。", "doc") == []
+
+
+def test_a_share_in_brackets_after_a_part_is_worked_out_from_the_whole_before():
+    d = only("本轮采购共涉及60个品种、200个品规。其中注射剂品种15个（占比25%），口服品种较少。")
+    assert d.operation == "ratio" and [t.text for t in d.inputs] == ["15个", "60个"]
+
+
+def test_a_result_with_the_share_of_a_base_in_brackets_after_it():
+    d = only("我们预计最终每年约有2000万人接种某疫苗，以及600万人的某制剂使用需求（疫苗接种者数量的30%），市场空间广阔。")
+    assert d.operation == "product" and sorted(t.text for t in d.inputs) == ["2000万人", "30%"]
+    assert rebuild(d).verdict == "agrees"
