@@ -326,3 +326,47 @@ def test_a_valuation_multiple_is_stated_in_times_not_percent():
     for s in ("甲公司2021年PE为37倍。", "对应甲公司2021年市盈率为37倍。", "甲公司2021年PE为37X。"):
         assert match(a, s, s, "", ["甲公司"]).complete, s
     assert not match(a, "甲公司2021年PE同比提升37%。", "", "", ["甲公司"]).complete
+
+
+def test_a_single_quarter_is_written_many_ways_but_never_as_the_first_three_quarters():
+    """单三季度 is answered by 「单三季度」「2020Q3」「3Q20」「第三季度」, not by 「前三季度」 (three quarters together)."""
+    a = analyse("某某科技单三季度的营业收入同比是多少？")
+    assert a.sub_period == "三季度"
+    cumulative = match(a, "2020年前三季度，公司实现营业收入4.6亿元，同比增长17.4%。", "", "某某科技（000001）", ["某某科技"])
+    assert cumulative.sub_period < 1
+    for s in ("单三季度来看，公司实现营业收入2.2亿元，同比增长43%。", "2020Q3公司营业收入2.2亿元，同比增长43%。",
+              "3Q20公司营业收入2.2亿元，同比增长43%。", "第三季度公司营业收入2.2亿元，同比增长43%。"):
+        assert match(a, s, "", "某某科技（000001）", ["某某科技"]).sub_period == 1.0, s
+    assert match(analyse("某器件2021一季度的营业收入是多少？"), "2021一季度某器件子行业营收为27.4亿元。", "", "",
+                 ["某器件"]).sub_period == 1.0  # the quarter right after the year's digits
+    for question in ("某板块2020Q1-3的营业收入同比是多少？", "某板块2020Q1-Q3的营业收入同比是多少？", "某板块2020年前三季度的营业收入同比是多少？"):
+        cum = analyse(question)  # the first three quarters together, however the question writes them
+        assert cum.sub_period in ("Q1-3", "Q1-Q3", "前三季度") and cum.years == ("2020",), question
+        for s in ("2020Q1-3某板块营收同比增长5.4%。", "2020年前三季度某板块营收同比增长5.4%。", "2020年1-9月某板块营收同比增长5.4%。"):
+            assert match(cum, s, "", "", ["某板块"]).sub_period == 1.0, (question, s)
+        assert match(cum, "2020Q1某板块营收同比增长5.4%。", "", "", ["某板块"]).sub_period < 1
+    half = analyse("某品种2020年上半年的批签发量是多少？")
+    assert match(half, "某品种20H1批签发465万瓶。", "", "", ["某品种"]).sub_period == 1.0
+    q1 = analyse("某品种2021Q1的批签发量是多少？")  # a figure glued to its quarter in PDF text
+    assert match(q1, "其他品种如某品种（规格换算）2021Q1317万瓶(+22%)。", "", "", ["某品种"]).sub_period == 1.0
+    year = analyse("全球某设备2020全年的出货量同比是多少？")  # 全年 right after the year's digits
+    assert match(year, "2020全年，全球某设备出货量为4.4亿部，同比增长28.4%。", "", "", ["全球", "某设备"]).sub_period == 1.0
+    assert not match(analyse("某品种第一季度的批签发量是多少？"), "某品种Q1-Q3批签发300万瓶。", "", "",
+                     ["某品种"]).sub_period == 1.0
+
+
+def test_a_sentence_naming_neither_subject_nor_indicator_does_not_state_the_fact():
+    """Under a passage about 甲存储's 资本支出, 「乙代工支出预计将在2021年…达到320亿美元」 is another figure."""
+    a = analyse("甲存储2021年的资本支出是多少？")
+    passage = "甲存储资本支出将保持增长。乙代工支出预计将在2021年增长23%，达到320亿美元。"
+    other = match(a, "乙代工支出预计将在2021年增长23%，达到320亿美元。", passage, "", ["甲存储"])
+    assert other.subject < 1 and other.indicator < 1 and not other.complete
+    own = match(a, "甲存储资本支出到2021年将达到280亿美元。", passage, "", ["甲存储"])
+    assert own.complete
+
+
+def test_sales_revenue_is_asked_as_the_reports_write_it():
+    """People asking 销售收入 of a product read 「…销售额为6329万元」 (annotations: 39 of 49 such sentences)."""
+    a = analyse("某某药2019年的销售收入是多少？")
+    assert a.indicator.name == "销售额" and {"销售额", "销售收入", "营业收入"} <= set(a.indicator.aliases)
+    assert match(a, "2019年样本医院某某药销售额为6329万元，同比增长34.49%。", "", "", ["某某药"]).complete

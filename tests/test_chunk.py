@@ -58,3 +58,10 @@ def test_offsets_property(text, size, overlap):
         assert text[c.start:c.end] == c.text
         assert c.text.strip() == c.text and c.text
         assert c.tokens <= size
+
+
+def test_quoted_sentences_end_before_a_list_marker():
+    """PDF text runs a list into one line; each item (「•乙：…」) states its own subject's figure."""
+    text = "回顾：疫情推动乙品种增长•甲品种：2020年全年批签发5938万支。下半年放缓•乙品种：2020年全年批签发1321万支。"
+    got = [text[s.start:s.end] for s in sentence_spans(text, full_stops_only=True)]
+    assert got == ["回顾：疫情推动乙品种增长", "•甲品种：2020年全年批签发5938万支。", "下半年放缓", "•乙品种：2020年全年批签发1321万支。"]

@@ -61,6 +61,39 @@ _YEAR_END = re.compile(r"^\s*年?\s*(?:12\s*月\s*31\s*日|年[底末])")
 _PART_OF_YEAR = re.compile(r"[Qq][1-4]|[1-4][Qq]|H[12]|[一二三四]季度|上半年|下半年|前三季度|\d{1,2}(?:\s*-\s*\d{1,2})?\s*月", re.I)
 
 
+_CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4", "1": "1", "2": "2", "3": "3", "4": "4"}
+_QUARTER_ASKED = re.compile(r"^第?([一二三四1-4])季度$|^[Qq]([1-4])$|^([1-4])[Qq]$")
+_CUMULATIVE_ASKED = re.compile(r"^q1\s*[-~至]\s*q?([2-4])$|^前三季度$")
+_HALF_ASKED = {"上半年": "1", "h1": "1", "1h": "1", "下半年": "2", "h2": "2", "2h": "2"}
+
+
+@lru_cache(maxsize=64)
+def sub_period_pattern(sub: str) -> re.Pattern[str]:
+    """The ways a report writes the part of a year asked: a quarter as 第三季度, 三季度, Q3, 3Q, 单季度 Q3 (never inside
+    前三季度, which is three quarters together); a half as 上半年, H1, 1H; otherwise as the question writes it
+    (「1月」 never inside 「11月」 or 「前1月」)."""
+    low = sub.lower()
+    q = _QUARTER_ASKED.match(low)
+    if q:
+        n = next(g for g in q.groups() if g)
+        cn = "一二三四"[int(_CN_DIGIT[n]) - 1]
+        return re.compile(rf"(?<![前\-至到~])第?{cn}季度|(?<![前\d\-至到~])第?{_CN_DIGIT[n]}季度|(?<![a-z])(?<!q\d[-~])q{_CN_DIGIT[n]}(?!\s*[-~～至到]\s*q?\d)|"
+                          rf"(?<![\d\-])[{_CN_DIGIT[n]}]q(?![a-z])", re.I)
+    if _CUMULATIVE_ASKED.match(low):  # Q1-Q3, Q1-3, 前三季度: the quarters up to the last one, together
+        n = _CUMULATIVE_ASKED.match(low).group(1) or "3"
+        months = int(n) * 3
+        forms = [rf"(?<![a-z])q1\s*[-~～至到]\s*q?{n}(?!\d)", rf"(?<![\d\-])1\s*[-~～至到]\s*{months}\s*月",
+                 rf"前{'一二三四'[int(n) - 1]}季度", rf"{'一二三四'[0]}至{'一二三四'[int(n) - 1]}季度"]
+        if n == "2":
+            forms.append(r"上半年|(?<![a-z])h1(?!\d)")
+        return re.compile("|".join(forms), re.I)
+    if low in _HALF_ASKED:
+        n = _HALF_ASKED[low]
+        return re.compile(rf"{'上' if n == '1' else '下'}半年|(?<![a-z])h{n}(?!\d)|(?<![\d\-])[{n}]h(?![a-z])", re.I)
+    before = r"(?<![\d\-前])" if low[:1].isdigit() else r"(?<![a-z])"
+    return re.compile(before + re.escape(low))
+
+
 @dataclass
 class FactMatch:
     indicator: float = 0.0  # 1 in the sentence, 0.5 in its passage
@@ -91,7 +124,10 @@ class FactMatch:
         # the part of the year asked (「1月5日0—24时…新增确诊病例189例」 under a 2022 dateline). A value stated only
         # for another year is not this fact either.
         years = self.years is None or self.years >= 1 or (self.years >= 0.5 and self.sub_period == 1)
+        # (a sentence naming neither the subject nor the indicator, under a heading or after a sentence naming
+        # both, states another figure as often as this one: 「晶圆代工支出…2021年…320亿美元」 for 存储's 资本支出)
         return (self.indicator >= (0.25 if self.own_indicator else 0.5) and self.number >= 1 and years
+                and (self.subject >= 1 or self.indicator >= 1 or (self.own_indicator and self.indicator >= 0.5))
                 and self.subject >= SUBJECT_FLOOR and (self.sub_period is None or self.sub_period >= 0)
                 and (self.bound is None or self.bound >= 0))
 
@@ -228,8 +264,7 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     if a.sub_period:
         # 「1月」 must not match inside 「11月」, but a quarter or half glued to its year is how reports write it (19H1)
         # (「前2月」 is January and February together, not the 2月 asked)
-        before = r"(?<![a-z])" if a.sub_period[:1].isalpha() else r"(?<![\d\-前])"
-        if re.search(before + re.escape(a.sub_period.lower()), s):
+        if sub_period_pattern(a.sub_period).search(s):
             m.sub_period = 1.0
         else:  # another month or quarter named instead of the one asked is a different figure
             m.sub_period = -0.5 if _SUB_PERIOD.search(s) else 0.0

