@@ -17,7 +17,9 @@ Questions come from the annotations of the sampled reports that made it into the
 
 Scores: accuracy (an accepted value's number in the answer's first line, whose lead citation is from an annotated
 report), number anywhere, right report cited, retrieval hit@1/hit@5/MRR of the annotated sentence, refusal
-rates, computations right, the share of quotes holding page furniture, latency.
+rates, computations right, the share of quotes holding page furniture, latency. Also reported apart: the fact questions
+no other report answers with another figure (`stated_elsewhere`, a text check of the benchmark's own) — a question
+the library answers in several ways can be answered right from another report.
 """
 from __future__ import annotations
 
@@ -72,6 +74,8 @@ class Question:
     subject: str = ""
     time: str = ""
     indicator: str = ""
+    stated_elsewhere: bool = False  # facts: another report's sentence names its subject, time and indicator with
+    # another figure (a text check of the benchmark's own, see `stated_elsewhere`)
     gold: str = ""  # computations: exact result (CAGR in percent) as a decimal string
     unit: str = ""  # computations: "%" or the values' unit
 
@@ -259,6 +263,29 @@ def facts(anns: list[Annotation], corpus: Corpus, ingested: set[str], seed: int)
     return out
 
 
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def stated_elsewhere(qs: list[Question], corpus: Corpus, ingested: set[str]) -> None:
+    """Mark the fact questions that another ingested report also answers, by a check of the benchmark's own (not
+    the product's matcher): one of its sentences holds the subject, the indicator and the time exactly as the
+    question writes them, and a number that is none of the accepted values. Such a question has more than one
+    answer in the library; the annotators marked only one report's."""
+    sentences: dict[str, list[str]] = {}
+    for q in qs:
+        q.stated_elsewhere = False
+        for f in sorted(ingested - set(q.files)):
+            raw = corpus.raw(f)
+            if q.subject not in raw or q.indicator not in raw:
+                continue
+            if f not in sentences:
+                sentences[f] = [s for s in _SENTENCE_END.split(raw) if re.search(r"\d", s)]
+            if any(q.subject in s and q.indicator in s and (not q.time or q.time in s)
+                   and not any(has_value(s, v) for v in q.values) for s in sentences[f]):
+                q.stated_elsewhere = True
+                break
+
+
 def absent_companies(names: list[str], fact_qs: list[Question], texts: list[str],
                      seed: int) -> tuple[list[Question], list[str]]:
     """Questions about the companies no text mentions, shaped like a (random) fact question; and the names found."""
@@ -359,6 +386,7 @@ def build(corpus: Corpus, anns: list[Annotation], ingested: set[str], texts: lis
     files (for the absent checks). `limit`: at most that many of each kind."""
     mine = [a for a in anns if a.file in corpus.names]
     fact_qs = facts(mine, corpus, ingested, seed)
+    stated_elsewhere(fact_qs, corpus, ingested)
     names = json.loads(ABSENT_COMPANIES.read_text(encoding="utf-8"))["companies"]
     company_qs, present = absent_companies(names, fact_qs, texts, seed)
     kinds = [fact_qs, company_qs, absent_facts(fact_qs, texts, seed), computations(mine, corpus, ingested, seed, titles)]
@@ -472,6 +500,7 @@ def score(q: Question, ans, hits, corpus: Corpus, ms: float) -> dict:
     if q.kind == "fact":
         row["rank"] = sentence_rank(hits, q, corpus)
         row["has_subject"] = bool(q.subject)  # a question with a time alone may fit several reports
+        row["stated_elsewhere"] = q.stated_elsewhere
         row.update(number_first_line=any(has_value(first, v) for v in q.values),
                    number_anywhere=any(has_value(ans.answer, v) for v in q.values), right_report=right,
                    lead_report=lead_right)
@@ -548,6 +577,11 @@ def metrics(rows: list[dict]) -> dict:
             "annotated_report": sum(1 for r in fact if not r["correct"] and r.get("lead_states_fact") and r.get("lead_report")),
             "of_which_no_year_asked": sum(1 for r in fact if not r["correct"] and r.get("lead_states_fact")
                                           and not re.search(r"(?:19|20)\d{2}|\d{2}[年EQH]|[1-4]Q\d{2}", r["question"]))},
+        # questions no other report answers with another figure (the benchmark's own text check): how well the
+        # product answers a question that has one answer in the library
+        "single_answer_questions": sum(1 for r in fact if r.get("stated_elsewhere") is False),
+        "accuracy_single_answer": _rate(r["correct"] for r in fact if r.get("stated_elsewhere") is False),
+        "hit@1_single_answer": _rate(r["rank"] == 1 for r in fact if r.get("stated_elsewhere") is False),
         "number_anywhere": _rate(r["number_anywhere"] for r in fact),
         "right_report": _rate(r["right_report"] for r in fact),
         "hit@1": _rate(x is not None and x <= 1 for x in ranks),
@@ -601,6 +635,9 @@ def table(result: dict) -> list[str]:
               f"{o['latency_ms']['p50']} / {o['latency_ms']['p95']} ms",
               f"ingest {ing['reports']} reports in {ing['seconds']} s ({ing['added']} added, {ing['unchanged']} unchanged; "
               f"{ing['reports_per_min'] or '—'} reports/min), {ing['chunks']} chunks, lost {ing['lost_reports']}"]
+    if o.get("single_answer_questions") is not None:
+        lines.append(f"questions no other report answers with another figure: {o['single_answer_questions']}, "
+                     f"accuracy {_cell(o.get('accuracy_single_answer'))}, hit@1 {_cell(o.get('hit@1_single_answer'))}")
     w = o.get("wrong_leads_stating_the_fact")
     if w:
         lines.append(f"wrong answers {w['wrong']}: the lead states the whole fact from another report {w['other_report']}, "
@@ -611,6 +648,15 @@ def table(result: dict) -> list[str]:
     if ing.get("values_cut"):
         lines.append(f"  annotated values cut by cleaning: {ing['values_cut']['cut']} of {ing['values_cut']['checked']}")
     return lines
+
+
+def _single(o: dict) -> str:
+    if o.get("single_answer_questions") is None:
+        return ""
+    return (f"Fact questions no other report answers with another figure (the benchmark's text check: no other report's "
+            f"sentence holds the subject, time and indicator as asked with a number none of the accepted values): "
+            f"{o['single_answer_questions']}, accuracy {_cell(o.get('accuracy_single_answer'))}, hit@1 "
+            f"{_cell(o.get('hit@1_single_answer'))}. ")
 
 
 def _wrong_leads(w: dict | None) -> str:
@@ -642,7 +688,7 @@ def markdown(result: dict, failures: int = 40) -> str:
               f"before 2026-12-05): {_cell(o.get('accuracy_any_citation'))}. The annotated value in the first line, "
               f"whichever report leads: {_cell(o.get('value_in_first_line'))}. "
               f"Absent companies refused: {_cell(o['absent_company_refusals'])}. "
-              f"{_wrong_leads(o.get('wrong_leads_stating_the_fact'))}"
+              f"{_single(o)}{_wrong_leads(o.get('wrong_leads_stating_the_fact'))}"
               f"Latency p50 / p95: {o['latency_ms']['p50']} / {o['latency_ms']['p95']} ms.", ""]
     wrong = [r for r in result["results"] if not r["correct"]]
     lines += [f"## Failures ({len(wrong)}; {min(failures, len(wrong))} of them, taken in turn from each kind and sector)", ""]

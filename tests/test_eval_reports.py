@@ -293,3 +293,25 @@ def test_wrong_answers_whose_lead_states_the_fact_are_counted(corpus):
     m = reports.metrics([reports.score(q, ans, [], c, 1.0), reports.score(q, partial, [], c, 1.0)])
     assert m["wrong_leads_stating_the_fact"] == {"wrong": 2, "other_report": 1, "annotated_report": 0,
                                                  "of_which_no_year_asked": 0}
+
+
+def test_a_question_another_report_answers_with_another_figure_is_marked(tmp_path):
+    """The single-answer figures leave out questions whose subject, time and indicator another report states with
+    another number (found by the benchmark's own text check); the same number elsewhere is no second answer."""
+    C = "chips/丙报告.txt"
+    data = make_data(tmp_path, {A: "甲" + S1 + S2, B: "乙另据统计2022年全球汽车半导体市场规模为640亿美元。",
+                                C: "丙2019年全球汽车半导体市场规模为410亿美元。"}, [
+        ann(A, S1, "市场规模", "410亿美元", 时间="2019年", 区域="全球", 行业="汽车半导体"),
+        ann(A, S2, "市场规模", "650亿美元", 时间="2022年", 区域="全球", 行业="汽车半导体"),
+    ])
+    docs, anns = reports.load(data)
+    c = reports.write_corpus(docs, data, tmp_path / "bench" / "docs")
+    qs = reports.facts(anns, c, set(c.names), seed=0)
+    reports.stated_elsewhere(qs, c, set(c.names))
+    marked = {q.question: q.stated_elsewhere for q in qs}
+    assert marked == {"全球汽车半导体2019年的市场规模是多少？": False, "全球汽车半导体2022年的市场规模是多少？": True}
+    rows = [{"kind": "fact", "correct": ok, "rank": 1, "stated_elsewhere": se, "quotes": 0, "furniture_quotes": [],
+             "latency_ms": 1.0, "refused": False, "number_first_line": ok, "number_anywhere": ok, "right_report": ok}
+            for ok, se in ((True, False), (False, True))]
+    m = reports.metrics(rows)
+    assert m["accuracy"] == 0.5 and m["accuracy_single_answer"] == 1.0 and m["single_answer_questions"] == 1
