@@ -370,3 +370,15 @@ def test_sales_revenue_is_asked_as_the_reports_write_it():
     a = analyse("某某药2019年的销售收入是多少？")
     assert a.indicator.name == "销售额" and {"销售额", "销售收入", "营业收入"} <= set(a.indicator.aliases)
     assert match(a, "2019年样本医院某某药销售额为6329万元，同比增长34.49%。", "", "", ["某某药"]).complete
+
+
+def test_spans_of_years_and_time_words_are_no_part_of_the_subject_or_a_year():
+    """「最近四年」 and 「直至」 belong to the period, not to the subject; 「20年期间」 is a span of 20 years, not 2020."""
+    a = analyse("某某科技最近四年的净利率是多少？")
+    assert (a.subject, a.sub_period) == ("某某科技", "最近四年")
+    assert analyse("某类药企直至2019年的研发费用是多少？").subject == "某类药企"
+    span = analyse("某国1997年到2017年的20年期间的医疗支出是多少？")
+    assert span.years == ("1997", "2017")
+    s = "从1997年到2017年的20年期间，某国医疗支出增加了14.16万亿日元。"
+    assert match(span, s, s, "", ["某国"]).complete
+    assert not has_year("2020", "10年期国债收益率为3%") and has_year("2020", "20年期末现金为3亿元")

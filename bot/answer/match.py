@@ -51,7 +51,7 @@ WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "
 # A year as reports write it, with what may follow it: 2020, 2020年, 2020E, 20年, 19H1, 2020Q3, 4Q20 (「这10年间」,
 # 「近10年来」 are spans of years, not 2010).
 # (a four-digit number with a unit after it is a value: 「1931元/套」)
-_YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?![\d.]|\s*[%％元万亿千百个人台套支瓶辆吨件家项部片例次])|(\d{2})(?=年(?![间内来以])|[EAQH]|Q[1-4])"
+_YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?![\d.]|\s*[%％元万亿千百个人台套支瓶辆吨件家项部片例次])|(\d{2})(?=年(?![间内来以]|期(?![末初]))|[EAQH]|Q[1-4])"
                       r"|[1-4]Q(\d{2})(?!\d))", re.I)
 # Years joined into one mention: 2019-2024年, 2017/2018/2019年, 2019年至2024年, 2020和2021年.
 # A part of the year may sit between them: 「2021年第一季度和2020年第四季度…分别增长71.4%和…」.
@@ -192,7 +192,7 @@ def has_year(year: str, text: str) -> bool:
     number in PDF text (「42020年」) still counts when 年/E/Q follows; 「12020台」 is a count, not a year."""
     short = year[2:]
     return bool(re.search(rf"(?<!\d){year}(?!\d)|{year}(?=年|[EAQH]|\s*[-~至])", text, re.I)
-                or re.search(rf"(?<![\d.]){short}(?:年(?![间内来以])|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text, re.I)
+                or re.search(rf"(?<![\d.]){short}(?:年(?![间内来以]|期(?![末初]))|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text, re.I)
                 # a short-year range: 「15-19年」 names 2015 as well as 2019
                 or re.search(rf"(?<![\d.]){short}\s*[-~～至到]\s*\d{{2}}(?:年|E)", text, re.I)
                 or _in_listed_span(year, text))
