@@ -382,3 +382,12 @@ def test_spans_of_years_and_time_words_are_no_part_of_the_subject_or_a_year():
     s = "从1997年到2017年的20年期间，某国医疗支出增加了14.16万亿日元。"
     assert match(span, s, s, "", ["某国"]).complete
     assert not has_year("2020", "10年期国债收益率为3%") and has_year("2020", "20年期末现金为3亿元")
+
+
+def test_a_provinces_figure_is_not_the_countrys():
+    a = analyse("国内某类用药2018年的市场规模是多少？")
+    province = match(a, "测算2018年甲省某类用药市场规模为113.92亿元。".replace("甲省", "广东省"), "", "国内某类用药市场研究",
+                     ["国内", "某类用药"])
+    assert not province.complete
+    national = match(a, "2018年国内某类用药市场规模为518亿元。", "", "", ["国内", "某类用药"])
+    assert national.complete

@@ -749,6 +749,8 @@ def answer(engine, q: str, spec: Spec, filters=None, named: list[str] | None = N
         return _stated_answer(engine, q, spec, stated)
     if calc is None:
         return _missing(engine, q, spec, found, error)
+    if stated and not _agrees(stated, calc):
+        return _stated_first(engine, q, spec, stated, calc, figs)
     dicts, citations = numeric.cite_calculations([calc], engine.library.reports_by_id().get)
     for d in dicts:
         if "years" in d["inputs"]:
@@ -817,6 +819,47 @@ def _stated_rate(text: str, cue_words: re.Pattern) -> str | None:
         if found:
             return found.group().replace(" ", "")
     return None
+
+
+# A rate recomputed from the report's figures agrees with the one it states within a point, or a tenth of it.
+AGREE_POINTS = Decimal(1)
+AGREE_SHARE = Decimal("0.1")
+
+
+def _agrees(stated: Stated, calc: formulas.Calculation) -> bool:
+    m = _RATE.search(stated.rate)
+    if not m:
+        return True
+    s = Decimal(m.group().rstrip("%％ ").replace("−", "-"))
+    return abs(calc.result.value - s) <= max(AGREE_POINTS, AGREE_SHARE * abs(s))
+
+
+def _stated_first(engine, q: str, spec: Spec, stated: Stated, calc: formulas.Calculation,
+                  figs: list[Found]) -> Answer:
+    """The report states the rate asked, and its own figures give another: the rate it states leads (the figures
+    picked may be of another scope — 1.24亿颗 and 95亿颗 of two products), the recomputation follows, cited."""
+    citations = [_cite(stated, 1)]
+    dicts, more = numeric.cite_calculations([calc], engine.library.reports_by_id().get, first_n=2)
+    citations += more
+    marks = "".join(f"[{n}]" for n in sorted({c.n for c in more}))
+    stem = spec.stem.rstrip("，,的 ")
+    computed = headline(spec, calc, figs, marks)
+    if spec.zh:
+        first = f"{stem}为{stated.rate}（报告给出的数字）[1]"
+        second = f"按报告中的数据重算：{computed}。两者不一致，所取数据的口径可能不同。"
+    else:
+        first = f"{stem}: {stated.rate}, as the report states [1]"
+        second = f"Recomputed from the report's figures: {computed}. The two differ: the figures may not be of the same scope."
+    r = citations[0]
+    lines = [first, second, numeric.describe(dicts, spec.zh),
+             (f"报告原文（{r.broker}《{r.title}》{('，' + r.date) if r.date else ''}）：" if spec.zh else
+              f"From the report ({', '.join(x for x in (r.broker, r.title, r.date) if x)}):")]
+    lines += [f"[{c.n}] {c.quote}" for c in citations]
+    ans = Answer(question=q, answer="\n".join(lines), mode="extractive", citations=citations, calculations=dicts)
+    ans.extra["calculations"] = [calc]
+    ans.extra["compute"] = {"kind": spec.kind, "needs": [n.question for n in spec.needs], "stated": stated.rate,
+                            "options": calc.extra.get("options", [])}
+    return engine.verify(ans, numeric.tool_text(dicts) + "\n" + first + "\n" + second + "\n" + q)
 
 
 def _cite(stated: Stated, n: int) -> Citation:

@@ -39,6 +39,11 @@ def wanted(ratio: bool | None | str) -> re.Pattern[str]:
 
 # (a price or an index that 上涨/涨幅/下跌 moves is a rate: 「CPI上涨了多少」 is answered by 6.5%)
 RATIO_INDICATORS = ("率", "占比", "份额", "同比", "环比", "复合", "增速", "比重", "上涨", "涨幅", "下跌", "跌幅")
+# China's provincial-level regions: a figure for one of them is not the country's (general geography, no report's).
+PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+             "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+             "内蒙古", "广西", "西藏", "宁夏", "新疆")
+_NATIONAL = {"中国", "我国", "国内", "全国"}
 # The subject must be named in the sentence, the report's title (0.8 each word) or the passage before the
 # sentence (0.75: a heading or the sentence that set the topic); found only after it (0.5), it is another
 # sentence's topic.
@@ -275,6 +280,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             forms = (w,) + SUBJECT_SYNONYMS.get(w, ())
             if w in REGIONS and not _found(forms, s) and any(r in s for r in REGIONS if r not in forms):
                 continue  # asked about 国内, the sentence is about 全球 (whatever the title says)
+            if w in _NATIONAL and not _found(forms, s) and any(x in s for x in PROVINCES):
+                continue  # asked about the whole country, the sentence is about one province (广东省…)
             got += 1.0 if _found(forms, s) else 0.8 if _found(forms, t) else 0.75 if _found(forms, before) \
                 else 0.5 if _found(forms, p) else 0.0
         m.subject = got / len(words)
