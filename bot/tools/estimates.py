@@ -324,8 +324,10 @@ def _runs(text: str, nums: list[_Num]) -> list[_Num]:
                 and out[j].ratio == out[i].ratio and _LIST_SEP.fullmatch(text[out[j - 1].span.end:out[j].span.start]):
             j += 1
         if j - i > 1:
+            money = bool(_MONEY_WORD.search(out[j - 1].span.text))  # 「分别为6.4亿、7亿和1.8亿元」: all money
             for k in range(i, j):
-                out[k] = dataclasses.replace(out[k], run=out[i].span.start, pos=k - i, size=j - i)
+                out[k] = dataclasses.replace(out[k], run=out[i].span.start, pos=k - i, size=j - i,
+                                             money=out[k].money or money)
         i = j
     return out
 
@@ -466,7 +468,7 @@ def _plausible(inputs: tuple[_Num, ...], result: _Num) -> bool:
     bare = any(p.span.dimension is Dimension.NUMBER for n in inputs for p in (n.parts or (n,)))
     if any(c != want for c in money) and not (bare and want):
         return False  # (a bare factor may be the exchange rate the passage states: 1.5美元/部 × 7 = 10.5元/部)
-    if not result.ratio and len(inputs) > 1 and (len([n for n in inputs if _currency(n)]) > 1
+    if not result.ratio and len(inputs) > 1 and (len([n for n in inputs if any(map(_currency, n.parts or (n,)))]) > 1
                                                  or (bool(want) != bool(money) and not bare)):
         return False  # money × money is nothing; money comes from exactly one amount or price, a count from none
     if result.ratio or all(n.ratio for n in inputs):
@@ -506,6 +508,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     - the passage says it assumes (假设, 若, 按…测算): a base of the result's kind before the assumed ratios,
       times those ratios — kept even when the stated result does not follow, so that the gap can be shown.
     """
+    original, text = text, _unbroken(text)
     nums = _numbers(text)
     sents = sentences(text)
     index = {s: i for i, s in enumerate(sents)}
@@ -616,7 +619,28 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
 
     out += breakdown_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
     out.sort(key=lambda d: d.result.start)
+    if text != original:  # quotes stay verbatim
+        out = [_verbatim(d, original) for d in out]
     return [dataclasses.replace(d, id=f"{doc_id}#{i + 1}") for i, d in enumerate(out)]
+
+
+def _verbatim(d: Derivation, text: str) -> Derivation:
+    def term(t: Term) -> Term:
+        return dataclasses.replace(t, quote=text[t.quote_start:t.quote_end])
+    return dataclasses.replace(d, result=term(d.result), inputs=tuple(term(t) for t in d.inputs))
+
+
+_BROKEN = re.compile(r"(?<![\d.,])\d[\d.,]*\n(?=[^\W\d_])")  # 「中标价390元、900\n元和195元」
+
+
+def _unbroken(text: str) -> str:
+    """`text` with a line break between a number and its unit read as a space (PDF text breaks a line anywhere);
+    only where the number then has a unit, so a page number before a heading still ends its line. Offsets keep."""
+    for m in reversed(list(_BROKEN.finditer(text))):
+        spans = find_numbers(text[m.start():m.end() - 1] + " " + text[m.end():m.end() + 8])
+        if spans and spans[0].start == 0 and spans[0].end > m.end() - m.start() and spans[0].unit:
+            text = text[:m.end() - 1] + " " + text[m.end():]
+    return text
 
 
 def _restated(d: Derivation, result: _Num, combo: tuple[_Num, ...]) -> bool:

@@ -256,3 +256,18 @@ def test_a_result_with_the_share_of_a_base_in_brackets_after_it():
     d = only("我们预计最终每年约有2000万人接种某疫苗，以及600万人的某制剂使用需求（疫苗接种者数量的30%），市场空间广阔。")
     assert d.operation == "product" and sorted(t.text for t in d.inputs) == ["2000万人", "30%"]
     assert rebuild(d).verdict == "agrees"
+
+
+def test_a_number_split_from_its_unit_by_a_line_break_is_read_with_it():
+    found = detect_estimates("2023年甲、乙两种耗材的销量分别为20万和30万盒，若按照平均售价100元、50\n元测算，"
+                             "则两种耗材的市场规模分别为2000万和1500万元。", "doc")
+    assert [(d.result.text, [t.text for t in d.inputs]) for d in found] == [
+        ("2000万", ["20万", "100元"]), ("1500万元", ["30万盒", "50\n元"])]
+
+
+def test_the_items_of_a_list_in_yuan_are_money():
+    # 「分别为6亿、4亿元」: the bare items are money like the last, so no product takes one of them beside a price
+    from bot.tools.estimates import _currency, _numbers
+    nums = _numbers("若按照单价80元、50元测算，甲、乙耗材分别带来6亿、4亿元。")
+    assert [(n.span.text, bool(_currency(n))) for n in nums] == [
+        ("80元", True), ("50元", True), ("6亿", True), ("4亿元", True)]
