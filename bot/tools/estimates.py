@@ -556,6 +556,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         # the nearest inputs, and the values equal to the result are restatements, not inputs
         cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
         cands = cands[-MAX_CANDIDATES:] + _sums(text, before[-MAX_CANDIDATES:]) + _gathered(text, before, result)
+        if _BACK.search(text, reach, head):  # 「据此测算」: a figure worked out further back may be built on
+            cands = _worked_out(text, nums[:r_i], first, result) + cands
         if share_of is not None:  # the base it is a share of, times that share
             cands = [n for n in cands if not n.ratio] + [share_of]
         best: tuple[tuple, tuple[_Num, ...]] | None = None
@@ -622,6 +624,19 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     if text != original:  # quotes stay verbatim
         out = [_verbatim(d, original) for d in out]
     return [dataclasses.replace(d, id=f"{doc_id}#{i + 1}") for i, d in enumerate(out)]
+
+
+_BACK = re.compile(r"据此|由此|以此")
+CHAIN_REACH = 2 * WINDOW_CHARS
+
+
+def _worked_out(text: str, before: list[_Num], first: int, result: _Num) -> list[_Num]:
+    """The last figure before the window the report says it worked out (「预计…约4.88亿人份」), of another kind than
+    the result: what a result 「据此」 builds on may be stated a page before it."""
+    found = [n for n in before if result.sentence[0] - CHAIN_REACH <= n.span.start < first and not n.ratio
+             and _kind(n) != _kind(result) and _cue(text, max(n.sentence[0], n.span.start - CUE_REACH), n.span.start,
+                                                    WEAK_CUE)]
+    return found[-1:]
 
 
 def _verbatim(d: Derivation, text: str) -> Derivation:

@@ -271,3 +271,11 @@ def test_the_items_of_a_list_in_yuan_are_money():
     nums = _numbers("若按照单价80元、50元测算，甲、乙耗材分别带来6亿、4亿元。")
     assert [(n.span.text, bool(_currency(n))) for n in nums] == [
         ("80元", True), ("50元", True), ("6亿", True), ("4亿元", True)]
+
+
+def test_a_result_worked_out_from_a_figure_stated_far_before_it():
+    filler = "该类产品的竞争格局较为分散，各地政策不一，渠道库存仍在消化中，行业集中度有望逐步提升。" * 12
+    text = ("综合以上各项，我们预计明年某试剂的需求量约为3.5亿人份。" + filler +
+            "在最近一次集中采购中，均价已降至8元/人份左右。我们认为此价格已接近底部，据此测算明年某试剂市场规模为28亿元。")
+    found = [d for d in detect_estimates(text, "doc") if d.result.text == "28亿元"]
+    assert [[t.text for t in d.inputs] for d in found] == [["3.5亿人份", "8元/人份"]]
