@@ -172,6 +172,11 @@ def test_an_estimate_answers_a_size_question_only_when_it_measures_what_is_asked
     assert _measures_asked(SimpleNamespace(extra={"subject": "某某监管市场"}), asked)
     share = analyse("某某检测2016年的国产占比是多少？")
     assert _measures_asked(SimpleNamespace(extra={"subject": "国产占比"}), share)
+    rate = analyse("某电池2020~2022年的市场规模同比是多少？")  # a rate of the size is asked, not the size
+    size = SimpleNamespace(extra={"subject": "某电池市场规模"}, result=SimpleNamespace(unit="亿元"))
+    assert not _measures_asked(size, rate) and _measures_asked(size, analyse("某电池2020年的市场规模是多少？"))
+    unnamed_share = SimpleNamespace(extra={"subject": "占比"}, result=SimpleNamespace(unit="%"))
+    assert not _measures_asked(unnamed_share, analyse("某剂型的市场规模占比是多少？"))
 
 
 def test_an_amount_followed_by_rate_is_another_indicator():

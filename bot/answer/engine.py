@@ -81,8 +81,15 @@ def _measures_asked(calc, a: Analysis) -> bool:
     ind = a.indicator
     if ind is None or ind.own:
         return True
+    result = getattr(calc, "result", None)
+    if ind.modifier and result is not None and getattr(result, "unit", "") not in ("%", "‰"):
+        return False  # 「…市场规模同比」 asks a rate: an estimate of the 市场规模 itself does not answer it
     named, _, _ = find_indicator(calc.extra.get("subject") or "")
-    return named is None or named.name == ind.name or bool(named.modifier and named.modifier == ind.modifier)
+    if named is None:
+        return True
+    if named.name == named.modifier and ind.name != ind.modifier:
+        return False  # 「占比为50%」 of something unnamed is not the 市场规模占比 asked
+    return named.name == ind.name or bool(named.modifier and named.modifier == ind.modifier)
 
 
 def _states(ans: Answer, calc, a: Analysis) -> bool:
