@@ -396,3 +396,13 @@ def test_a_provinces_figure_is_not_the_countrys():
     assert not province.complete
     national = match(a, "2018年国内某类用药市场规模为518亿元。", "", "", ["国内", "某类用药"])
     assert national.complete
+
+
+def test_a_value_right_after_the_subject_is_its_own_figure():
+    """In 「疫情推动乙品种增长，甲品种：2020年全年甲品种批签发5938万支」 乙品种 is named, but the figure is 甲品种's; in
+    「乙品种：2020年全年，乙品种注射液批签发1321万支」 it follows 乙品种 closely: that sentence scores higher."""
+    a = analyse("乙品种2020年全年的批签发量是多少？")
+    other = match(a, "疫情推动乙品种增长，甲品种国产进口两重天，甲品种：2020年全年甲品种批签发5938万支。", "", "", ["乙品种"])
+    own = match(a, "乙品种：2020年全年，乙品种注射液批签发1321万支。", "", "", ["乙品种"])
+    assert (other.owner, own.owner) == (0.0, 1.0) and own.score > other.score
+    assert match(a, "2020年全年批签发1321万支。", "", "乙品种专题", ["乙品种"]).owner is None  # subject not in the sentence

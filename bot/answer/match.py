@@ -52,7 +52,7 @@ SUBJECT_FLOOR = 0.75
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
                     "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
-           "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8}
+           "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8, "owner": 0.5}
 # A year as reports write it, with what may follow it: 2020, 2020年, 2020E, 20年, 19H1, 2020Q3, 4Q20 (「这10年间」,
 # 「近10年来」 are spans of years, not 2010).
 # (a four-digit number with a unit after it is a value: 「1931元/套」)
@@ -112,6 +112,8 @@ class FactMatch:
     near: float = 0.0  # a number of the right kind follows the indicator (or modifier) closely: it is its value
     phrase: float | None = None  # a subject of several words named as the question writes it (光学电子板块, not
     # 光学元件板块 under an 电子 title); None: a subject of one word, or none
+    owner: float | None = None  # a value follows the subject's own mention closely (1) or not (0); None: no
+    # subject word in the sentence
     bound: float | None = None  # the value's own period is the one asked: 1; another year (「预计到2024年，…3.5亿」
     # for 2019; 「2020年上半年…」 for the whole of 2020): -0.5; no year before it: 0; None: no year asked
 
@@ -119,7 +121,8 @@ class FactMatch:
     def score(self) -> float:
         parts = {"indicator": self.indicator, "modifier": self.modifier, "years": self.years,
                  "sub_period": self.sub_period, "subject": self.subject, "number": self.number,
-                 "quality": self.quality, "near": self.near, "phrase": self.phrase, "bound": self.bound}
+                 "quality": self.quality, "near": self.near, "phrase": self.phrase, "bound": self.bound,
+                 "owner": self.owner}
         return sum(WEIGHTS[k] * v for k, v in parts.items() if v is not None)
 
     @property
@@ -304,6 +307,9 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     masked = _DATES.sub(lambda x: " " * len(x.group()), s)
     if ind:
         m.near = _nearness(s, masked, ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
+    if words and m.subject >= 1:
+        m.owner = _owner(s, masked, [f for w in words for f in (w,) + SUBJECT_SYNONYMS.get(w, ()) if w not in REGIONS],
+                         ratio)
     if a.years:
         # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
         m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio)
@@ -403,6 +409,25 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
         if best == 1.0:
             break
     return 0.0 if best is None else best
+
+
+OWNER_NEAR = 30  # characters from the subject's mention to a value of the kind asked: its own figure
+
+
+def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
+    """1 when a value of the kind asked follows a mention of the subject within OWNER_NEAR characters, with no
+    sentence-like break between (「•乙品种：2020年全年…批签发1321万支」), 0 when every value is further from it
+    (「疫情推动乙品种增长，甲品种：2020年全年甲品种批签发5938万支」: another subject's figure); None when the subject
+    is only a region or not in the sentence."""
+    starts = [i + len(f) for f in forms if f for i in _at(f.lower(), s)]
+    if not starts:
+        return None
+    for v in wanted(ratio).finditer(masked):
+        if not v.group()[:1].isdigit():
+            continue
+        if any(0 <= v.start() - e <= OWNER_NEAR and not re.search(r"[。；;•➢]", s[e:v.start()]) for e in starts):
+            return 1.0
+    return 0.0
 
 
 def _nearness(s: str, masked: str, aliases, ratio: bool) -> float:
