@@ -406,3 +406,21 @@ def test_a_value_right_after_the_subject_is_its_own_figure():
     own = match(a, "乙品种：2020年全年，乙品种注射液批签发1321万支。", "", "", ["乙品种"])
     assert (other.owner, own.owner) == (0.0, 1.0) and own.score > other.score
     assert match(a, "2020年全年批签发1321万支。", "", "乙品种专题", ["乙品种"]).owner is None  # subject not in the sentence
+
+
+def test_a_figure_of_another_indicator_or_a_multiple_does_not_state_the_fact():
+    """The passage names 营业收入, the sentence states 归母净利润's growth; 「是2019年市场规模的1.76倍」 is a multiple."""
+    a = analyse("某某科技单三季度的营业收入同比是多少？")
+    passage = "公司营业收入保持增长。某某科技上半年归母净利润同比+14.59%，Q3单季度同比+55.97%。"
+    other = match(a, "某某科技上半年归母净利润同比+14.59%，Q3单季度同比+55.97%。", passage, "", ["某某科技"])
+    assert other.indicator == 0 and not other.complete
+    size = analyse("我国某行业2019年的市场规模是多少？")
+    s = "预计到2023年，我国某行业市场规模将增加到3115亿元，是2019年市场规模的1.76倍。"
+    assert not match(size, s, s, "", ["我国", "某行业"]).complete
+
+
+def test_a_statement_of_several_clauses_is_no_single_fact_question():
+    """「报告指出，甲行业的竞争格局正在变化，龙头企业的市占率持续提升？」 asks whether the reports say so (the sentence is the
+    answer), not for one figure; 「甲公司2020年营收？」 still asks for one."""
+    assert not analyse("报告指出，甲行业的竞争格局正在变化，龙头企业的市占率持续提升？").is_fact
+    assert analyse("甲公司2020年营收？").is_fact and analyse("甲公司2020年的营收是多少？").is_fact

@@ -33,6 +33,7 @@ _SUB_ALONE = re.compile(r"单?((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
 _OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
 _REPORT_REF = re.compile(r"(这份|该|本|此|这篇)?(研究)?(报告|研报)(中|里面|里|提到|指出|认为|称|显示)")  # where, not what
+_CLAUSES = re.compile(r"[，,；;]")
 _FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之|到|至|直至|直到|截至|截止|截止到|自|从|目前|当前|现在)$")
 
 
@@ -62,8 +63,11 @@ class Analysis:
     def is_fact(self) -> bool:
         """A single-fact question: a number of one subject, period and indicator."""
         return self.zh and self.kind is None and not _OTHER_ASK.search(self.text) and (
-            self.wants == "number" or (self.wants is None and self.indicator is not None and not self.indicator.own))
-        # (an indicator of the question's own words without 多少 — 「2022年某发布会的新手机」 — may ask for a name)
+            self.wants == "number" or (self.wants is None and self.indicator is not None and not self.indicator.own
+                                       and not _CLAUSES.search(self.text)))
+        # (an indicator of the question's own words without 多少 — 「2022年某发布会的新手机」 — may ask for a name;
+        # a statement of several clauses with a question mark — 「报告指出，…龙头企业的市占率持续提升？」 — asks whether the
+        # reports say so, not for one figure)
 
 
 @lru_cache(maxsize=1)

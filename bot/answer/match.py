@@ -18,7 +18,9 @@ REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外",
 _SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
 _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|‰|个百分点|pct|pp)", re.I)  # a rate per mille too (出生率 7.52‰)
 # An amount, not a percentage: 批签发量 or 市场规模 is never answered by 「增速为-46%」 alone.
+# (「是2019年的1.76倍」 is a multiple, not the 2019 市场规模 asked)
 _AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|％|‰|", "(", 1).replace("pct|pp|bp|", "", 1)
+                     .replace("项倍元", "项元", 1).replace("项倍支", "项支", 1)
                      + r"(?![\d.]*\s*[%％])(?!百分点)")  # 「0.6个百分点」 is no count of 个
 _EITHER = re.compile(f"(?:{_PERCENT.pattern})|(?:{_AMOUNT.pattern})", re.I)
 _INDEX = re.compile(r"指数$")
@@ -253,6 +255,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     ind = a.indicator
     if ind:
         m.indicator = 1.0 if _found_indicator(ind.aliases, s) else (0.5 if _found_indicator(ind.aliases, p) else 0.0)
+        if m.indicator == 0.5 and not ind.own and _names_another_indicator(ind, s):
+            m.indicator = 0.0  # the passage names 营业收入, the sentence's figure is 归母净利润's (「…归母净利润同比+14.59%」)
         if ind.own and not m.indicator:  # the question's own wording: its words or characters, not the phrase
             by_words = sum(w in s for w in ind_words) / len(ind_words) if ind_words else 0.0
             grams = {ind.name[i:i + 2] for i in range(len(ind.name) - 1)}
@@ -335,6 +339,19 @@ def _all_aliases() -> tuple[str, ...]:
     bases, modifiers = vocabulary()
     words = {w for ws in bases.values() for w in ws} | {w for ws in modifiers.values() for w in ws}
     return tuple(sorted((w.lower() for w in words if len(w) >= 2), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _base_aliases() -> tuple[str, ...]:
+    bases, _ = vocabulary()
+    return tuple(sorted({w.lower() for ws in bases.values() for w in ws if len(w) >= 3}, key=len, reverse=True))
+
+
+def _names_another_indicator(ind, s: str) -> bool:
+    """Whether the sentence names an indicator of the vocabulary (three characters or more) that is none of the
+    asked one's names nor part of them (净利润 for 营业收入; not 收入规模 for 营业收入's 收入)."""
+    own = [a.lower() for a in ind.aliases]
+    return any(w in s and not any(w in a or a in w for a in own) for w in _base_aliases())
 
 
 def implied(indicator: str, sentence: str) -> bool:
