@@ -26,3 +26,10 @@ def copy_corpus(dest: Path) -> Path:
     for f in CORPUS.iterdir():
         shutil.copy(f, dest / f.name)
     return dest
+
+
+def estimates_by_result(text: str) -> dict:
+    """The estimates detected in a made-up passage, by their result as the passage writes it."""
+    from bot.tools.estimates import detect_estimates
+
+    return {d.result.text: d for d in detect_estimates(text, "doc")}

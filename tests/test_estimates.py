@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from support import ROOT, make_settings
+from support import ROOT, estimates_by_result, make_settings
 
 FIXTURE = ROOT / "tests" / "fixtures" / "estimates"
 
@@ -104,33 +104,27 @@ def test_a_store_written_before_estimates_gets_them_on_first_use(sized):
 # --- detection rules, each on a short made-up passage ---------------------------------------------------------
 
 
-def _found(text):
-    from bot.tools.estimates import detect_estimates
-
-    return {d.result.text: d for d in detect_estimates(text, "doc")}
-
-
 def test_a_bare_list_of_results_is_no_breakdown():
     # the second item of 「约为10.50、8.75元/部」 is a result of its own, not an item of a 其中 breakdown
-    found = _found("根据行业数据，假设汇率为1美元=7人民币，该部件单价约为2.5×7=17.5元/部。在需求快速提升的背景下，我们预计全年"
+    found = estimates_by_result("根据行业数据，假设汇率为1美元=7人民币，该部件单价约为2.5×7=17.5元/部。在需求快速提升的背景下，我们预计全年"
                    "单价将保持在17.5元/部的水平。随着供应商纷纷扩产，我们预计2024、2025年该部件单价将分别下降至1.5、1.25美元/部，"
                    "约为10.50、8.75元/部。")
     assert [t.text for t in found["8.75元/部"].inputs] == ["7", "1.25美元/部"]
 
 
 def test_a_value_taken_as_given_makes_a_small_amount_in_yi_a_result():
-    d = _found("全国老年人口约3亿，取60%患病率，预估患者达2亿。")["2亿"]
+    d = estimates_by_result("全国老年人口约3亿，取60%患病率，预估患者达2亿。")["2亿"]
     assert [t.text for t in d.inputs] == ["3亿", "60%"]
 
 
 def test_a_basis_clause_around_the_number_is_an_assumption():
     # 「按…40%的假设，得到…」: the assumption word follows the number; the stated 190万 differs from 500万 × 40%
-    d = _found("全国患者约500万人，按成人患者占全部患者40%的假设，得到成人患者为190万人。")["190万人"]
+    d = estimates_by_result("全国患者约500万人，按成人患者占全部患者40%的假设，得到成人患者为190万人。")["190万人"]
     assert [t.text for t in d.inputs] == ["500万人", "40%"]
 
 
 def test_a_bare_yi_after_a_market_word_is_money():
-    d = _found("预计到2025年，行业市场规模将近500亿。按照行业人士分析，物流占其规模7%的比例计算，物流市场规模约34亿元左右。")["34亿元"]
+    d = estimates_by_result("预计到2025年，行业市场规模将近500亿。按照行业人士分析，物流占其规模7%的比例计算，物流市场规模约34亿元左右。")["34亿元"]
     assert [t.text for t in d.inputs] == ["500亿", "7%"]
 
 
@@ -141,7 +135,7 @@ _TABLE = ("图表9：全球扫地机器人电机市场规模预测20222023202420
 def test_figures_stated_beside_the_table_that_derives_them():
     from bot.tools.rebuild import rebuild
 
-    found = _found("基于上述假设，我们测算得2022年全球扫地机器人电机的市场规模为12.00亿元，预测2023-2025年市场规模分别为"
+    found = estimates_by_result("基于上述假设，我们测算得2022年全球扫地机器人电机的市场规模为12.00亿元，预测2023-2025年市场规模分别为"
                    "15.40、19.80、25.30亿元。" + _TABLE)
     assert set(found) == {"12.00亿元", "15.40", "19.80", "25.30亿元"}
     d = found["19.80"]  # the 2024 column: 24.00百万台 × 82.50元/台
@@ -153,14 +147,14 @@ def test_figures_stated_beside_the_table_that_derives_them():
 def test_a_table_does_not_make_an_expected_or_assumed_figure_derived():
     # shipments = market ÷ value per unit holds in every column, but the text quotes the shipments as expected,
     # and assumes the value per unit: neither is a figure it works out
-    found = _found("据行业数据预计，2023-2025年全球出货量分别为22.00、24.00、26.00百万台。假设2023-2025年单机电机价值为70.00、"
+    found = estimates_by_result("据行业数据预计，2023-2025年全球出货量分别为22.00、24.00、26.00百万台。假设2023-2025年单机电机价值为70.00、"
                    "82.50、97.31元/台。" + _TABLE)
     assert found == {}
 
 
 def test_a_table_row_of_one_decimal_place_more_is_read_whole():
     # 「0.0040.0040.004」 then a name that starts with letters: three cells of three decimals, nothing left over
-    found = _found("根据测算2020~2022年A市场将新增19亿元、19亿元和31亿元空间。图表5：A市场空间测算202020212022车辆销量（百万台）"
+    found = estimates_by_result("根据测算2020~2022年A市场将新增19亿元、19亿元和31亿元空间。图表5：A市场空间测算202020212022车辆销量（百万台）"
                    "73.675.978.3渗透率32%32%35%雷达个数（个/车）557单位面积（平方米/个）0.0040.0040.004PCB价格（元/平方米）"
                    "400040004000市场规模（亿元）191931来源：某研究所")
     assert set(found) == {"19亿元", "31亿元"}
@@ -168,13 +162,13 @@ def test_a_table_row_of_one_decimal_place_more_is_read_whole():
 
 
 def test_a_share_after_then_is_worked_out():
-    d = _found("目前美国的手术量维持在60万例/年。2015年美国总人口为3.2亿人，则近视人口约9600万人，近视患者接受手术率为0.6%。")["0.6%"]
+    d = estimates_by_result("目前美国的手术量维持在60万例/年。2015年美国总人口为3.2亿人，则近视人口约9600万人，近视患者接受手术率为0.6%。")["0.6%"]
     assert d.operation == "ratio" and [t.text for t in d.inputs] == ["60万例/年", "9600万人"]
 
 
 def test_a_total_of_the_figures_before_it():
     # 「以上合计」: the amounts of the total's kind in the sentences before, not 以 as a basis
-    d = _found("按照病床周转次数为15次，每位病患有一名陪护测算，则上半年约需要消耗检测试剂约1.84亿人份。我国卫生人员约为1,293万人，"
+    d = estimates_by_result("按照病床周转次数为15次，每位病患有一名陪护测算，则上半年约需要消耗检测试剂约1.84亿人份。我国卫生人员约为1,293万人，"
                "预计年底达到1,350万人，假设上半年每人进行过一次检测，则需消耗检测试剂1,350万人份。以上合计预计消耗约1.98亿人份。")["1.98亿人份"]
     assert d.operation == "product_of_sum" and [t.text for t in d.inputs] == ["1.84亿人份", "1,350万人份"]
 
@@ -182,40 +176,40 @@ def test_a_total_of_the_figures_before_it():
 def test_a_target_price_from_one_years_eps_times_the_multiple():
     from bot.tools.rebuild import rebuild
 
-    d = _found("我们预计公司2021-2023年每股收益分别为0.38、0.51、0.58元，给予公司2022年36~39倍预期PE，目标价18.36~19.89元。")[
+    d = estimates_by_result("我们预计公司2021-2023年每股收益分别为0.38、0.51、0.58元，给予公司2022年36~39倍预期PE，目标价18.36~19.89元。")[
         "18.36~19.89元"]
     assert [(t.value, t.high) for t in d.inputs] == [(Decimal("0.51"), None), (Decimal(36), Decimal(39))]
     assert rebuild(d).verdict == "agrees"
 
 
 def test_a_unit_price_is_money_over_a_count_of_its_sentence():
-    d = _found("根据公司年报，2019年公司平板类电池营收为12亿元、销量为0.08亿台，平板电池单价约为150元，据此估算市场规模。")["150元"]
+    d = estimates_by_result("根据公司年报，2019年公司平板类电池营收为12亿元、销量为0.08亿台，平板电池单价约为150元，据此估算市场规模。")["150元"]
     assert d.operation == "ratio" and [t.text for t in d.inputs] == ["12亿元", "0.08亿台"]
 
 
 def test_a_whole_is_a_part_over_its_share_end_by_end():
     from bot.tools.rebuild import rebuild
 
-    d = _found("以公司营收为基础，公司营收约为16.2亿元，市场占比约为20-30%，推测国内市场规模约为54-81亿元。")["54-81亿元"]
+    d = estimates_by_result("以公司营收为基础，公司营收约为16.2亿元，市场占比约为20-30%，推测国内市场规模约为54-81亿元。")["54-81亿元"]
     assert d.operation == "ratio" and [t.text for t in d.inputs] == ["16.2亿元", "20-30%"]
     assert rebuild(d).verdict == "agrees"  # 16.2 ÷ 30% to 16.2 ÷ 20%
 
 
 def test_a_bare_count_in_millions_is_no_money_to_divide_or_multiply():
     # 「1428百万」 people ÷ a growth rate is 142.8亿 by chance; it is no amount of money
-    assert _found("预计2025年总共人口达到1400百万。增长率保守按照10%每年计算，则市场规模达140亿元。") == {}
+    assert estimates_by_result("预计2025年总共人口达到1400百万。增长率保守按照10%每年计算，则市场规模达140亿元。") == {}
 
 
 def test_a_multiple_of_a_base_is_a_factor_and_the_product_no_quantity_times_price():
-    d = _found("对应样本医院存量销售规模约188亿元，按照3.5的倍数计算，对应实际市场规模约658亿元。")["658亿元"]
+    d = estimates_by_result("对应样本医院存量销售规模约188亿元，按照3.5的倍数计算，对应实际市场规模约658亿元。")["658亿元"]
     assert [t.text for t in d.inputs] == ["188亿元", "3.5"] and d.operation == "product"
-    assert _found("公司收入较上年增长了2倍，达到300亿元，利润为100亿元。") == {}  # 增长了2倍 is a change
+    assert estimates_by_result("公司收入较上年增长了2倍，达到300亿元，利润为100亿元。") == {}  # 增长了2倍 is a change
 
 
 def test_a_rate_per_ten_thousand_is_no_result_and_a_forecast_no_whole_of_a_share():
-    assert _found("假设患者约2,060例，其中10%需要治疗，价格按500元/支计算，则急性中毒的发病率为69.2/10万。") == {}
+    assert estimates_by_result("假设患者约2,060例，其中10%需要治疗，价格按500元/支计算，则急性中毒的发病率为69.2/10万。") == {}
     # 「预计…超3000亿元」 beside a past share is a forecast: no 2000亿 ÷ 67% without a word that works it out
-    assert _found("2019年占比67%。预计2023年非手术类市场规模将超2000亿元。假设：预计2023年行业市场规模有望超3000亿元。") == {}
+    assert estimates_by_result("2019年占比67%。预计2023年非手术类市场规模将超2000亿元。假设：预计2023年行业市场规模有望超3000亿元。") == {}
 
 
 _SEGMENTS = ("图表3：某部件市场规模预测202220232024A类设备出货量（百万台）100.0080.0060.00A类单机价值（元/台）2.002.002.00"
@@ -227,7 +221,7 @@ def test_a_table_total_of_segment_products_is_a_sum_of_products():
     from bot.tools.estimates import Derivation
     from bot.tools.rebuild import input_names, rebuild
 
-    found = _found("基于上述假设，我们测算得2022-2024年部件市场规模分别为2.50、3.40、4.41亿元。" + _SEGMENTS)
+    found = estimates_by_result("基于上述假设，我们测算得2022-2024年部件市场规模分别为2.50、3.40、4.41亿元。" + _SEGMENTS)
     d = found["4.41亿元"]  # 60 × 2 + 80 × 4 = 440百万元, not the 441 stated
     assert d.operation == "product_of_sum" and d.terms == ((0, 1), (2, 3))
     assert [t.text for t in d.inputs] == ["60.00", "2.00", "80.00", "4.00"]
@@ -242,7 +236,7 @@ def test_a_table_total_of_segment_products_is_a_sum_of_products():
 def test_a_written_quotient_of_a_range_comes_to_a_range_of_shares():
     from bot.tools.rebuild import rebuild
 
-    d = _found("据测算新增需求约为12~18万盒。去年全年销量为240万盒，因此需求弹性约为（12~18）/240*100%=5%~8%。")["5%~8%"]
+    d = estimates_by_result("据测算新增需求约为12~18万盒。去年全年销量为240万盒，因此需求弹性约为（12~18）/240*100%=5%~8%。")["5%~8%"]
     assert d.operation == "ratio" and [(t.text, t.unit) for t in d.inputs] == [("12~18万盒", "万盒"), ("240万盒", "万盒")]
     assert rebuild(d).verdict == "rounding"  # 5% to 7.5%, written 5%~8%
 
@@ -251,7 +245,7 @@ def test_a_written_product_with_a_discount_is_rebuilt_with_one_minus_the_share()
     from bot.tools.estimates import Derivation
     from bot.tools.rebuild import input_names, rebuild
 
-    d = _found("该膜材料用量约为0.02平米/部，价格比现有材料低20%；现有材料均价约为150元/平米，通过150×(1-20%)×0.02计算可得"
+    d = estimates_by_result("该膜材料用量约为0.02平米/部，价格比现有材料低20%；现有材料均价约为150元/平米，通过150×(1-20%)×0.02计算可得"
                "新材料单机价值为2.40元/部。")["2.40元/部"]
     assert [t.text for t in d.inputs] == ["150元/平米", "20%", "0.02平米/部"] and d.complements == (1,)
     assert rebuild(Derivation.from_dict(d.to_dict())).verdict == "agrees"
@@ -259,7 +253,7 @@ def test_a_written_product_with_a_discount_is_rebuilt_with_one_minus_the_share()
 
 
 def test_written_arithmetic_that_does_not_come_to_its_result_is_no_estimate():
-    assert _found("收入合计为40+25=90亿元。") == {}
+    assert estimates_by_result("收入合计为40+25=90亿元。") == {}
 
 
 def test_an_answer_names_every_segment_and_shows_no_placeholder(sized):

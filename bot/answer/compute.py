@@ -749,20 +749,33 @@ def answer(engine, q: str, spec: Spec, filters=None, named: list[str] | None = N
         return _stated_answer(engine, q, spec, stated)
     if calc is None:
         return _missing(engine, q, spec, found, error)
-    if stated and not _agrees(stated, calc):
-        return _stated_first(engine, q, spec, stated, calc, figs)
-    dicts, citations = numeric.cite_calculations([calc], engine.library.reports_by_id().get)
+    # the report states the rate and its own figures give another (the figures picked may be of another scope —
+    # 1.24亿颗 and 95亿颗 of two products): the stated rate leads, cited [1], the recomputation follows, flagged
+    disagrees = stated is not None and not _agrees(stated, calc)
+    dicts, citations = numeric.cite_calculations([calc], engine.library.reports_by_id().get,
+                                                 first_n=2 if disagrees else 1)
     for d in dicts:
         if "years" in d["inputs"]:
             d["inputs"]["years"]["source"] = "question"  # the period the question names, not an assumption
     marks = "".join(f"[{n}]" for n in sorted({c.n for c in citations}))
-    first = headline(spec, calc, figs, marks)
-    if stated:  # the report's own figure for the rate, next to the computed one
-        cited = _cite(stated, len(citations) + 1)
-        first += (f"；报告给出的数字为{stated.rate}[{cited.n}]" if spec.zh else f"; the report states {stated.rate} [{cited.n}]")
-        citations.append(cited)
+    computed = headline(spec, calc, figs, marks)
     zh = spec.zh
-    lines = [first, numeric.describe(dicts, zh)]
+    if disagrees:
+        citations.insert(0, _cite(stated, 1))
+        stem = spec.stem.rstrip("，,的 ")
+        head = ([f"{stem}为{stated.rate}（报告给出的数字）[1]",
+                 f"按报告中的数据重算：{computed}。两者不一致，所取数据的口径可能不同。"] if zh else
+                [f"{stem}: {stated.rate}, as the report states [1]",
+                 f"Recomputed from the report's figures: {computed}. The two differ: the figures may not be of the "
+                 f"same scope."])
+    elif stated:  # the report's own figure for the rate, next to the computed one
+        cited = _cite(stated, len(citations) + 1)
+        head = [computed + (f"；报告给出的数字为{stated.rate}[{cited.n}]" if zh else
+                            f"; the report states {stated.rate} [{cited.n}]")]
+        citations.append(cited)
+    else:
+        head = [computed]
+    lines = head + [numeric.describe(dicts, zh)]
     if citations:
         r = citations[0]
         lines.append((f"报告原文（{r.broker}《{r.title}》{('，' + r.date) if r.date else ''}）：" if zh else
@@ -771,9 +784,9 @@ def answer(engine, q: str, spec: Spec, filters=None, named: list[str] | None = N
     ans = Answer(question=q, answer="\n".join(lines), mode="extractive", citations=citations, calculations=dicts)
     ans.extra["calculations"] = [calc]
     ans.extra["compute"] = {"kind": spec.kind, "needs": [n.question for n in spec.needs],
-                            "options": calc.extra.get("options", [])}
-    # the first line's numbers are the calculation's (rounded) and the question's years
-    return engine.verify(ans, numeric.tool_text(dicts) + "\n" + first + "\n" + q)
+                            "options": calc.extra.get("options", [])} | ({"stated": stated.rate} if disagrees else {})
+    # the first lines' numbers are the calculation's (rounded), the stated rate's and the question's years
+    return engine.verify(ans, numeric.tool_text(dicts) + "\n" + "\n".join(head) + "\n" + q)
 
 
 # Rates a report often states itself (「2020-2024年CAGR将达到14.2%」): quoted next to the computed one.
@@ -832,34 +845,6 @@ def _agrees(stated: Stated, calc: formulas.Calculation) -> bool:
         return True
     s = Decimal(m.group().rstrip("%％ ").replace("−", "-"))
     return abs(calc.result.value - s) <= max(AGREE_POINTS, AGREE_SHARE * abs(s))
-
-
-def _stated_first(engine, q: str, spec: Spec, stated: Stated, calc: formulas.Calculation,
-                  figs: list[Found]) -> Answer:
-    """The report states the rate asked, and its own figures give another: the rate it states leads (the figures
-    picked may be of another scope — 1.24亿颗 and 95亿颗 of two products), the recomputation follows, cited."""
-    citations = [_cite(stated, 1)]
-    dicts, more = numeric.cite_calculations([calc], engine.library.reports_by_id().get, first_n=2)
-    citations += more
-    marks = "".join(f"[{n}]" for n in sorted({c.n for c in more}))
-    stem = spec.stem.rstrip("，,的 ")
-    computed = headline(spec, calc, figs, marks)
-    if spec.zh:
-        first = f"{stem}为{stated.rate}（报告给出的数字）[1]"
-        second = f"按报告中的数据重算：{computed}。两者不一致，所取数据的口径可能不同。"
-    else:
-        first = f"{stem}: {stated.rate}, as the report states [1]"
-        second = f"Recomputed from the report's figures: {computed}. The two differ: the figures may not be of the same scope."
-    r = citations[0]
-    lines = [first, second, numeric.describe(dicts, spec.zh),
-             (f"报告原文（{r.broker}《{r.title}》{('，' + r.date) if r.date else ''}）：" if spec.zh else
-              f"From the report ({', '.join(x for x in (r.broker, r.title, r.date) if x)}):")]
-    lines += [f"[{c.n}] {c.quote}" for c in citations]
-    ans = Answer(question=q, answer="\n".join(lines), mode="extractive", citations=citations, calculations=dicts)
-    ans.extra["calculations"] = [calc]
-    ans.extra["compute"] = {"kind": spec.kind, "needs": [n.question for n in spec.needs], "stated": stated.rate,
-                            "options": calc.extra.get("options", [])}
-    return engine.verify(ans, numeric.tool_text(dicts) + "\n" + first + "\n" + second + "\n" + q)
 
 
 def _cite(stated: Stated, n: int) -> Citation:

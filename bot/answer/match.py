@@ -68,7 +68,7 @@ _YEAR_END = re.compile(r"^\s*年?\s*(?:12\s*月\s*31\s*日|年[底末])")
 _PART_OF_YEAR = re.compile(r"[Qq][1-4]|[1-4][Qq]|H[12]|[一二三四]季度|上半年|下半年|前三季度|\d{1,2}(?:\s*-\s*\d{1,2})?\s*月", re.I)
 
 
-_CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4", "1": "1", "2": "2", "3": "3", "4": "4"}
+_CN_QUARTERS = "一二三四"
 _QUARTER_ASKED = re.compile(r"^第?([一二三四1-4])季度$|^[Qq]([1-4])$|^([1-4])[Qq]$")
 _CUMULATIVE_ASKED = re.compile(r"^q1\s*[-~至]\s*q?([2-4])$|^前三季度$")
 _HALF_ASKED = {"上半年": "1", "h1": "1", "1h": "1", "下半年": "2", "h2": "2", "2h": "2"}
@@ -80,17 +80,17 @@ def sub_period_pattern(sub: str) -> re.Pattern[str]:
     前三季度, which is three quarters together); a half as 上半年, H1, 1H; otherwise as the question writes it
     (「1月」 never inside 「11月」 or 「前1月」)."""
     low = sub.lower()
-    q = _QUARTER_ASKED.match(low)
-    if q:
+    if q := _QUARTER_ASKED.match(low):
         n = next(g for g in q.groups() if g)
-        cn = "一二三四"[int(_CN_DIGIT[n]) - 1]
-        return re.compile(rf"(?<![前\-至到~])第?{cn}季度|(?<![前\d\-至到~])第?{_CN_DIGIT[n]}季度|(?<![a-z])(?<!q\d[-~])q{_CN_DIGIT[n]}(?!\s*[-~～至到]\s*q?\d)|"
-                          rf"(?<![\d\-])[{_CN_DIGIT[n]}]q(?![a-z])", re.I)
-    if _CUMULATIVE_ASKED.match(low):  # Q1-Q3, Q1-3, 前三季度: the quarters up to the last one, together
-        n = _CUMULATIVE_ASKED.match(low).group(1) or "3"
-        months = int(n) * 3
-        forms = [rf"(?<![a-z])q1\s*[-~～至到]\s*q?{n}(?!\d)", rf"(?<![\d\-])1\s*[-~～至到]\s*{months}\s*月",
-                 rf"前{'一二三四'[int(n) - 1]}季度", rf"{'一二三四'[0]}至{'一二三四'[int(n) - 1]}季度"]
+        n = str(_CN_QUARTERS.index(n) + 1) if n in _CN_QUARTERS else n
+        cn = _CN_QUARTERS[int(n) - 1]
+        return re.compile(rf"(?<![前\-至到~])第?{cn}季度|(?<![前\d\-至到~])第?{n}季度|(?<![a-z])(?<!q\d[-~])q{n}(?!\s*[-~～至到]\s*q?\d)|"
+                          rf"(?<![\d\-]){n}q(?![a-z])", re.I)
+    if c := _CUMULATIVE_ASKED.match(low):  # Q1-Q3, Q1-3, 前三季度: the quarters up to the last one, together
+        n = c.group(1) or "3"
+        last = _CN_QUARTERS[int(n) - 1]
+        forms = [rf"(?<![a-z])q1\s*[-~～至到]\s*q?{n}(?!\d)", rf"(?<![\d\-])1\s*[-~～至到]\s*{int(n) * 3}\s*月",
+                 rf"前{last}季度", rf"一至{last}季度"]
         if n == "2":
             forms.append(r"上半年|(?<![a-z])h1(?!\d)")
         return re.compile("|".join(forms), re.I)
@@ -334,24 +334,20 @@ _SHARE_INDICATOR = re.compile(r"占比|市占率|份额|比重|渗透率")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 
 
-@lru_cache(maxsize=1)
-def _all_aliases() -> tuple[str, ...]:
-    bases, modifiers = vocabulary()
-    words = {w for ws in bases.values() for w in ws} | {w for ws in modifiers.values() for w in ws}
-    return tuple(sorted((w.lower() for w in words if len(w) >= 2), key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _base_aliases() -> tuple[str, ...]:
-    bases, _ = vocabulary()
-    return tuple(sorted({w.lower() for ws in bases.values() for w in ws if len(w) >= 3}, key=len, reverse=True))
+@lru_cache(maxsize=2)
+def _vocabulary_words(modifiers: bool, shortest: int) -> tuple[str, ...]:
+    """The vocabulary's names (of base indicators, and of modifiers too if asked) of `shortest` characters or
+    more, lowercased, longest first."""
+    bases, mods = vocabulary()
+    groups = list(bases.values()) + (list(mods.values()) if modifiers else [])
+    return tuple(sorted({w.lower() for ws in groups for w in ws if len(w) >= shortest}, key=len, reverse=True))
 
 
 def _names_another_indicator(ind, s: str) -> bool:
     """Whether the sentence names an indicator of the vocabulary (three characters or more) that is none of the
     asked one's names nor part of them (净利润 for 营业收入; not 收入规模 for 营业收入's 收入)."""
     own = [a.lower() for a in ind.aliases]
-    return any(w in s and not any(w in a or a in w for a in own) for w in _base_aliases())
+    return any(w in s and not any(w in a or a in w for a in own) for w in _vocabulary_words(False, 3))
 
 
 def implied(indicator: str, sentence: str) -> bool:
@@ -364,7 +360,7 @@ def implied(indicator: str, sentence: str) -> bool:
     money = bool(_MONEY_INDICATOR.search(indicator))
     if not (share or count or money):
         return False
-    aliases = _all_aliases()
+    aliases = _vocabulary_words(True, 2)
     start = 0
     for end in [e.start() for e in _CLAUSE_END.finditer(sentence)] + [len(sentence)]:
         clause, start = sentence[start:end], end + 1

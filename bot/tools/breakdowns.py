@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from itertools import combinations
 
-from bot.tools.estimates import Derivation, _derivation, _kind, _Num, _numbers, sentences
+from bot.tools.estimates import Derivation, _derivation, _kind, _Num, _numbers, half_unit, sentences
 
 BREAKDOWN = re.compile(r"其中[：:]?")
 # The report's own forecast: a statistic it quotes with its breakdown (「出口额…，其中…」, 「共批准56款，其中…」) is
@@ -65,13 +65,8 @@ def _adding_up(amounts: list[_Num], total: _Num) -> tuple[_Num, ...]:
     for size in range(2, min(MAX_SEGMENTS, len(amounts)) + 1):
         for combo in combinations(amounts, size):
             got = sum((n.base_low for n in combo), Decimal(0))
-            slack = max(_half(total), sum((_half(n) for n in combo), Decimal(0)))
+            slack = max(half_unit(total), sum((half_unit(n) for n in combo), Decimal(0)))
             if abs(got - total.base_low) <= slack:
                 return combo
     return ()
 
-
-def _half(n: _Num) -> Decimal:
-    """Half a unit of the last digit written, in base units: 350亿元 ± 0.5亿元."""
-    exponent = n.span.value.as_tuple().exponent
-    return Decimal(5).scaleb(int(exponent) - 1) * (n.base_low / n.span.value)

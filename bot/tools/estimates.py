@@ -439,8 +439,13 @@ def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
     if err <= TOLERANCE:
         return err
     # the report rounds its result to the digits it writes (19.35亿 → 「19亿」), within reason
-    half = Decimal(5) * Decimal(10) ** (result.span.value.as_tuple().exponent - 1) * (result.base_low / result.span.value)
+    half = half_unit(result)
     return err if err <= ROUNDED_TOLERANCE and (abs(mid - r) <= half or result.approx) else None
+
+
+def half_unit(n: _Num) -> Decimal:
+    """Half a unit of the last digit a number is written with, in base units: 350亿元 → 0.5亿元 (its rounding)."""
+    return Decimal(5) * Decimal(10) ** (n.span.value.as_tuple().exponent - 1) * (n.base_low / n.span.value)
 
 
 _MONEY_WORD = re.compile(r"元|美金|港币|英镑|韩元|法郎|\$|€|£|¥|￥|yuan|rmb|cny|usd|hkd|eur", re.I)
@@ -934,7 +939,7 @@ def _comes_to(f: WrittenFormula, ends: list[tuple[Decimal, Decimal]], result: _N
         lo, hi = a_lo / b_hi, a_hi / b_lo
     else:
         lo, hi = mul(*(e[0] for e in ends)), mul(*(e[1] for e in ends))
-    half = Decimal(5) * Decimal(10) ** (result.span.value.as_tuple().exponent - 1) * (result.base_low / result.span.value)
+    half = half_unit(result)
 
     def near(got: Decimal, want: Decimal) -> bool:
         return _close(got, want) or abs(got - want) <= half

@@ -8,6 +8,8 @@ from bot.tools.estimates import Derivation, detect_estimates
 from bot.tools.rebuild import input_names, rebuild
 from bot.tools.units import Quantity
 
+from support import estimates_by_result
+
 
 def only(text):
     found = detect_estimates(text, "doc")
@@ -181,14 +183,10 @@ def test_a_size_in_grams_times_a_count_is_no_count_per_mass():
 # --- listed results beside a sizing table (issue 13) ---------------------------------------------------------------
 
 
-def _by_result(text):
-    return {d.result.text: d for d in detect_estimates(text, "doc")}
-
-
 def test_listed_results_take_their_counts_from_a_table_row_of_unequal_cells():
     # 「3173676153」 read evenly is 31, 73, 67, 61, 53; the row is 3, 17, 36, 76, 153 (0.15…7.65亿部 × 20元): each listed
     # result gets its own year's count and the shared price
-    found = _by_result("假设某耳机电池单价为20元，对应2021~2023年市场规模达36、76、153亿元。图表5：某耳机电池市场测算"
+    found = estimates_by_result("假设某耳机电池单价为20元，对应2021~2023年市场规模达36、76、153亿元。图表5：某耳机电池市场测算"
                        "20192020202120222023出货量（亿部）0.150.851.803.807.65单价（元）2020202020市场（亿元）3173676153"
                        "资料来源：某研究所")
     assert {k: [t.text for t in d.inputs] for k, d in found.items()} == {
@@ -199,14 +197,14 @@ def test_listed_results_take_their_counts_from_a_table_row_of_unequal_cells():
 
 def test_a_table_row_of_cells_without_a_trailing_zero_is_read():
     # 「1.001.51.80」: 1.00, 1.5, 1.80 (a trailing zero dropped), and 「8090100」: 80, 90, 100
-    found = _by_result("预计2021~2023年某部件市场规模达80、135、180亿元。图表2：某部件市场测算202120222023出货量（亿台）1.001.51.80"
+    found = estimates_by_result("预计2021~2023年某部件市场规模达80、135、180亿元。图表2：某部件市场测算202120222023出货量（亿台）1.001.51.80"
                        "单价（元）8090100市场（亿元）80135180资料来源：某研究所")
     assert [t.text for t in found["135"].inputs] == ["1.5", "90"]
 
 
 def test_a_row_glued_to_the_next_rows_name_keeps_its_cells():
     # 「A市场（亿元）100120150B设备…」, 「…200245300YOY」: the cells are no part of the next name
-    found = _by_result("预计2021~2023年某部件市场规模达200、245、300亿元。图表3：某部件市场测算202120222023A设备出货量（亿台）"
+    found = estimates_by_result("预计2021~2023年某部件市场规模达200、245、300亿元。图表3：某部件市场测算202120222023A设备出货量（亿台）"
                        "1.001.201.50A单价（元）100100100A市场（亿元）100120150B设备出货量（亿台）2.002.503.00B单价（元）505050"
                        "B市场（亿元）100125150合计市场（亿元）200245300YOY20%22%资料来源：某研究所")
     d = found["245"]  # 1.2 × 100 + 2.5 × 50
