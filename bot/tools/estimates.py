@@ -110,7 +110,9 @@ SUM_CUE = re.compile(r"合计|共计|总计|总共|加总|整体|总规模|总�
 PASSAGE_CUE = re.compile(r"测算|估算|推算|假设|假定|计算")
 # Words that only announce a figure: a result after one of them needs an assumption (STRONG_CUE) before it.
 WEAK_CUE = re.compile(r"预计|预测|预估|有望|将达|达到|可达|约为|规模为|空间为|空间约")
-STRONG_CUE = re.compile(r"假设|假定|若|如果|取(?=\d)|按照?[^，。；]{0,24}(?:测算|计算|估算|假设)|以[^，。；]{0,24}(?:测算|计算|估算)")
+# (以上, 以下, 以来…: 「根据以上测算」 refers back to the figures above; it takes no number as its basis)
+STRONG_CUE = re.compile(r"假设|假定|若|如果|取(?=\d)|按照?[^，。；]{0,24}(?:测算|计算|估算|假设)"
+                        r"|以(?![上下来及后前内外])[^，。；]{0,24}(?:测算|计算|估算)")
 # A percentage that is a change, not a share of something: it does not multiply a base.
 _CHANGE = re.compile(r"(?:同比|环比|增长|增速|增幅|下降|下滑|降幅|涨幅|复合|CAGR|提升|提高|上升|减少)[^，。；%]{0,4}$", re.I)
 _BASIS_AFTER = re.compile(r"[^，。；,;]{0,6}?(?:测算|计算|估算|为基础|为基准|计)")  # "以170元/瓶测算": an input
@@ -250,6 +252,13 @@ def _numbers(text: str, dense: bool = False) -> list[_Num]:
             days -= 1
         out.append(_Num(span, lo, hi, ratio, sents[k], approx=approx, money=money, grams=grams, days=days))
     return _runs(text, out)
+
+
+def _restated_operand(nums: list[_Num], n: _Num) -> bool:
+    """A bare operand of a written expression that restates a figure stated with its unit (「均价120元/平米…通过
+    120×0.02计算」): the figure is the input; the bare copy would enter a product twice over."""
+    return n.span.dimension is Dimension.NUMBER and any(
+        m.span.unit and m.span.value == n.span.value and m.span.high == n.span.high for m in nums if m is not n)
 
 
 def _share_after(nums: list[_Num], text: str, result: _Num, tail: int) -> _Num | None:
@@ -524,6 +533,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         head = result.run if result.size > 1 else result.span.start  # where the result (or its list) begins
         tail = run_end.get(result.run, result.span.end) if result.size > 1 else result.span.end
         if _BASIS_AFTER.match(text, tail) or _BASIS_BEFORE.search(text, s0, head) or text.startswith("/", tail) \
+                or _bracketed_ratio(text, result.span) \
                 or (text[max(0, result.span.start - 1):result.span.start] in ("/", "÷") and _power_of_ten(result)):
             continue  # a given number, the numerator of a written ratio (「12.5%（200万/1600万）」) or the base of
             # a rate (「发病率69.2/10万」)
@@ -559,7 +569,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             continue
         before = _aligned([n for n in nums[:r_i] if n.span.start >= first and n.span.end <= head], result)
         # the nearest inputs, and the values equal to the result are restatements, not inputs
-        cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)]
+        cands = [n for n in before if not (n.base_low == result.base_low and n.base_high == result.base_high)
+                 and not _restated_operand(before, n)]
         cands = cands[-MAX_CANDIDATES:] + _sums(text, before[-MAX_CANDIDATES:]) + _gathered(text, before, result)
         if _BACK.search(text, reach, head):  # 「据此测算」: a figure worked out further back may be built on
             cands = _worked_out(text, nums[:r_i], first, result) + cands
@@ -586,7 +597,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             best = None  # only the quotient of two amounts of its own sentence
             cands = [n for n in cands if n.sentence == result.sentence]
         if best is None and not result.ratio:
-            pair = _quotient(text, cands, result, by_share=bool(_cue(text, reach, head, RESULT_CUE)))
+            pair = _quotient(text, cands, result, worded=bool(_cue(text, reach, head, RESULT_CUE)))
             if pair is not None:
                 best, op = (pair[0], pair[1]), "ratio"
         if loose and result.size < 2 and _LIST_ITEM.search(text, max(s0, result.span.start - 24), result.span.start):
@@ -601,7 +612,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
                 combo = ()  # the items of a list are different figures: not all from the same inputs (「假设单价为25元，
                 # 对应2020~2022年市场规模达36、76、153亿元」 takes its counts from elsewhere, item by item)
             last = combo[-1].span.end if combo else result.span.start
-            if combo and (RESULT_CUE.search(text, last, result.span.start) or WEAK_CUE.search(text, last, result.span.start)):
+            if combo and (RESULT_CUE.search(text, last, result.span.start) or WEAK_CUE.search(text, last, result.span.start)) \
+                    and not _built_on_another(text, nums, last, head):
                 best = ((), combo)  # 「假设…X%…，则/预计…Y」: the derivation word comes after what is assumed
         if best is None:
             continue
@@ -750,6 +762,20 @@ def _kind(n: _Num) -> tuple[str, str]:
     return _noun(n), _currency(n)
 
 
+def _built_on_another(text: str, nums: list[_Num], start: int, end: int) -> bool:
+    """Another amount stands between what is assumed and the result (text[start:end]): the result builds on it, not
+    on the assumption (「假设单价…，预计收入约10亿元，净利润4亿元」: the profit comes from the revenue) — unless the
+    result is a part of it (「…市场规模近200亿，其中国产…约80-90亿」), which the same assumptions size."""
+    between = any(start <= n.span.start and n.span.end <= end and not n.ratio for n in nums)
+    return between and "其中" not in text[start:end]
+
+
+def _bracketed_ratio(text: str, span: NumberSpan) -> bool:
+    """The numerator of a ratio written out in brackets (「8%（120万/1500万）」): given, though listed with its
+    denominator (a list 「100/150/200亿元」 outside brackets holds results)."""
+    return text.startswith("/", span.end) and bool(re.search(r"[（(]\s*$", text[max(0, span.start - 2):span.start]))
+
+
 def _power_of_ten(n: _Num) -> bool:
     """10万, 1000, 百万: the size of a population a rate is given per, no figure of its own."""
     v = n.base_low.normalize()
@@ -791,13 +817,14 @@ _PER_UNIT_RESULT = re.compile(r"(?:单价|均价|人均|单位|平均|每)[^，�
 _CONVERT = re.compile(r"换算|折合|规格")
 
 
-def _divides(text: str, num: _Num, den: _Num, result: _Num) -> bool:
+def _divides(text: str, num: _Num, den: _Num, result: _Num, worded: bool) -> bool:
     """A quotient a report works out: by a value per unit (万瓶/吨, g/瓶); money by a count into the unit price the
     result is called (「营收29亿元、销量0.22亿台，单价约为132元」); a part by its share into the whole (「以营收16.2亿元为
     基础，市场占比约为20-30%，推测市场规模约为54-81亿元」); an amount by a size of the same unit into how many
-    (「291780g，换算为2.5g标准规格需要11.67万瓶」). Other quotients are coincidences."""
-    if "/" in den.span.unit:
-        return True
+    (「291780g，换算为2.5g标准规格需要11.67万瓶」). Other quotients are coincidences. `worded`: a word that works
+    the result out stands right before it (则, 推算…)."""
+    if "/" in den.span.unit:  # (reports name counts loosely — 元/支 into 人 — when they say they work it out)
+        return worded or _counts_per_unit(den, result)
     if den.ratio:
         return _kind(num) == _kind(result) and not num.ratio
     if num.span.dimension is Dimension.CURRENCY and den.span.dimension is Dimension.COUNT:
@@ -806,14 +833,22 @@ def _divides(text: str, num: _Num, den: _Num, result: _Num) -> bool:
         den.span.unit != "" and bool(_CONVERT.search(text, result.sentence[0], result.span.start))
 
 
-def _quotient(text: str, cands: list[_Num], result: _Num, by_share: bool = True) -> tuple[tuple, tuple[_Num, _Num]] | None:
+def _counts_per_unit(den: _Num, result: _Num) -> bool:
+    """An amount ÷ a value per some unit is a number of that unit: money ÷ 元/套 is 套, never 台."""
+    keys = per_keys(unit_info(den.span.unit).per)[1]
+    if result.span.dimension is not Dimension.COUNT or len(keys) != 1 or keys[0] == "g":
+        return True
+    return _noun(result) == keys[0]
+
+
+def _quotient(text: str, cands: list[_Num], result: _Num, worded: bool = True) -> tuple[tuple, tuple[_Num, _Num]] | None:
     """result = a ÷ b (「国产2069万瓶…收率0.28万瓶/吨，则对应所需的投浆量为7389吨」): the closest pair. A range
     divides end by end, low ÷ high to high ÷ low."""
     best = None
     for a, b in combinations([n for n in cands if not n.parts], 2):
         for num, den in ((a, b), (b, a)):
-            if den.base_low == 0 or num.ratio or (den.ranged and num.ranged) or not _divides(text, num, den, result) \
-                    or (den.ratio and not by_share):
+            if den.base_low == 0 or num.ratio or (den.ranged and num.ranged) or not _divides(text, num, den, result, worded) \
+                    or (den.ratio and not worded):
                 continue  # (a whole from a share only after a word that works it out, 推测 or 则: 「预计…超3000亿元」
                 # beside a share of 67% is a forecast, not 2000亿 ÷ 67%)
             lo, hi = num.base_low / den.base_high, num.base_high / den.base_low
