@@ -349,10 +349,17 @@ def _aligned(cands: list[_Num], result: _Num) -> list[_Num]:
     return [n for n in cands if n.run != result.run and not (n.size == result.size and n.pos != result.pos)]
 
 
+# A year opening the next sentence (「约24.2万台2021Q1的数据显示」: PDF text joins two paragraphs), not a next cell
+_YEAR_OPENING = re.compile(r"(?:19|20)\d{2}\s*(?:年|Q[1-4]|H[12])(?![\d/.%％])", re.I)
+
+
 def _in_table(text: str, span: NumberSpan, dense: bool = False) -> bool:
-    """A cell of a flattened table: glued to another number, or (unless `dense`) in a run that is mostly digits."""
+    """A cell of a flattened table: glued to another number (a year after a figure with its unit is the next
+    sentence's), or (unless `dense`) in a run that is mostly digits."""
     before, after = text[max(0, span.start - 1):span.start], text[span.end:span.end + 1]
-    if (before and (before.isdigit() or before in ".%％")) or (after and (after.isdigit() or after in ".")):
+    glued_after = after and (after.isdigit() or after in ".") and not \
+        (span.unit and not span.text[-1].isdigit() and _YEAR_OPENING.match(text, span.end))
+    if (before and (before.isdigit() or before in ".%％")) or glued_after:
         return True
     return not dense and number_density(text[max(0, span.start - 30):span.end + 30]) > 0.45
 

@@ -50,3 +50,11 @@ def test_a_bare_operand_restating_a_figure_is_not_a_second_input():
             "根据行业数据，铰链材料均价约为120元/平米，通过120×(1-25%)×0.02计算可得铰链ASP为1.8元/部。"
             "我们假设ASP平均每年下降20%，预计2021、2022年ASP分别为1.44、1.15元/部。")
     assert results(text) == ["1.8元/部"]
+
+
+def test_a_result_glued_to_the_year_that_starts_the_next_sentence():
+    # PDF text joins two paragraphs: 「…约12万台2021Q1的招标数据…」 is a figure with its unit, then a year — not two
+    # cells of a flattened table
+    text = ("测算口径：根据行业协会数据，全国共有连锁门店1.5万家需要改造；单店平均需要8台设备。"
+            "需要总量约12万台2021Q1的招标数据显示，设备厂商的订单已明显回暖。")
+    assert results(text) == ["12万台"]
