@@ -607,6 +607,8 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
             pair = _quotient(text, cands, result, worded=bool(_cue(text, reach, head, RESULT_CUE)))
             if pair is not None:
                 best, op = (pair[0], pair[1]), "ratio"
+        if best is None and not result.ratio and _cue(text, reach, head, RESULT_CUE):
+            best = _share_of_earlier(nums[:r_i], result, first)
         if loose and result.size < 2 and _LIST_ITEM.search(text, max(s0, result.span.start - 24), result.span.start):
             continue  # 「其中A170亿元、B150亿元、C30亿元」: an item of a breakdown, not a derived figure (a bare list of
             # values, 「约为10.50、8.75元/部」, is one result per year or product)
@@ -648,6 +650,23 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     if text != original:  # quotes stay verbatim
         out = [_verbatim(d, original) for d in out]
     return [dataclasses.replace(d, id=f"{doc_id}#{i + 1}") for i, d in enumerate(out)]
+
+
+def _share_of_earlier(before: list[_Num], result: _Num, first: int) -> tuple[tuple, tuple[_Num, _Num]] | None:
+    """「我们预计…渗透率为3%，则对应…0.42亿人份」: the share stated in the result's own sentence times a base stated
+    further back than the passage's few sentences (up to WINDOW_CHARS before the result's sentence), the nearest that
+    gives the result to the last digit it is written with."""
+    shares = [n for n in before if n.ratio and n.sentence == result.sentence and not n.ranged]
+    bases = [n for n in before if result.sentence[0] - WINDOW_CHARS <= n.span.start < first and not n.ratio]
+    for base in reversed(bases):
+        for share in shares:
+            combo = (base, share)
+            if not _plausible(combo, result):
+                continue
+            _, mid, _ = _product(combo)
+            if abs(mid - result.base_low) <= half_unit(result) and not result.ranged:
+                return ((0,), combo)
+    return None
 
 
 _BACK = re.compile(r"据此|由此|以此")

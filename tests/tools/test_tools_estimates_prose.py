@@ -58,3 +58,16 @@ def test_a_result_glued_to_the_year_that_starts_the_next_sentence():
     text = ("测算口径：根据行业协会数据，全国共有连锁门店1.5万家需要改造；单店平均需要8台设备。"
             "需要总量约12万台2021Q1的招标数据显示，设备厂商的订单已明显回暖。")
     assert results(text) == ["12万台"]
+
+
+def test_a_share_in_the_results_sentence_applies_to_a_base_stated_further_back():
+    # 「我们预计…渗透率为20%，则对应…70万套」: the base (350万间) is stated paragraphs before, past the few sentences a
+    # passage's inputs are looked for in; the share of the result's own sentence times it gives the result exactly
+    text = ("根据教育部数据，全国中小学普通教室约为350万间。1)新建校舍：今年新建校舍较多。各地财政投入力度不一。"
+            "2)改造需求：部分学校设备老化。更新周期一般为五到八年。我们预计2025年智慧黑板的渗透率为20%，"
+            "则对应需要智慧黑板70万套。")
+    (d,) = detect_estimates(text, "doc")
+    assert [t.text for t in d.inputs] == ["350万", "20%"] and d.operation == "product"
+    # without a derivation word at the result, or off by more than its rounding, it is no estimate
+    assert results(text.replace("则对应需要", "另有")) == []
+    assert results(text.replace("70万套", "72万套")) == []
