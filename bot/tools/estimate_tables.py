@@ -4,6 +4,13 @@ A report's sizing table comes out of a PDF as one line: a header of consecutive 
 unit in brackets) glued to its cells. A row whose every column is the product (sum, quotient) of other rows' cells
 is derived, and the text around the table that states one of its cells states a derived figure. The agreement of
 every column is what makes a row derived: one column alone agrees with too many products by chance.
+
+Tables come out of PDFs in pieces: a table continued after a page break prints its header again, a forecast's
+last column may be a later year under a label of its own (「发展期2034E」), a product not yet sold leaves its first
+columns empty (「---」), a row's cells run on into the axis of the chart after it, and a row with no unit takes
+the one its title gives (「测算（亿元）」). A table also prints its inputs rounded (「17」 W, 「1.0」 元/W): a row that is
+their product only within the rounding of every cell is derived too, when that holds in more columns and no cell is
+too coarse to mean anything.
 """
 from __future__ import annotations
 
@@ -28,7 +35,8 @@ TABLE_AFTER = 600
 TABLE_ROWS = 16  # rows of one table searched for formulas
 TABLE_FACTORS = 5
 TABLE_TOLERANCE = 0.015
-_YEAR_RUN = re.compile(r"(?:(?:19|20)\d{2}[AEH]?){3,}")
+# (a last column may be a later year under a label of its own: 「…2025E2026E发展期2034E」, 「…2022E远期2030E」)
+_YEAR_RUN = re.compile(r"(?:(?:19|20)\d{2}[AEH]?){3,}(?:[\u4e00-\u9fff]{1,4}(?:19|20)\d{2}[AEH]?)?")
 # (digits in a name are few and lead into letters, 「4G手机」; a row's cells glued to the next name, 「…654755YOY」, are no
 # name)
 _ROW_NAME = re.compile(r"(?:[^\d%。；;\n（(]|[（(][^）)\d]{0,12}[）)]|\d{1,2}(?=[A-Za-z（(]))+")
@@ -36,15 +44,22 @@ _CELLS = re.compile(r"[\d.,%]+")
 _TABLE_END = re.compile(r"资料来源|数据来源|来源[:：]|注[:：\d]")
 _ROW_UNIT = re.compile(r"[（(]([^）)\d]{1,12})[）)]\s*$")
 _CHANGE_ROW = re.compile(r"yoy|同比|增速|增长率|增幅|CAGR|复合", re.I)
+# A profit is what revenue leaves after costs (毛利 = 收入 − 成本): a row of it is no part that adds up to revenue.
+_LEFT_OVER_ROW = re.compile(r"毛利|利润|净利|盈利|EBIT", re.I)
 _MAGNITUDE_PREFIX = re.compile(r"^(万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)")
+_EMPTY_CELLS = re.compile(r"[-—–]+$")  # 「使用人数（万人）---59124…」: the first columns left empty
+# 「市场规模测算（亿元）2020E2021E…」: the unit of the table's title, for a row that names none
+_TITLE_UNIT = re.compile(r"[（(]\s*(?:单位[:：]\s*)?([^（()）\d，,、;；]{1,6})\s*[）)]\s*$")
+CONTINUED_GAP = 300  # a table continued after a page break or a chart repeats its header this close after it
+AXIS_TICKS = 4  # 「…4920500100015002000…」: a chart's axis, evenly stepped from 0, glued after a row's cells
 
 
 @dataclass(frozen=True)
 class _Row:
     name: str
     unit: str  # canonical (「百万部」, 「元/部」, 「%」); a unit bot.tools.units does not know keeps its magnitude only
-    cells: tuple[NumberSpan, ...]  # one per year of the header, offsets in the text
-    base: tuple[float, ...]  # the cells in base units, for the search
+    cells: tuple[NumberSpan | None, ...]  # one per year of the header, offsets in the text; None: left empty
+    base: tuple[float | None, ...]  # the cells in base units, for the search
     start: int = 0  # where its name begins in the text
 
     @property
@@ -60,13 +75,14 @@ class _Table:
     rows: tuple[_Row, ...]
 
 
-def _table_unit(name: str, block: str) -> str | None:
-    """A row's unit from the bracket closing its name (「出货量（百万部）」) or its cells (「30%」); None: unusable."""
+def _table_unit(name: str, block: str, title: str = "") -> str | None:
+    """A row's unit from the bracket closing its name (「出货量（百万部）」) or its cells (「30%」), else the table
+    title's (「…测算（亿元）」); None: unusable."""
     if "%" in block:
         return "%"
     m = _ROW_UNIT.search(name)
     if not m:
-        return ""
+        return title
     raw = m.group(1).strip()
     if raw in ("%", "％"):
         return "%"
@@ -203,8 +219,11 @@ def _tables(text: str) -> list[_Table]:
     out = []
     for head in _YEAR_RUN.finditer(text):
         years = tuple(int(y) for y in re.findall(r"((?:19|20)\d{2})", head.group(0)))
-        if any(b != a + 1 for a, b in zip(years, years[1:])):
+        labelled = bool(re.search(r"[\u4e00-\u9fff]", head.group(0)))  # (its last year may be any later one)
+        if any(b != a + 1 for a, b in zip(years[:-1], years[1:-1])) or \
+                (years[-1] <= years[-2] if labelled else years[-1] != years[-2] + 1):
             continue
+        title = _title_unit(text, head.start())
         rows, pos, limit = [], head.end(), min(len(text), head.end() + WINDOW_CHARS * 4)
         while pos < limit:
             name = _ROW_NAME.match(text, pos)
@@ -213,17 +232,77 @@ def _tables(text: str) -> list[_Table]:
             block = _CELLS.match(text, name.end())
             if not block:
                 break
-            readings = _split_cells(block.group(0), len(years),
-                                    bool(re.match(r"[A-Za-z（(]", text[block.end():block.end() + 1])))
-            pos = block.end() if not readings else block.start() + readings[0][-1][1]
-            unit = _table_unit(name.group(0), block.group(0))
-            for cells in readings:  # (none: a row the digits do not split is skipped, the table goes on)
+            empty = _EMPTY_CELLS.search(name.group(0))
+            skip = len(empty.group(0)) if empty and len(empty.group(0)) < len(years) - 2 and \
+                re.search(r"[^\W\d_]", name.group(0)) else 0  # (a lone 「-」 is a negative cell's sign, no name)
+            label = name.group(0)[:len(name.group(0)) - skip] if skip else name.group(0)
+            glued = bool(re.match(r"[A-Za-z（(]", text[block.end():block.end() + 1]))  # the next name's digits
+            digits, pos = _row_digits(block, len(years) - skip, glued)
+            unit = _table_unit(label, digits, title)
+            for cells in _split_cells(digits, len(years) - skip, glued):
+                # (none: a row the digits do not split is skipped, the table goes on)
                 spans = _cell_spans(text, block.start(), cells, unit)
                 if spans is not None:
-                    rows.append(_Row(name.group(0).strip(), unit, tuple(spans),
-                                     tuple(_cell_base(s.value, unit) for s in spans), name.start()))
+                    rows.append(_Row(label.strip(), unit, (None,) * skip + tuple(spans),
+                                     (None,) * skip + tuple(_cell_base(x.value, unit) for x in spans), name.start()))
         if len(rows) >= 3:
             out.append(_Table(head.start(), pos, years, tuple(rows)))
+    return _continued(out)
+
+
+def _row_digits(block: re.Match[str], n: int, glued: bool) -> tuple[str, int]:
+    """The digits of a row's cells and where the row ends: the block before the next row's name, without a chart's
+    axis glued after it (「215…4920500100015002000」)."""
+    digits = block.group(0)
+    readings = _split_cells(digits, n, glued)
+    if not readings and (cut := _axis_start(digits)) > 0:
+        return digits[:cut], block.end()
+    return digits, block.end() if not readings else block.start() + readings[0][-1][1]
+
+
+def _axis_start(digits: str) -> int:
+    """Where a chart's axis begins in a run of digits — 0, then AXIS_TICKS or more evenly stepped ticks to the end
+    (「0500100015002000」) — or -1."""
+    for i in range(1, len(digits)):
+        if digits[i] != "0":
+            continue
+        rest = digits[i:]
+        for width in range(1, 7):
+            step = rest[1:1 + width]
+            if not step.isdigit() or step[0] == "0":
+                continue
+            ticks, k = "0", 0
+            while len(ticks) < len(rest):
+                k += 1
+                ticks += str(k * int(step))
+            if ticks == rest and k >= AXIS_TICKS:
+                return i
+    return -1
+
+
+def _title_unit(text: str, head: int) -> str:
+    """The unit a table's title gives in brackets right before its header (「市场规模测算（亿元）」), "" if none or
+    not one unit."""
+    m = _TITLE_UNIT.search(text, max(0, head - 40), head)
+    if not m:
+        return ""
+    try:
+        return normalize_unit(m.group(1).strip())
+    except ToolError:
+        return ""
+
+
+def _continued(tables: list[_Table]) -> list[_Table]:
+    """A table continued after a page break or a chart — the same years again right after it — as one table, when
+    together they have no more rows than are searched."""
+    out: list[_Table] = []
+    for t in tables:
+        last = out[-1] if out else None
+        if last is not None and last.years == t.years and 0 <= t.start - last.end <= CONTINUED_GAP and \
+                len(last.rows) + len(t.rows) <= TABLE_ROWS:
+            out[-1] = _Table(last.start, t.end, t.years, last.rows + t.rows)
+        else:
+            out.append(t)
     return out
 
 
@@ -251,9 +330,71 @@ def _fits(got: float, cell: NumberSpan, want: float) -> bool:
     """`got` agrees with a cell showing `want`: within tolerance, or within the rounding of its written digits."""
     if want == 0:
         return False
+    return abs(got - want) <= max(abs(want) * TABLE_TOLERANCE, _half(cell, want))
+
+
+def _half(cell: NumberSpan, base: float) -> float:
+    """Half a unit of the last digit a cell is written with, in base units (「1.0」 ± 0.05, 「17」 ± 0.5)."""
     places = -cell.value.as_tuple().exponent  # type: ignore[operator]
-    half = 0.5 * 10 ** -places * (want / float(cell.value)) if cell.value else 0
-    return abs(got - want) <= max(abs(want) * TABLE_TOLERANCE, abs(half))
+    return abs(0.5 * 10 ** -places * (base / float(cell.value))) if cell.value else 0.0
+
+
+MIN_COLUMNS = 3  # the filled columns a formula must hold in
+# A formula that holds only once every cell may be anywhere within its rounding (a table printing 「17」 and 「1.0」
+# for 16.8 and 0.95) must hold in more columns: with the slack of coarse cells, a few columns agree by chance.
+ROUNDED_COLUMNS = 4
+ROUNDED_FACTORS = 3  # (and of few rows: each adds its slack)
+# A cell printed to one digit (「0.02」 is 0.015 to 0.025) agrees with anything: each factor may be off by at most this
+# share of itself (「0.9」: 5.6%), the sum or product of a column by at most ROUNDED_SLACK.
+ROUNDED_CELL = 0.06
+ROUNDED_SLACK = 0.12
+
+
+def _filled(rows: list[_Row], n: int) -> list[int]:
+    """The columns every one of `rows` has a cell in."""
+    return [c for c in range(n) if all(r.base[c] is not None for r in rows)]
+
+
+def _value(op: str, rs: list[_Row], c: int) -> float:
+    if op == "sum":
+        return sum(r.base[c] for r in rs)  # type: ignore[misc]
+    if op == "ratio":
+        return rs[0].base[c] / rs[1].base[c]  # type: ignore[operator]
+    return math.prod(r.base[c] for r in rs)  # type: ignore[misc]
+
+
+def _bounds(op: str, rs: list[_Row], c: int) -> tuple[float, float] | None:
+    """The least and the most a sum or product of the cells of column `c` can be, each cell within its rounding;
+    None when the cells are too coarse for that to mean anything."""
+    ends = [(r.base[c] - h, r.base[c] + h) for r in rs for h in [_half(r.cells[c], r.base[c])]]  # type: ignore
+    if op == "sum":
+        lo, hi = sum(e[0] for e in ends), sum(e[1] for e in ends)
+    elif max((b - a) / (b + a) for a, b in ends) > ROUNDED_CELL:
+        return None
+    else:
+        lo, hi = math.prod(max(a, 0.0) for a, _ in ends), math.prod(b for _, b in ends)
+    return (lo, hi) if hi > 0 and (hi - lo) / (hi + lo) <= ROUNDED_SLACK else None
+
+
+def _holds(op: str, goal: _Row, rs: list[_Row], n: int, rounded: bool = False) -> bool:
+    """Row `goal` is the sum, product or quotient (`op`) of rows `rs` in every column they all fill."""
+    cols = _filled([goal, *rs], n)
+    if len(cols) < (ROUNDED_COLUMNS if rounded else MIN_COLUMNS):
+        return False
+    for c in cols:
+        want = goal.base[c]
+        if rounded:
+            bounds = _bounds(op, rs, c)
+            h = _half(goal.cells[c], want)  # type: ignore[arg-type]
+            if bounds is None or bounds[1] < want - h or bounds[0] > want + h:  # type: ignore[operator]
+                return False
+        elif not _fits(_value(op, rs, c), goal.cells[c], want):  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _varies(row: _Row) -> bool:
+    return len({b for b in row.base if b is not None}) >= 2
 
 
 def _quotient_of(table: _Table, share: int) -> tuple[int, ...]:
@@ -261,47 +402,45 @@ def _quotient_of(table: _Table, share: int) -> tuple[int, ...]:
     from that share, which would be going round in a circle."""
     rows = table.rows[:TABLE_ROWS]
     s = rows[share]
-    if not s.ratio or len(set(s.base)) < 2:
+    if not s.ratio or not _varies(s):
         return ()
     for a, b in combinations(range(len(rows)), 2):
         for num, den in ((a, b), (b, a)):
-            if len({rows[num].start, rows[den].start, s.start}) == 3 and 0 not in rows[den].base and all(
-                    _fits(rows[num].base[c] / rows[den].base[c], s.cells[c], s.base[c]) for c in range(len(table.years))):
+            if len({rows[num].start, rows[den].start, s.start}) == 3 and 0 not in rows[den].base and \
+                    _holds("ratio", s, [rows[num], rows[den]], len(table.years)):
                 return (num, den)
     return ()
 
 
 def _formula(table: _Table, target: int) -> _Formula | None:
-    """Other rows that give row `target` in every column: their sum (same unit), product or quotient."""
+    """Other rows that give row `target` in every column: their sum (same unit), product or quotient; failing that,
+    their sum or product within the rounding of every cell."""
     rows = table.rows[:TABLE_ROWS]
     goal = rows[target]
-    if _CHANGE_ROW.search(goal.name) or len(set(goal.base)) < 2:
+    if _CHANGE_ROW.search(goal.name) or not _varies(goal):
         return None  # a growth row is no derived figure; a constant row agrees with too much
     # (another reading of the goal's own digits is no other row)
     others = [i for i, r in enumerate(rows) if r.start != goal.start and not _CHANGE_ROW.search(r.name)
               and r.base != goal.base and 0 not in r.base and target not in _quotient_of(table, i)]
-    cols = range(len(table.years))
-
-    def fits(values: list[float]) -> bool:
-        return all(_fits(values[c], goal.cells[c], goal.base[c]) for c in cols)
-
-    for size in range(2, TABLE_FACTORS + 1):
-        for combo in combinations(others, size):
-            rs = [rows[i] for i in combo]
-            if len({r.start for r in rs}) < size:
-                continue  # two readings of one row's digits
-            if size <= 4 and all(r.unit == goal.unit for r in rs) and fits([sum(r.base[c] for r in rs) for c in cols]):
-                return _Formula("product_of_sum", combo)
-            if not goal.ratio and all(r.ratio for r in rs):
-                continue  # an amount is no product of shares alone
-            prod = [1.0] * len(table.years)
-            for r in rs:
-                prod = [p * b for p, b in zip(prod, r.base)]
-            if fits(prod):
-                return _Formula("quantity_x_price" if not any(r.ratio for r in rs) and _priced(rs) else "product", combo)
-    for a, b in ((x, y) for x in others for y in others if rows[x].start != rows[y].start):  # a quotient only when nothing multiplies to it
-        if fits([rows[a].base[c] / rows[b].base[c] for c in cols]):
-            return _Formula("ratio", (a, b))
+    n = len(table.years)
+    for rounded in (False, True):
+        for size in range(2, (ROUNDED_FACTORS if rounded else TABLE_FACTORS) + 1):
+            for combo in combinations(others, size):
+                rs = [rows[i] for i in combo]
+                if len({r.start for r in rs}) < size:
+                    continue  # two readings of one row's digits
+                if size <= 4 and all(r.unit == goal.unit and not _LEFT_OVER_ROW.search(r.name) for r in rs) and \
+                        _holds("sum", goal, rs, n, rounded):
+                    return _Formula("product_of_sum", combo)
+                if not goal.ratio and all(r.ratio for r in rs):
+                    continue  # an amount is no product of shares alone
+                if _holds("product", goal, rs, n, rounded):
+                    return _Formula("quantity_x_price" if not any(r.ratio for r in rs) and _priced(rs) else "product",
+                                    combo)
+        if not rounded:  # a quotient only when nothing multiplies to it, and only to the cells' own tolerance
+            for a, b in ((x, y) for x in others for y in others if rows[x].start != rows[y].start):
+                if _holds("ratio", goal, [rows[a], rows[b]], n):
+                    return _Formula("ratio", (a, b))
     return None
 
 
@@ -396,7 +535,7 @@ def table_estimates(text: str, doc_id: str, chunk_id: str, taken: set[int], give
 
 
 _WORKED_OUT = re.compile(f"{RESULT_CUE.pattern}|测算|估算|推算|计算")
-_TABLE_CUE = re.compile(f"{_WORKED_OUT.pattern}|{WEAK_CUE.pattern}|预测|预期|新增")
+_TABLE_CUE = re.compile(f"{_WORKED_OUT.pattern}|{WEAK_CUE.pattern}|预测|预期|新增|高达")
 
 
 _PRODUCTS = ("product", "quantity_x_price")
@@ -422,7 +561,8 @@ def _linked(text: str, table: _Table, formulas: dict[int, _Formula], n: _Num) ->
         row = table.rows[i]
         if not _same_kind(n.span.unit, row):
             continue
-        cols = [c for c in range(len(table.years)) if _restates(n, row.cells[c], row.base[c])]
+        filled = _filled([row, *(table.rows[j] for j in f.rows)], len(table.years))
+        cols = [c for c in filled if _restates(n, row.cells[c], row.base[c])]  # type: ignore[arg-type]
         if year is not None:
             cols = [c for c in cols if table.years[c] == year]
         if len(cols) == 1:
@@ -436,9 +576,11 @@ def _table_derivation(text: str, doc_id: str, chunk_id: str, table: _Table, n: _
     for i in formula.rows:
         r = table.rows[i]
         cell, start = r.cells[col], r.start  # the quote of a cell is its row
+        assert cell is not None  # (a formula is linked only in a column its rows fill)
+        end = r.cells[-1].end if r.cells[-1] is not None else cell.end
         name = _ROW_UNIT.sub("", r.name).strip()
-        inputs.append(Term(name=name, value=cell.value, unit=r.unit, quote=text[start:r.cells[-1].end],
-                           quote_start=start, quote_end=r.cells[-1].end, start=cell.start, end=cell.end,
+        inputs.append(Term(name=name, value=cell.value, unit=r.unit, quote=text[start:end],
+                           quote_start=start, quote_end=end, start=cell.start, end=cell.end,
                            period=f"{table.years[col]}年"))
     res = _term(text, n)
     summed = tuple(range(len(inputs))) if formula.operation == "product_of_sum" and not formula.terms else ()
