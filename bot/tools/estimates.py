@@ -106,7 +106,7 @@ _SHARE_IN_BRACKETS = re.compile(r"\d\s*[^\d\s，。；,;（()）]{0,3}[（(]\s*(
 # A result with the share of a base it is, in brackets after it: 「1200万人的使用需求（接种者数量的40%）」
 _SHARE_OF_AFTER = re.compile(r"[^，。；,;（()）\d]{0,16}[（(][^，。；,;（()）\d]{1,16}的\s*(?=\d+(?:\.\d+)?\s*[%％]\s*[）)])")
 _RATIO_INPUTS = re.compile(r"[（(]\s*[^（()）]{0,20}[/÷][^（()）]{0,20}[）)]")  # 「12.5%（200万/1600万）」
-SUM_CUE = re.compile(r"合计|共计|总计|总共|加总|整体|总规模|总市场|共")
+SUM_CUE = re.compile(r"合计|共计|总计|总共|加总|整体|总规模|总市场|全部|共")
 PASSAGE_CUE = re.compile(r"测算|估算|推算|假设|假定|计算")
 # Words that only announce a figure: a result after one of them needs an assumption (STRONG_CUE) before it.
 WEAK_CUE = re.compile(r"预计|预测|预估|有望|将达|达到|可达|约为|规模为|空间为|空间约")
@@ -573,6 +573,13 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         # 「营收为29亿元、销量为0.22亿台，单价约为132元」: a value per unit, named so, is its sentence's money ÷ count
         per_unit = not cue and not loose and bool(_PER_UNIT_RESULT.search(text, s0, head))
         if not cue and not loose and not per_unit:
+            # 「…未来全部达产有望达到750万台/年」: a total the report foresees, of the figures before it (a tally of
+            # figures stated as they are, 「共签发3.2万瓶」「合计171家」, is bookkeeping, no estimate)
+            total = _cue(text, reach, head, WEAK_CUE) and \
+                _exact_total(text, [n for n in nums[:r_i] if n.span.start >= first and n.span.end <= head], result)
+            if total:
+                out.append(_derivation(text, doc_id, chunk_id, len(out), result, (total,), "product_of_sum",
+                                       _cue(text, reach, head, SUM_CUE)))
             continue
         before = _aligned([n for n in nums[:r_i] if n.span.start >= first and n.span.end <= head], result)
         # the nearest inputs, and the values equal to the result are restatements, not inputs
@@ -774,13 +781,31 @@ def _gathered(text: str, before: list[_Num], result: _Num) -> list[_Num]:
     total's own kind (人份 with 人份, money with money), two to five of them, as summed inputs."""
     if result.ratio or not SUM_CUE.search(text, max(result.sentence[0], result.span.start - GATHER_REACH), result.span.start):
         return []
-    kind = [n for n in before if not n.ratio and not n.ranged and not n.parts and _kind(n) == _kind(result)]
+    kind = [n for n in before if not n.ratio and not n.ranged and not n.parts and _kind(n) == _kind(result)
+            and _per(n) in ("", _per(result))]  # (a price, 20万元/台, is no addend of an amount in 万元)
     out = []
     for size in range(2, min(MAX_ADDENDS, len(kind)) + 1):
         run = kind[-size:]
         total = sum((n.base_low for n in run), Decimal(0))
         out.append(_Num(run[0].span, total, total, False, run[0].sentence, tuple(run)))
     return out
+
+
+def _exact_total(text: str, before: list[_Num], result: _Num) -> _Num | None:
+    """The figures before a total the text adds up (`_gathered`) that come to it to the last digit it is written
+    with."""
+    if result.ranged:
+        return None
+    return next((g for g in _gathered(text, before, result) if abs(g.base_low - result.base_low) <= half_unit(result)),
+                None)
+
+
+def _per(n: _Num) -> str:
+    """What a value is per (万元/台 → 台, 万支/年 → 年); "" for an amount."""
+    try:
+        return unit_info(n.span.unit).per
+    except ToolError:
+        return ""
 
 
 def _kind(n: _Num) -> tuple[str, str]:

@@ -71,3 +71,19 @@ def test_a_share_in_the_results_sentence_applies_to_a_base_stated_further_back()
     # without a derivation word at the result, or off by more than its rounding, it is no estimate
     assert results(text.replace("则对应需要", "另有")) == []
     assert results(text.replace("70万套", "72万套")) == []
+
+
+def test_a_total_of_the_figures_before_it_needs_no_other_derivation_word():
+    # 「未来全部达产有望达到750万台/年」: 全部 (like 合计, 共计) adds up the capacities stated before it — kept when they
+    # add up to it exactly
+    text = ("公司目前产能200万台/年，预计明年技改项目投产后增加产能150万台；新基地设计产能400万台，已于今年开工建设，"
+            "未来全部达产有望达到750万台/年。")
+    (d,) = detect_estimates(text, "doc")
+    assert d.operation == "product_of_sum" and [t.text for t in d.inputs] == ["200万台/年", "150万台", "400万台"]
+    assert results(text.replace("750万台", "800万台")) == []
+    # a tally of figures stated as they are is bookkeeping, not an estimate; a price is no addend of an amount
+    assert results("2020年A类门店共有420家，B类门店共有180家，全国门店共计600家。") == []
+    (priced,) = detect_estimates("进口设备平均单价30万元/台，规模约60亿元；国产设备平均单价8万元/台，规模约12亿元，"
+                                 "预计合计规模约为72亿元。", "doc")
+    assert [t.text for t in priced.inputs] == ["60亿元", "12亿元"]
+
