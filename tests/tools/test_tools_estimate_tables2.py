@@ -80,3 +80,33 @@ def test_a_row_glued_to_a_charts_axis_takes_the_unit_of_the_tables_title():
     d = found["90亿元"]
     assert d.operation == "quantity_x_price" and [t.text for t in d.inputs] == ["3000", "300"]
     assert rebuild(d).verdict == "agrees"
+
+
+# --- a total of the segments just worked out, and their shares ---------------------------------------------------
+
+SEGMENTS = ("A产品2022年销量约4000万支，若按照平均中标价300元测算，则A产品的市场规模约120亿。B产品2022年销量约3000万支，"
+            "若按照平均中标价150元测算，则B产品的市场规模约45亿。C产品和D产品2022年销量分别为2000万和1500万支，若按照平均中标价"
+            "80元和60元测算，则C、D产品的市场规模分别为16亿和9亿元。")
+
+
+def test_a_total_of_the_segments_worked_out_before_it_and_their_shares():
+    found = estimates_by_result(SEGMENTS + "我们预计该行业整体市场规模在190亿左右。分产品看，A、B、C及D产品的占比分别约为"
+                                           "63.2%、23.7%、8.4%和4.7%。")
+    total = found["190亿"]
+    assert total.operation == "product_of_sum" and [t.text for t in total.inputs] == ["120亿", "45亿", "16亿", "9亿元"]
+    assert rebuild(total).verdict == "agrees"
+    share = found["23.7%"]
+    assert share.operation == "ratio" and [t.text for t in share.inputs] == ["45亿", "190亿"]
+    assert rebuild(share).verdict == "rounding"
+    assert {"63.2%", "8.4%", "4.7%"} <= set(found)
+
+
+def test_shares_that_do_not_follow_from_the_segments_are_no_estimates():
+    found = estimates_by_result(SEGMENTS + "我们预计该行业整体市场规模在190亿左右。分产品看，A、B、C及D产品的占比分别约为"
+                                           "60%、25%、10%和5%。")
+    assert "190亿" in found and not {"60%", "25%", "10%", "5%"} & set(found)
+
+
+def test_a_total_the_segments_do_not_add_up_to_is_no_estimate():
+    found = estimates_by_result(SEGMENTS + "我们预计该行业整体市场规模在250亿左右。")
+    assert "250亿" not in found
