@@ -349,7 +349,7 @@ def _aligned(cands: list[_Num], result: _Num) -> list[_Num]:
     return [n for n in cands if n.run != result.run and not (n.size == result.size and n.pos != result.pos)]
 
 
-# A year opening the next sentence (「约24.2万台2021Q1的数据显示」: PDF text joins two paragraphs), not a next cell
+# A year opening the next sentence (「约12万台2021Q1的数据显示」: PDF text joins two paragraphs), not a next cell
 _YEAR_OPENING = re.compile(r"(?:19|20)\d{2}\s*(?:年|Q[1-4]|H[12])(?![\d/.%％])", re.I)
 
 
@@ -574,7 +574,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
         per_unit = not cue and not loose and bool(_PER_UNIT_RESULT.search(text, s0, head))
         if not cue and not loose and not per_unit:
             # 「…未来全部达产有望达到750万台/年」: a total the report foresees, of the figures before it (a tally of
-            # figures stated as they are, 「共签发3.2万瓶」「合计171家」, is bookkeeping, no estimate)
+            # figures stated as they are, 「A类门店共有420家…全国门店共计600家」, is bookkeeping, no estimate)
             total = _cue(text, reach, head, WEAK_CUE) and \
                 _exact_total(text, [n for n in nums[:r_i] if n.span.start >= first and n.span.end <= head], result)
             if total:
@@ -660,7 +660,7 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
 
 
 def _share_of_earlier(before: list[_Num], result: _Num, first: int) -> tuple[tuple, tuple[_Num, _Num]] | None:
-    """「我们预计…渗透率为3%，则对应…0.42亿人份」: the share stated in the result's own sentence times a base stated
+    """「我们预计…渗透率为20%，则对应…70万套」: the share stated in the result's own sentence times a base stated
     further back than the passage's few sentences (up to WINDOW_CHARS before the result's sentence), the nearest that
     gives the result to the last digit it is written with."""
     shares = [n for n in before if n.ratio and n.sentence == result.sentence and not n.ranged]
@@ -816,7 +816,7 @@ def _kind(n: _Num) -> tuple[str, str]:
 def _built_on_another(text: str, nums: list[_Num], start: int, end: int) -> bool:
     """Another amount stands between what is assumed and the result (text[start:end]): the result builds on it, not
     on the assumption (「假设单价…，预计收入约10亿元，净利润4亿元」: the profit comes from the revenue) — unless the
-    result is a part of it (「…市场规模近200亿，其中国产…约80-90亿」), which the same assumptions size."""
+    result is a part of it (「…市场规模近100亿，其中国产…约35-45亿」), which the same assumptions size."""
     between = any(start <= n.span.start and n.span.end <= end and not n.ratio for n in nums)
     return between and "其中" not in text[start:end]
 
