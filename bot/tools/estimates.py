@@ -653,6 +653,9 @@ def detect_estimates(text: str, doc_id: str = "", chunk_id: str = "") -> list[De
     from bot.tools.breakdowns import breakdown_estimates  # (it reads numbers with this module's helpers)
 
     out += breakdown_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
+    from bot.tools.named_shares import named_share_estimates  # (likewise)
+
+    out += named_share_estimates(text, doc_id, chunk_id, {d.result.start for d in out})
     out.sort(key=lambda d: d.result.start)
     if text != original:  # quotes stay verbatim
         out = [_verbatim(d, original) for d in out]
