@@ -110,3 +110,20 @@ def test_shares_that_do_not_follow_from_the_segments_are_no_estimates():
 def test_a_total_the_segments_do_not_add_up_to_is_no_estimate():
     found = estimates_by_result(SEGMENTS + "我们预计该行业整体市场规模在250亿左右。")
     assert "250亿" not in found
+
+
+# --- a share of a whole the passage names and states -------------------------------------------------------------
+
+
+def test_a_share_of_a_whole_named_after_it_and_stated_before_in_an_assumed_passage():
+    found = estimates_by_result("根据某协会数据，假设2022年某国正规市场总检测量3000万次，其中快速检测项目（含居家和药店）1800万次，"
+                                "占总检测量60%左右。")
+    d = found["60%"]
+    assert d.operation == "ratio" and [t.text for t in d.inputs] == ["1800万次", "3000万次"]
+    assert rebuild(d).verdict == "agrees"
+
+
+def test_a_quoted_share_or_one_of_an_unstated_whole_is_no_estimate():
+    assert "60%" not in estimates_by_result("2022年某国正规市场总检测量3000万次，其中快速检测项目1800万次，占总检测量60%。")
+    assert "60%" not in estimates_by_result("假设2022年其中快速检测项目1800万次，占总检测量60%左右。")
+    assert "60%" not in estimates_by_result("假设2022年某国正规市场总检测量3000万次，其中快速检测项目1800万次，占比约为60%。")
