@@ -263,3 +263,22 @@ def test_an_answer_names_every_segment_and_shows_no_placeholder(sized):
     assert "120亿元" in ans.answer.splitlines()[0], ans.answer
     assert "（第2项）" in ans.answer and "80亿元" in ans.answer
     assert not re.search(r"输入\d", ans.answer), ans.answer
+
+
+def test_the_detector_digest_covers_every_tools_module_detection_imports():
+    """Stored estimates are detected again when the detector changes: every bot.tools module the detection code
+    imports (directly or through another) is in the digest, so a rule added in a new module refreshes them too."""
+    import re as _re
+
+    from bot.ingest.facts import DETECTOR_MODULES
+    from support import ROOT
+
+    tools = ROOT / "bot" / "tools"
+    seen, todo = set(), ["estimates.py"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += [m + ".py" for m in _re.findall(r"from bot\.tools\.(\w+) import", (tools / name).read_text("utf-8"))]
+    assert seen <= set(DETECTOR_MODULES), seen - set(DETECTOR_MODULES)

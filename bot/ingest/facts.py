@@ -32,7 +32,8 @@ def _detector_digest() -> str:
     return h.hexdigest()[:16]
 
 
-DETECTOR_MODULES = ("estimates.py", "estimate_tables.py", "written_formulas.py", "numbers.py", "units.py", "figures.py")
+DETECTOR_MODULES = ("estimates.py", "estimate_tables.py", "written_formulas.py", "breakdowns.py", "named_shares.py",
+                    "numbers.py", "units.py", "figures.py")
 DETECTOR = _detector_digest()
 
 

@@ -56,6 +56,9 @@ def test_single_numbers(text, value, unit):
     ("575至1149亿元", "575", "1149", "亿元"),
     ("5000万–1亿元", "0.5", "1", "亿元"),
     ("5% to 10%", "5", "10", "%"),
+    ("人民币2.5-3亿元", "2.5", "3", "亿元"),  # the currency before the low end, the magnitude after the high
+    ("¥30-50万元", "30", "50", "万元"),
+    ("人民币500元-2万元", "0.05", "2", "万元"),  # a unit written after the low end is its own
 ])
 def test_ranges(text, low, high, unit):
     n = one(text)
