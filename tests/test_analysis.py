@@ -25,6 +25,8 @@ from bot.text import is_table_like, quote_quality
     ("某某面板自6月以来的价格同比是多少？", "某某面板", "6月", "价格", "同比"),  # 自…以来 is the period's
     ("中国某某封装目前的出货量是多少？", "中国某某封装", "", "出货量", ""),  # 目前 is no part of the subject
     ("某品种的某签量环比是多少？", "某品种", "", "某签量", "环比"),  # a rate of an indicator the vocabulary lacks
+    ("全球ABQ3的出货量是多少？", "全球AB", "Q3", "出货量", ""),  # a quarter after a Latin name in capitals
+    ("XYZ6年的市场规模年复合增长率是多少？", "XYZ", "6年", "市场规模", "年复合增长率"),  # six years, not a year
 ])
 def test_fact_questions_parse_into_subject_period_indicator(question, subject, period, indicator, modifier):
     a = analyse(question)
@@ -215,7 +217,7 @@ def test_a_rate_of_a_market_may_name_the_market_in_short():
     a = analyse("某国皮肤学级2010-2019年的市场规模年复合增长率是多少？")
     m = match(a, "2010-2019年某国皮肤学级市场复合增速为13.89%。", "", "", ["某国", "皮肤学级"])
     assert m.indicator == 0.5 and m.complete
-    assert match(a, "2010-2019年某国皮肤学级产品复合增速为13.89%。", "", "", ["某国", "皮肤学级"]).indicator == 0.0
+    assert match(a, "2010-2019年某国皮肤学级销量复合增速为13.89%。", "", "", ["某国", "皮肤学级"]).indicator == 0.0
     margin = analyse("某板块的净利润同比是多少？")  # 净利率 is a rate of its own
     assert match(margin, "某板块净利率同比提升2.1pct。", "", "", ["某板块"]).indicator == 0.0
 
@@ -424,3 +426,35 @@ def test_a_statement_of_several_clauses_is_no_single_fact_question():
     answer), not for one figure; 「甲公司2020年营收？」 still asks for one."""
     assert not analyse("报告指出，甲行业的竞争格局正在变化，龙头企业的市占率持续提升？").is_fact
     assert analyse("甲公司2020年营收？").is_fact and analyse("甲公司2020年的营收是多少？").is_fact
+
+
+def test_a_growth_rate_over_the_span_asked_states_the_subjects_cagr_without_naming_the_base():
+    """「2014-2018年甲材料…CAGR9%左右」 is 甲材料's market growth over the span asked; not when the sentence names another
+    measure (净利润, 销量), the span is another, or the subject is elsewhere."""
+    a = analyse("全球甲材料2014-2018年的市场规模年复合增长率是多少？")
+    words = ["全球", "甲材料"]
+    assert match(a, "受原料所限，2014-2018年全球甲材料只是平稳增长，CAGR9%左右。", "", "", words).complete
+    assert not match(a, "2014-2018年全球甲材料净利润CAGR9%左右。", "", "", words).complete
+    assert not match(a, "2014-2018年全球甲材料销量CAGR9%左右。", "", "", words).complete
+    assert not match(a, "2014-2019年全球甲材料只是平稳增长，CAGR9%左右。", "", "", words).complete
+    assert not match(a, "2014-2018年行业只是平稳增长，CAGR9%左右。", "", "", words).complete
+
+
+def test_a_names_brackets_are_not_its_words():
+    """A subject asked without its brackets (碘125I) is found where the report writes 碘[125I] or 锝【99m】."""
+    a = analyse("碘[125I]籽源2012-2019年的销售额是多少？")
+    assert match(a, "样本医院碘[125I]籽源2019年销售额为3.2亿元。", "", "", ["碘125i", "籽源"]).subject == 1
+    assert match(a, "样本医院碘［125I］籽源2019年销售额为3.2亿元。", "", "", ["碘125i", "籽源"]).subject == 1
+
+
+def test_an_item_of_a_list_owns_the_value_a_later_respectively_gives_in_its_place():
+    """「甲药、乙药、丙药…同比增速分别为19%、-5%和-6%」 gives 甲药's figure; 「甲药中，A厂、B厂的增速分别为…」 gives the
+    makers' figures, not 甲药's, however close they are."""
+    a = analyse("甲药1-7月份的批签发量同比是多少？")
+    listed = ("特免：7月份甲药、乙药、丙药分别披露批签发量108万、31万、8万支，"
+              "1-7月份同比增速分别为19%、-5%和-6%。")
+    assert match(a, listed, listed, "", ["甲药"]).owner == 1
+    makers = "甲药中，A厂、B厂、C厂的1-7月份批签发增速分别为69%、-43%、88%。"
+    assert match(a, makers, makers, "", ["甲药"]).owner == 0
+    uneven = "7月份甲药、乙药、丙药批签发量合计147万支，同比增速分别为19%、-5%。"  # two values for three items
+    assert match(a, uneven, uneven, "", ["甲药"]).owner == 0

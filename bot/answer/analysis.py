@@ -28,8 +28,12 @@ _SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到]\s*([12]\d)\s*年(?!�
 _NAME_SHORT_YEAR = re.compile(r"(?<=[A-Za-z]{2})([12]\d)(年)(?!间|内|来|以|期(?![末初]))")
 # the quarter first, as broker tables write it: 4Q20 is the fourth quarter of 2020
 _QUARTER_FIRST = re.compile(r"(?<!\d)([1-4]Q)([12]\d)(?!\d)")
-_SUB_ALONE = re.compile(r"单?((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![A-Za-z\d])[Qq][1-4](?!\d)|第?[一二三四]季度|上半年|下半年|前三季度|"
-                        r"上周|本周|上月|本月|今年|去年|明年|年初|年末|年底|最?近[一二三四五两\d]+年|未来[一二三四五两\d]*年?)")
+# (a quarter may follow a Latin name in capitals: 「全球PCQ3」 is PC in Q3; one digit before 年 counts years: 「X6年的
+# 年复合增长率」 is over six years)
+_SUB_ALONE = re.compile(r"单?((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![A-Za-z\d])[Qq][1-4](?!\d)|(?<=[A-Z]{2})Q[1-4](?![\dA-Za-z])|"
+                        r"第?[一二三四]季度|上半年|下半年|前三季度|"
+                        r"上周|本周|上月|本月|今年|去年|明年|年初|年末|年底|最?近[一二三四五两\d]+年|未来[一二三四五两\d]*年?|"
+                        r"(?<![\d.])[1-9]年(?!间|内|来|以|期|\d))")
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
 _OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
 _REPORT_REF = re.compile(r"(这份|该|本|此|这篇)?(研究)?(报告|研报)(中|里面|里|提到|指出|认为|称|显示)")  # where, not what

@@ -69,6 +69,7 @@ _PART_OF_YEAR = re.compile(r"[Qq][1-4]|[1-4][Qq]|H[12]|[一二三四]季度|上�
 
 
 _CN_QUARTERS = "一二三四"
+_BRACKETS = re.compile(r"[\[\]［］【】]")
 _QUARTER_ASKED = re.compile(r"^第?([一二三四1-4])季度$|^[Qq]([1-4])$|^([1-4])[Qq]$")
 _CUMULATIVE_ASKED = re.compile(r"^q1\s*[-~至]\s*q?([2-4])$|^前三季度$")
 _HALF_ASKED = {"上半年": "1", "h1": "1", "1h": "1", "下半年": "2", "h2": "2", "2h": "2"}
@@ -282,6 +283,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             m.sub_period = -0.5 if _SUB_PERIOD.search(s) else 0.0
     if words:
         before = p[:max(0, p.find(s))] if s in p else ""  # what the passage says before the sentence
+        # a name's brackets are not its words (「碘[125I]」 is asked as 碘125I)
+        s_, t_, before_, p_ = (_BRACKETS.sub("", x) for x in (s, t, before, p))
         got = 0.0
         for w in words:
             forms = (w,) + SUBJECT_SYNONYMS.get(w, ())
@@ -289,8 +292,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
                 continue  # asked about 国内, the sentence is about 全球 (whatever the title says)
             if w in _NATIONAL and not _found(forms, s) and any(x in s for x in PROVINCES):
                 continue  # asked about the whole country, the sentence is about one province (广东省…)
-            got += 1.0 if _found(forms, s) else 0.8 if _found(forms, t) else 0.75 if _found(forms, before) \
-                else 0.5 if _found(forms, p) else 0.0
+            got += 1.0 if _found(forms, s_) else 0.8 if _found(forms, t_) else 0.75 if _found(forms, before_) \
+                else 0.5 if _found(forms, p_) else 0.0
         m.subject = got / len(words)
         if len(words) > 1:
             m.phrase = 1.0 if a.subject.lower() in s else 0.0
@@ -320,6 +323,9 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     if ind and not m.indicator and not ind.own and not ind.modifier and m.years == 1 and m.subject >= 1 \
             and m.bound == 1 and implied(ind.name, sentence):
         m.indicator = IMPLIED
+    if ind and not m.indicator and ind.modifier == SPAN_RATE and m.modifier and m.years == 1 and m.subject >= 1 \
+            and len(a.years) > 1 and not _names_another_indicator(ind, s, shortest=2):
+        m.indicator = IMPLIED  # 「2012-2016年X…CAGR6%左右」: the subject's growth over the span asked, no other measure named
     return m
 
 
@@ -328,13 +334,15 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
 # the whole subject are in the sentence, and the clause holding the figure names no indicator at all and states a
 # figure of the kind the indicator is measured in: a count for 量/数, money for 收入/规模/销售额, 占…% for a share.
 IMPLIED = 0.5
+# The rate over a span of years, which a sentence often states for its subject alone (「CAGR6%左右」).
+SPAN_RATE = "年复合增长率"
 COUNT_INDICATOR = re.compile(r"(?:量|数|人次)$")
 _MONEY_INDICATOR = re.compile(r"收入|营收|销售额|规模|产值|金额|市值|空间")
 _SHARE_INDICATOR = re.compile(r"占比|市占率|份额|比重|渗透率")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _vocabulary_words(modifiers: bool, shortest: int) -> tuple[str, ...]:
     """The vocabulary's names (of base indicators, and of modifiers too if asked) of `shortest` characters or
     more, lowercased, longest first."""
@@ -343,11 +351,11 @@ def _vocabulary_words(modifiers: bool, shortest: int) -> tuple[str, ...]:
     return tuple(sorted({w.lower() for ws in groups for w in ws if len(w) >= shortest}, key=len, reverse=True))
 
 
-def _names_another_indicator(ind, s: str) -> bool:
-    """Whether the sentence names an indicator of the vocabulary (three characters or more) that is none of the
+def _names_another_indicator(ind, s: str, shortest: int = 3) -> bool:
+    """Whether the sentence names an indicator of the vocabulary (`shortest` characters or more) that is none of the
     asked one's names nor part of them (净利润 for 营业收入; not 收入规模 for 营业收入's 收入)."""
     own = [a.lower() for a in ind.aliases]
-    return any(w in s and not any(w in a or a in w for a in own) for w in _vocabulary_words(False, 3))
+    return any(w in s and not any(w in a or a in w for a in own) for w in _vocabulary_words(False, shortest))
 
 
 def implied(indicator: str, sentence: str) -> bool:
@@ -435,12 +443,41 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
     starts = [i + len(f) for f in forms if f for i in _at(f.lower(), s)]
     if not starts:
         return None
+    if any(_listed_value(s, masked, i - len(f), i, ratio) for f in forms if f for i in starts):
+        return 1.0
     for v in wanted(ratio).finditer(masked):
         if not v.group()[:1].isdigit():
             continue
-        if any(0 <= v.start() - e <= OWNER_NEAR and not re.search(r"[。；;•➢]", s[e:v.start()]) for e in starts):
+        # (a value after 「分别」 is the listed items' (「甲中，A、B的增速分别为…」), the mention's only when it is one)
+        if any(0 <= v.start() - e <= OWNER_NEAR and not re.search(r"[。；;•➢]|分别|依次", s[e:v.start()])
+               for e in starts):
             return 1.0
     return 0.0
+
+
+_LIST_SEP = re.compile(r"、|和|及|与")
+_CLAUSE_START = re.compile(r"[，,；;。：:（(]")
+_RESPECTIVELY = re.compile(r"分别|依次")
+
+
+def _listed_value(s: str, masked: str, start: int, end: int, ratio) -> bool:
+    """Whether the mention s[start:end] is an item of a list (「甲、乙、丙」) whose values a later 「分别」 gives in the
+    same order and number (「…同比增速分别为19%、-5%和-6%」): the item's value is its own figure."""
+    head = max((m.end() for m in _CLAUSE_START.finditer(s, 0, start)), default=0)
+    first = _RESPECTIVELY.search(s, end)
+    if not first or _CLAUSE_START.search(s, end, first.start()):
+        return False  # the list must run from the mention's clause to its 「分别」
+    k = len(_LIST_SEP.findall(s, head, start))
+    n = len(_LIST_SEP.findall(s, head, first.start())) + 1
+    if n < 2:
+        return False
+    for r in _RESPECTIVELY.finditer(s, end):
+        stop = re.compile(r"[。；;]|分别|依次").search(s, r.end())
+        values = [v for v in wanted(ratio).finditer(masked, r.end(), stop.start() if stop else len(s))
+                  if v.group()[:1].isdigit() or v.group()[:1] in "-−+"]
+        if len(values) == n:
+            return k < n
+    return False
 
 
 def _nearness(s: str, masked: str, aliases, ratio: bool) -> float:
