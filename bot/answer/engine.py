@@ -353,7 +353,7 @@ class Engine:
         kind = analysis_kind(q)
         a = a or analyse(query)
         if a.is_fact:
-            chosen, citations = extract_fact(a, query, hits, tokenize)
+            chosen, citations = extract_fact(a, query, hits, tokenize, prefer=named)
         else:
             asked = plain(q)
             wants = asked_kind(asked) if kind is None else None

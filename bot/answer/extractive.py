@@ -119,10 +119,11 @@ OTHER_REPORTS = 2  # a fact answer also quotes up to this many other reports tha
 OTHER_REPORT_SCORE = 0.85  # …scoring within this share of the lead
 
 
-def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2
-                 ) -> tuple[list[Scored], list[Citation]]:
+def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2,
+                 prefer: set[str] = frozenset()) -> tuple[list[Scored], list[Citation]]:
     """A single-fact question: the sentence whose subject, period and indicator match, with a number, leads;
-    up to `supporting` more sentences of the same report follow when they match almost as well."""
+    up to `supporting` more sentences of the same report follow when they match almost as well. Among sentences
+    stating the whole fact, those of a report the question names (`prefer`: its company in the title) lead."""
     scored = score_sentences(question, hits, tokenize)
     if not scored:
         return [], []
@@ -131,7 +132,10 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
         s = x.sentence
         x.fact = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words, ind_words)
         x.score = x.fact.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)
-    scored.sort(key=lambda x: (not x.fact.complete, -x.score))  # a sentence stating the whole fact first
+    # a sentence stating the whole fact first; of those, one naming the part of the year asked (「前三季度」,
+    # 「Q3单季度」) before one stating a figure for the whole year, then one of a report the question names
+    scored.sort(key=lambda x: (not x.fact.complete, x.fact.sub_period is not None and x.fact.sub_period < 1,
+                               x.sentence.hit.report.doc_id not in prefer, -x.score))
     lead = scored[0]
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score
