@@ -458,3 +458,12 @@ def test_an_item_of_a_list_owns_the_value_a_later_respectively_gives_in_its_plac
     assert match(a, makers, makers, "", ["甲药"]).owner == 0
     uneven = "7月份甲药、乙药、丙药批签发量合计147万支，同比增速分别为19%、-5%。"  # two values for three items
     assert match(a, uneven, uneven, "", ["甲药"]).owner == 0
+
+
+def test_a_quarter_glued_to_a_known_latin_name_is_no_unknown_name():
+    """jieba keeps 「PCQ3」 whole: PC in Q3 is known when PC is; a name the library never uses stays unknown."""
+    from bot.answer.refusal import signals
+
+    vocab = {"pc": 1, "出货量": 1}
+    sig = signals([("pcq3", True), ("pch1", True), ("xyq3", True)], vocab, 0.5, 0.9)
+    assert sig.unknown_names == ["xyq3"]

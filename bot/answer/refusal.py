@@ -15,6 +15,7 @@ from typing import Callable
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # (q21: jieba's piece of 「1Q21」, the first quarter of 2021)
+_PERIOD_TAIL = re.compile(r"(?<=[a-z])(?:q[1-4]|h[12])$", re.I)
 _PERIOD = re.compile(r"^(q[1-4]|q[12]\d|h[12]|\d{1,2}[qhm]\d{0,4}|fy\d{2,4}|\d{2,4}[qh]\d?|\d{4}[ea]?)$", re.I)
 
 
@@ -82,6 +83,9 @@ def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
 
     if word in vocab:
         return True
+    stem = _PERIOD_TAIL.sub("", word)
+    if stem != word and len(stem) >= 2 and stem in vocab:
+        return True  # jieba glued the period asked to a Latin name: 「全球PCQ3」 is PC in Q3
     if _CJK.search(word) and len(word) >= 3 and (word[1:] in vocab or word[:-1] in vocab):
         return True  # jieba glued a function word to a name ("那海通" = 那 + 海通)
     if _CJK.search(word):
