@@ -440,17 +440,17 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
     sentence-like break between (「•乙品种：2020年全年…批签发1321万支」), 0 when every value is further from it
     (「疫情推动乙品种增长，甲品种：2020年全年甲品种批签发5938万支」: another subject's figure); None when the subject
     is only a region or not in the sentence."""
-    starts = [i + len(f) for f in forms if f for i in _at(f.lower(), s)]
-    if not starts:
+    mentions = [(i, i + len(f)) for f in forms if f for i in _at(f.lower(), s)]
+    if not mentions:
         return None
-    if any(_listed_value(s, masked, i - len(f), i, ratio) for f in forms if f for i in starts):
+    if any(_listed_value(s, masked, start, end, ratio) for start, end in mentions):
         return 1.0
     for v in wanted(ratio).finditer(masked):
         if not v.group()[:1].isdigit():
             continue
         # (a value after 「分别」 is the listed items' (「甲中，A、B的增速分别为…」), the mention's only when it is one)
-        if any(0 <= v.start() - e <= OWNER_NEAR and not re.search(r"[。；;•➢]|分别|依次", s[e:v.start()])
-               for e in starts):
+        if any(0 <= v.start() - end <= OWNER_NEAR and not _OWNER_BREAK.search(s, end, v.start())
+               for _, end in mentions):
             return 1.0
     return 0.0
 
@@ -458,6 +458,8 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
 _LIST_SEP = re.compile(r"、|和|及|与")
 _CLAUSE_START = re.compile(r"[，,；;。：:（(]")
 _RESPECTIVELY = re.compile(r"分别|依次")
+_LIST_END = re.compile(r"[。；;]|分别|依次")  # the values a 「分别」 gives run to the sentence's end or the next one
+_OWNER_BREAK = re.compile(r"[。；;•➢]|分别|依次")  # between a mention and a value: not its own figure
 
 
 def _listed_value(s: str, masked: str, start: int, end: int, ratio) -> bool:
@@ -472,7 +474,7 @@ def _listed_value(s: str, masked: str, start: int, end: int, ratio) -> bool:
     if n < 2:
         return False
     for r in _RESPECTIVELY.finditer(s, end):
-        stop = re.compile(r"[。；;]|分别|依次").search(s, r.end())
+        stop = _LIST_END.search(s, r.end())
         values = [v for v in wanted(ratio).finditer(masked, r.end(), stop.start() if stop else len(s))
                   if v.group()[:1].isdigit() or v.group()[:1] in "-−+"]
         if len(values) == n:

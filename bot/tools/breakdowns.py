@@ -15,9 +15,8 @@ from decimal import Decimal
 from itertools import combinations, groupby
 
 from bot.tools.estimates import (
-    Derivation, Term, _close, _derivation, _kind, _Num, _numbers, _term, half_unit, sentences,
+    Derivation, Term, _base, _close, _derivation, _kind, _Num, _numbers, _term, half_unit, sentences,
 )
-from bot.tools.units import unit_info
 
 BREAKDOWN = re.compile(r"其中[：:]?")
 # The report's own forecast: a statistic it quotes with its breakdown (「出口额…，其中…」, 「共批准56款，其中…」) is
@@ -127,10 +126,6 @@ def _summing_run(before: list[_Num], total: _Num) -> tuple[_Num, ...]:
     return ()
 
 
-def _base_value(t: Term) -> Decimal:
-    return t.value * unit_info(t.unit).factor
-
-
 def _total(doc_id: str, chunk_id: str, res: Term, segments: tuple[Term, ...]) -> Derivation:
     return Derivation(id="", doc_id=doc_id, subject=res.name, result=res, inputs=segments, operation="product_of_sum",
                       start=min(t.quote_start for t in segments), end=res.quote_end,
@@ -159,5 +154,5 @@ def _shares(text: str, doc_id: str, chunk_id: str, nums: list[_Num], total: _Num
 
 
 def _is_share(share: _Num, part: list[Term], total: _Num) -> bool:
-    got = sum((_base_value(t) for t in part), Decimal(0)) / total.base_low
+    got = sum((_base(t.value, t.unit) for t in part), Decimal(0)) / total.base_low
     return abs(got - share.base_low) <= half_unit(share)

@@ -23,7 +23,7 @@ from itertools import combinations
 from bot.errors import ToolError
 from bot.tools.estimates import (
     RESULT_CUE, STRONG_CUE, WEAK_CUE, WINDOW_CHARS, _YEARS, Derivation, Term, _item_period, _Num, _numbers, _period,
-    _term,
+    _term, half_digit,
 )
 from bot.tools.numbers import NumberSpan
 from bot.tools.units import mul, normalize_unit, unit_info
@@ -335,8 +335,7 @@ def _fits(got: float, cell: NumberSpan, want: float) -> bool:
 
 def _half(cell: NumberSpan, base: float) -> float:
     """Half a unit of the last digit a cell is written with, in base units (「1.0」 ± 0.05, 「17」 ± 0.5)."""
-    places = -cell.value.as_tuple().exponent  # type: ignore[operator]
-    return abs(0.5 * 10 ** -places * (base / float(cell.value))) if cell.value else 0.0
+    return abs(float(half_digit(cell.value)) * (base / float(cell.value))) if cell.value else 0.0
 
 
 MIN_COLUMNS = 3  # the filled columns a formula must hold in

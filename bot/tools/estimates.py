@@ -459,9 +459,14 @@ def _agrees(inputs: tuple[_Num, ...], result: _Num) -> Decimal | None:
     return err if err <= ROUNDED_TOLERANCE and (abs(mid - r) <= half or result.approx) else None
 
 
+def half_digit(value: Decimal) -> Decimal:
+    """Half a unit of the last digit `value` is written with: 350 → 0.5, 1.0 → 0.05."""
+    return Decimal(5) * Decimal(10) ** (value.as_tuple().exponent - 1)
+
+
 def half_unit(n: _Num) -> Decimal:
     """Half a unit of the last digit a number is written with, in base units: 350亿元 → 0.5亿元 (its rounding)."""
-    return Decimal(5) * Decimal(10) ** (n.span.value.as_tuple().exponent - 1) * (n.base_low / n.span.value)
+    return half_digit(n.span.value) * (n.base_low / n.span.value)
 
 
 _MONEY_WORD = re.compile(r"元|美金|港币|英镑|韩元|法郎|\$|€|£|¥|￥|yuan|rmb|cny|usd|hkd|eur", re.I)

@@ -316,9 +316,9 @@ def _merge(a: _Tok, b: _Tok, text: str) -> NumberSpan | None:
     info = UNITS[y.unit]
     if a.bare and info.magnitude != "" and info.style == "zh" and not info.per:
         low_unit = a.bare + info.base  # "1000万-2000万台", "5亿至10亿美元": the bare 万 is not yuan
-    if x.unit and y.unit and x.text[-1:].isdigit() and UNITS[x.unit].magnitude == "" and info.magnitude != "" \
-            and not info.per \
-            and not UNITS[x.unit].per and UNITS[x.unit].base == info.base:
+    low_info = UNITS[x.unit] if x.unit else None
+    if low_info and x.text[-1:].isdigit() and low_info.magnitude == "" and not low_info.per \
+            and info.magnitude != "" and not info.per and low_info.base == info.base:
         low_unit = y.unit  # 「人民币2.5-3亿元」, "$5-10 billion": the currency before the low end, the magnitude after the high
     if x.unit == "" and y.unit != "":
         low_unit, borrowed = y.unit, True  # "575至1149亿元", "5-35%"
