@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
 
@@ -65,6 +66,18 @@ class _Row:
     @property
     def ratio(self) -> bool:
         return self.unit == "%"
+
+    # (the formula search tries thousands of row combinations a table: what each row's cells give is read once)
+    @cached_property
+    def filled(self) -> int:
+        """The columns with a cell, as bits."""
+        return sum(1 << c for c, b in enumerate(self.base) if b is not None)
+
+    @cached_property
+    def halves(self) -> tuple[float, ...]:
+        """Half a unit of each cell's last written digit, in base units (0 for an empty cell)."""
+        return tuple(_half(cell, b) if cell is not None and b is not None else 0.0
+                     for cell, b in zip(self.cells, self.base))
 
 
 @dataclass(frozen=True)
@@ -326,11 +339,12 @@ class _Formula:
     terms: tuple[tuple[int, ...], ...] = ()  # a sum of products: each term's places in `rows`
 
 
-def _fits(got: float, cell: NumberSpan, want: float) -> bool:
-    """`got` agrees with a cell showing `want`: within tolerance, or within the rounding of its written digits."""
+def _fits(got: float, half: float, want: float) -> bool:
+    """`got` agrees with a cell showing `want`: within tolerance, or within the rounding of its written digits
+    (`half`: half a unit of its last digit)."""
     if want == 0:
         return False
-    return abs(got - want) <= max(abs(want) * TABLE_TOLERANCE, _half(cell, want))
+    return abs(got - want) <= max(abs(want) * TABLE_TOLERANCE, half)
 
 
 def _half(cell: NumberSpan, base: float) -> float:
@@ -351,7 +365,10 @@ ROUNDED_SLACK = 0.12
 
 def _filled(rows: list[_Row], n: int) -> list[int]:
     """The columns every one of `rows` has a cell in."""
-    return [c for c in range(n) if all(r.base[c] is not None for r in rows)]
+    mask = (1 << n) - 1
+    for r in rows:
+        mask &= r.filled
+    return [c for c in range(n) if mask >> c & 1]
 
 
 def _value(op: str, rs: list[_Row], c: int) -> float:
@@ -365,7 +382,7 @@ def _value(op: str, rs: list[_Row], c: int) -> float:
 def _bounds(op: str, rs: list[_Row], c: int) -> tuple[float, float] | None:
     """The least and the most a sum or product of the cells of column `c` can be, each cell within its rounding;
     None when the cells are too coarse for that to mean anything."""
-    ends = [(r.base[c] - h, r.base[c] + h) for r in rs for h in [_half(r.cells[c], r.base[c])]]  # type: ignore
+    ends = [(r.base[c] - r.halves[c], r.base[c] + r.halves[c]) for r in rs]  # type: ignore[operator]
     if op == "sum":
         lo, hi = sum(e[0] for e in ends), sum(e[1] for e in ends)
     elif max((b - a) / (b + a) for a, b in ends) > ROUNDED_CELL:
@@ -384,10 +401,10 @@ def _holds(op: str, goal: _Row, rs: list[_Row], n: int, rounded: bool = False) -
         want = goal.base[c]
         if rounded:
             bounds = _bounds(op, rs, c)
-            h = _half(goal.cells[c], want)  # type: ignore[arg-type]
+            h = goal.halves[c]
             if bounds is None or bounds[1] < want - h or bounds[0] > want + h:  # type: ignore[operator]
                 return False
-        elif not _fits(_value(op, rs, c), goal.cells[c], want):  # type: ignore[arg-type]
+        elif not _fits(_value(op, rs, c), goal.halves[c], want):  # type: ignore[arg-type]
             return False
     return True
 
