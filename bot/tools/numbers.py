@@ -265,9 +265,10 @@ def _read(m: re.Match[str], text: str) -> _Tok | None:
         cur = _EN_CURRENCY[g["encur"].lower()] if g["encur"] else None
         if pre_cur is not None and cur is not None and pre_cur is not cur:
             return None
+        bare = "" if cur or pre_cur else {"tn": "trillion", "bn": "billion", "mn": "million"}.get(word, word)
         cur = cur or pre_cur or _ZH_CURRENCY["元"]
         big = {"tn": "trillion", "bn": "billion", "mn": "million"}.get(word, word)
-        return _tok(_scale(value, mag), f"{big} {cur.en}", m, text)
+        return _tok(_scale(value, mag), f"{big} {cur.en}", m, text, bare=bare)
     if g["zhunit"]:
         return _tok(_scale(value, mag), _TIME_UNITS[g["zhunit"]], m, text)
     if g["enunit"]:
@@ -317,9 +318,14 @@ def _merge(a: _Tok, b: _Tok, text: str) -> NumberSpan | None:
     if a.bare and info.magnitude != "" and info.style == "zh" and not info.per:
         low_unit = a.bare + info.base  # "1000万-2000万台", "5亿至10亿美元": the bare 万 is not yuan
     low_info = UNITS[x.unit] if x.unit else None
+    if b.bare and low_info and low_info.currency and low_info.magnitude == "" and not low_info.per:
+        # "$5-10 billion", "$5-10亿": the currency before the low end, the magnitude after the high (not yuan)
+        cur = next(c for c in CURRENCIES if c.code == low_info.currency)
+        y = NumberSpan(y.value, f"{b.bare} {cur.en}" if info.style == "en" else b.bare + cur.zh, y.start, y.end, y.text)
+        info, low_unit = UNITS[y.unit], y.unit
     if low_info and x.text[-1:].isdigit() and low_info.magnitude == "" and not low_info.per \
-            and info.magnitude != "" and not info.per and low_info.base == info.base:
-        low_unit = y.unit  # 「人民币2.5-3亿元」, "$5-10 billion": the currency before the low end, the magnitude after the high
+            and info.magnitude != "" and not info.per and (low_info.currency or low_info.base) == (info.currency or info.base):
+        low_unit = y.unit  # 「人民币2.5-3亿元」, "$5至10亿美元": the currency before the low end, the magnitude after the high
     if x.unit == "" and y.unit != "":
         low_unit, borrowed = y.unit, True  # "575至1149亿元", "5-35%"
     elif y.unit == "" and x.unit != "":

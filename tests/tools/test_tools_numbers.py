@@ -59,6 +59,9 @@ def test_single_numbers(text, value, unit):
     ("人民币2.5-3亿元", "2.5", "3", "亿元"),  # the currency before the low end, the magnitude after the high
     ("¥30-50万元", "30", "50", "万元"),
     ("人民币500元-2万元", "0.05", "2", "万元"),  # a unit written after the low end is its own
+    ("$5-10 billion", "5", "10", "billion USD"),  # the high end's bare magnitude is the low end's currency, not yuan
+    ("$5-10亿", "5", "10", "亿美元"),
+    ("$5至10亿美元", "5", "10", "亿美元"),
 ])
 def test_ranges(text, low, high, unit):
     n = one(text)
