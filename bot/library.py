@@ -30,13 +30,21 @@ _GENERIC_TITLE = re.compile(r"^(行业|公司|深度|专题|研究|报告|点评
 QUOTED_TITLE_MIN = 6  # characters of a 《quote》 that name a report to answer from alone (fewer: searched first)
 
 
+_COMPANY_TITLE = re.compile(r"^([^（(：:]{2,12})[（(]\d{6}")
+
+
+def company_of(title: str) -> str:
+    """The company a title is about, named before its stock code (「爱美客（300896）：…」 → 爱美客); "" for none."""
+    m = _COMPANY_TITLE.match(title)
+    return m.group(1).strip() if m else ""
+
+
 def title_parts(title: str) -> list[str]:
     """Pieces of a title that could name it in a question: a stock code, the company before 「（code）」,
     and the title's phrases (≥ 4 characters, not generic report words)."""
     parts = re.findall(r"(?<!\d)\d{6}(?!\d)", title)
-    m = re.match(r"^([^（(：:]{2,12})[（(]\d{6}", title)
-    if m:
-        parts.append(m.group(1).strip())
+    if company := company_of(title):
+        parts.append(company)
     for p in _TITLE_SPLIT.split(title):
         if len(p) >= 4 and not _GENERIC_TITLE.match(p):
             parts.append(p)
@@ -304,6 +312,16 @@ class Library:
             if self._quoted_in(doc_id, quoted) or any(p in question for p in parts):
                 out.append(doc_id)
         return out
+
+    def about_reports(self, subject: str) -> list[str]:
+        """Reports on the company a question's subject names: 「爱美客」 is the company of 「爱美客（300896）：…」 (the name
+        before a stock code in the title), a first source for its figures. A topic word in titles (白蛋白, 医美) is
+        not: on reports-dev, preferring every title holding the subject cost 32 right answers for 8, while company
+        titles gained 7 for 1."""
+        if len(subject) < 2:
+            return []
+        reports = self.retriever.reports()
+        return [d for d, r in reports.items() if subject in (company_of(r.title), company_of(Path(r.source).stem))]
 
     def _title_names(self, key: tuple[str, ...]) -> dict[str, list[str]]:
         if self._names_key != key:

@@ -400,6 +400,36 @@ def test_a_provinces_figure_is_not_the_countrys():
     assert national.complete
 
 
+def test_another_regions_amount_is_not_the_regions_asked():
+    """Asked for 全球's amount, a sentence naming 全球 only after other regions' amounts does not state it; one whose
+    amount follows 全球 does, and a share 「占全球…的38.7%」 is left to the other checks."""
+    a = analyse("全球某类手机3Q20的出货量是多少？")
+    words = ["全球", "某类手机"]
+    others = "根据某机构数据，3Q20甲国某类手机出货量5425.79万部，同比增长16.50%；3Q20乙国某类手机出货量2294.49万部，带动全球某类手机逐步复苏。"
+    for r in (("甲国", "印度"), ("乙国", "美国")):
+        others = others.replace(*r)
+    assert not match(a, others, "", "", words).complete
+    own = "3Q20全球某类手机出货量3.55亿部，同比下降1.3%，其中印度出货量5425.79万部。"
+    assert match(a, own, "", "", words).complete
+    share = analyse("美国某类药2018年的市场规模是多少？")
+    s = "2018年，美国某类药市场规模为4,908亿美元，占全球某类药市场的38.7%。"
+    assert match(share, s, "", "", ["美国", "某类药"]).complete
+    world = analyse("全球某类药2018年的市场规模是多少？")
+    assert not match(world, s, "", "", ["全球", "某类药"]).complete
+    # the country's own 国内, a 国外 inside 「我国外周」, a value in a clause naming no region, a 「分别」 list: not another's
+    japan = analyse("日本某类电器2010年全年的需求量是多少？")
+    s = "2010年末日本国内某类电器单月需求超过2000亿日元，2010年全年总需求达到11362亿日元。"
+    assert match(japan, s, "", "", ["日本", "某类电器"]).complete
+    s = "20世纪50年代日本生产的某类电器曾经风靡全球，被誉为世界“某类电器王国”，2010年全年某类电器需求量超600万台。"
+    assert match(japan, s, "", "", ["日本", "某类电器"]).complete
+    home = analyse("我国外周某类器械2011年的市场规模是多少？")
+    s = "我国外周某类器械市场2011年行业市场规模14亿，到2014年达20亿元。"
+    assert match(home, s, "", "", ["我国", "外周某类器械"]).complete
+    listed = analyse("全球某类CRO2019年的市场规模是多少？")
+    s = "2019年，全球与我国某类CRO市场规模分别为129亿美元与14亿美元，2015-2019年CAGR分别为10.8%与33.4%。"
+    assert match(listed, s, "", "", ["全球", "某类CRO"]).complete
+
+
 def test_a_value_right_after_the_subject_is_its_own_figure():
     """In 「疫情推动乙品种增长，甲品种：2020年全年甲品种批签发5938万支」 乙品种 is named, but the figure is 甲品种's; in
     「乙品种：2020年全年，乙品种注射液批签发1321万支」 it follows 乙品种 closely: that sentence scores higher."""

@@ -43,3 +43,19 @@ def test_a_report_the_question_names_leads_among_sentences_stating_the_fact(toke
     assert "9.12亿元" in extract_fact(analyse(q), q, [other, own], tokenize, prefer={"b"})[0][0].sentence.text
     vague = hit("c", "甲乙科技（600000）调研纪要", "公司经营稳健，渠道持续扩张。", 0.5)
     assert "9亿元" in extract_fact(analyse(q), q, [other, vague], tokenize, prefer={"c"})[0][0].sentence.text
+
+
+def test_a_report_on_the_company_asked_about_leads_among_sentences_stating_the_fact(tokenize):
+    """When the question names no report, a report on the company its subject names (`about`: 「甲乙科技（600000）…」)
+    still leads among sentences stating the whole fact — after a report the question names, and never with a
+    sentence that does not state the fact."""
+    q = "甲乙科技2020年的营业收入是多少？"
+    other = hit("a", "某行业年度策略", "甲乙科技2020年营业收入约9亿元，行业排名第二。", 1.0)
+    own = hit("b", "甲乙科技（600000）年报点评", "2020年甲乙科技实现营业收入9.12亿元，同比增长27%。", 0.5)
+    named = hit("d", "某公司首次覆盖", "甲乙科技2020年营业收入为9.05亿元。", 0.4)
+    assert "9亿元" in extract_fact(analyse(q), q, [other, own], tokenize)[0][0].sentence.text
+    assert "9.12亿元" in extract_fact(analyse(q), q, [other, own], tokenize, about={"b"})[0][0].sentence.text
+    lead = extract_fact(analyse(q), q, [other, own, named], tokenize, prefer={"d"}, about={"b"})[0][0]
+    assert "9.05亿元" in lead.sentence.text
+    vague = hit("c", "甲乙科技（600000）调研纪要", "公司经营稳健，渠道持续扩张。", 0.5)
+    assert "9亿元" in extract_fact(analyse(q), q, [other, vague], tokenize, about={"c"})[0][0].sentence.text

@@ -123,3 +123,17 @@ def test_a_fact_question_reads_its_own_ranking_beside_the_alias_expanded_one(lib
     own = {h.chunk.chunk_id for h in library.search(expand_query(query), k=k)}
     got = {h.chunk.chunk_id for h in e.retrieve(q, query, a, filters, named=named)}
     assert own <= got
+
+
+def test_reports_about_a_company_are_those_whose_title_names_it_before_its_stock_code(fresh_library, monkeypatch):
+    """「甲乙科技（600000）：…」 is on 甲乙科技; a topic word in titles (电子) or a company named elsewhere in a title
+    names no report."""
+    from bot.types import ReportMeta
+
+    titles = [f"甲乙科技（600000）点评{i}" for i in range(7)] + [f"电子行业周报{i}" for i in range(40)] + \
+        ["电子行业深度：甲乙科技领跑"]
+    reports = {f"d{i}": ReportMeta(doc_id=f"d{i}", title=t, source=f"{t}.txt") for i, t in enumerate(titles)}
+    lib = fresh_library()
+    monkeypatch.setattr(lib.retriever, "reports", lambda: reports)
+    assert sorted(lib.about_reports("甲乙科技")) == [f"d{i}" for i in range(7)]
+    assert lib.about_reports("电子") == [] and lib.about_reports("甲乙") == [] and lib.about_reports("甲") == []

@@ -41,6 +41,8 @@ SUMMARY_MAX_REPORTS = 5  # a summary of more reports than this is a wall of text
 FACT_DEPTH = 8
 # Reranking fact passages: the retrieval rank's weight beside the fact score of the passage's best sentence.
 RERANK_PRIOR = 0.3
+# … and a report on the company the question's subject names (Library.about_reports): half a named report's bonus
+ABOUT_PRIOR = 0.25
 
 
 class ScopedText:
@@ -205,16 +207,31 @@ class Engine:
             first = self.library.search(expand_query(query), k=self.settings.top_k, filters=Filters(reports=tuple(named)))
             first_ids = {h.chunk.chunk_id for h in first}
             hits = first + [h for h in hits if h.chunk.chunk_id not in first_ids]
+        about = self.about(a, filters, named)
+        if about:  # the reports on the company asked about are searched too (their passages may rank low)
+            seen = {h.chunk.chunk_id for h in hits}
+            hits += [h for h in self.library.search(expand_query(query), k=self.settings.top_k,
+                                                    filters=Filters(reports=tuple(about)))
+                     if h.chunk.chunk_id not in seen]
         if a.is_fact and hits:
             t = time.perf_counter()
-            named_set = set(named)
+            named_set, about_set = set(named), set(about)
             scores = best_fact(a, hits, self.library.tokenizer)
             order = sorted(range(len(hits)), key=lambda i: -(scores[i] + RERANK_PRIOR / (1 + i)
-                                                               + (0.5 if hits[i].report.doc_id in named_set else 0)))
+                                                               + (0.5 if hits[i].report.doc_id in named_set else
+                                                                  ABOUT_PRIOR if hits[i].report.doc_id in about_set
+                                                                  else 0)))
             hits = [hits[i] for i in order]
             if timings is not None:
                 timings["rerank"] = (time.perf_counter() - t) * 1000
         return hits
+
+    def about(self, a: Analysis, filters: Filters | None, named: Sequence[str]) -> list[str]:
+        """Reports on the company a fact question's subject names (none when the question names reports or is
+        filtered: those say where to look already)."""
+        if not a.is_fact or filters or named or not a.subject:
+            return []
+        return self.library.about_reports(a.subject)
 
     def passages(self, question: str, filters: Filters | None = None) -> list[Hit]:
         """The ranked passages an offline answer to `question` is drawn from (for evaluation and debugging)."""
@@ -356,7 +373,8 @@ class Engine:
         kind = analysis_kind(q)
         a = a or analyse(query)
         if a.is_fact:
-            chosen, citations = extract_fact(a, query, hits, tokenize, prefer=named)
+            chosen, citations = extract_fact(a, query, hits, tokenize, prefer=named,
+                                             about=set(self.about(a, filters, list(named))))
         else:
             asked = plain(q)
             wants = asked_kind(asked) if kind is None else None

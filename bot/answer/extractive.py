@@ -120,10 +120,11 @@ OTHER_REPORT_SCORE = 0.85  # …scoring within this share of the lead
 
 
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2,
-                 prefer: set[str] = frozenset()) -> tuple[list[Scored], list[Citation]]:
+                 prefer: set[str] = frozenset(), about: set[str] = frozenset()) -> tuple[list[Scored], list[Citation]]:
     """A single-fact question: the sentence whose subject, period and indicator match, with a number, leads;
     up to `supporting` more sentences of the same report follow when they match almost as well. Among sentences
-    stating the whole fact, those of a report the question names (`prefer`: its company in the title) lead."""
+    stating the whole fact, those of a report the question names (`prefer`: its company in the title) lead, then
+    those of a report on the company the subject names (`about`: 「X（600000）：…」 for X)."""
     scored = score_sentences(question, hits, tokenize)
     if not scored:
         return [], []
@@ -133,9 +134,11 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
         x.fact = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words, ind_words)
         x.score = x.fact.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)
     # a sentence stating the whole fact first; of those, one naming the part of the year asked (「前三季度」,
-    # 「Q3单季度」) before one stating a figure for the whole year, then one of a report the question names
+    # 「Q3单季度」) before one stating a figure for the whole year, then one of a report the question names, then one
+    # of a report on the company the subject names (`about`)
     scored.sort(key=lambda x: (not x.fact.complete, x.fact.sub_period is not None and x.fact.sub_period < 1,
-                               x.sentence.hit.report.doc_id not in prefer, -x.score))
+                               x.sentence.hit.report.doc_id not in prefer, x.sentence.hit.report.doc_id not in about,
+                               -x.score))
     lead = scored[0]
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score

@@ -281,6 +281,12 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             m.sub_period = 1.0
         else:  # another month or quarter named instead of the one asked is a different figure
             m.sub_period = -0.5 if _SUB_PERIOD.search(s) else 0.0
+    ratio: bool | None | str = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
+    if ind and _MULTIPLE_INDICATOR.search(ind.name):
+        ratio = MULTIPLE  # 市盈率 ends in 率 but is stated in 倍 (or 「94X」), never in %
+    elif ind and not ratio and _INDEX.search(ind.name):
+        ratio = None  # an index is stated as its level (11507.51点) or its change (上涨0.63%): either answers
+    masked = _DATES.sub(lambda x: " " * len(x.group()), s)
     if words:
         before = p[:max(0, p.find(s))] if s in p else ""  # what the passage says before the sentence
         # a name's brackets are not its words (「碘[125I]」 is asked as 碘125I)
@@ -292,6 +298,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
                 continue  # asked about 国内, the sentence is about 全球 (whatever the title says)
             if w in _NATIONAL and not _found(forms, s) and any(x in s for x in PROVINCES):
                 continue  # asked about the whole country, the sentence is about one province (广东省…)
+            if w in REGIONS and ratio is False and _other_region_owns(s, masked, forms):
+                continue  # 「3Q20印度智能手机出货量5425.79万部…带动全球智能手机逐步复苏」: 印度's figures, not 全球's
             got += 1.0 if _found(forms, s_) else 0.8 if _found(forms, t_) else 0.75 if _found(forms, before_) \
                 else 0.5 if _found(forms, p_) else 0.0
         m.subject = got / len(words)
@@ -299,19 +307,13 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             m.phrase = 1.0 if a.subject.lower() in s else 0.0
     else:
         m.subject = 1.0  # the question names no subject: nothing to miss
-    ratio: bool | None = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
-    if ind and _MULTIPLE_INDICATOR.search(ind.name):
-        ratio = MULTIPLE  # 市盈率 ends in 率 but is stated in 倍 (or 「94X」), never in %
-    elif ind and not ratio and _INDEX.search(ind.name):
-        ratio = None  # an index is stated as its level (11507.51点) or its change (上涨0.63%): either answers
-        if m.indicator < 1 and _INDEX_MOVE.search(s):
-            m.indicator = 1.0  # 「医疗器械II上涨0.63%」「涨幅分别为…」 states the index's move
+    if ratio is None and m.indicator < 1 and _INDEX_MOVE.search(s):
+        m.indicator = 1.0  # 「医疗器械II上涨0.63%」「涨幅分别为…」 states the index's move
     plain = _DATES.sub(" ", sentence)
     m.number = 1.0 if wanted(ratio).search(plain) else (
         0.3 if re.search(r"\d", plain) else 0.0)
     if m.number < 1.0:
         return m
-    masked = _DATES.sub(lambda x: " " * len(x.group()), s)
     if ind:
         m.near = _nearness(s, masked, ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
     if words and m.subject >= 1:
@@ -453,6 +455,35 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
                for _, end in mentions):
             return 1.0
     return 0.0
+
+
+_REGION_MARKS = REGIONS + PROVINCES
+
+
+def _other_region_owns(s: str, masked: str, forms) -> bool:
+    """Asked for an amount of one region (全球) in a sentence naming it and others: True when the region named last
+    before each amount, in the amount's own clause, is another one (「美国制药市场规模为4,908亿美元，占全球制药市场的
+    38.7%」 gives 美国's); False when one is the asked region's, when no clause names a region before its amount
+    (「…风靡全球，…1958年产量超600万台」), or when 「分别」 pairs regions and values. 「日本国内」 is 日本; the 国外 in
+    「我国外周」 is no region. (Shares are left alone: 「占全球…的38%」 names the whole after the share's owner.)"""
+    if _RESPECTIVELY.search(s):
+        return False
+    marks: list[tuple[int, int, bool]] = []
+    for i, r in sorted(((i, r) for r in _REGION_MARKS for i in _at(r, s)), key=lambda x: (x[0], -len(x[1]))):
+        if marks and i < marks[-1][1]:
+            continue  # inside the mark before it: 「我国外周」 holds 国外
+        asked = r in forms or bool(marks and marks[-1][1] == i and marks[-1][2])  # 「日本国内」: still 日本
+        marks.append((i, i + len(r), asked))
+    owned = False
+    for v in _AMOUNT.finditer(masked):
+        if not v.group()[:1].isdigit():
+            continue
+        clause = max((c.end() for c in _CLAUSE_END.finditer(s, 0, v.start())), default=0)
+        last = [asked for i, _, asked in marks if clause <= i < v.start()]
+        if last and last[-1]:
+            return False
+        owned = owned or bool(last)
+    return owned
 
 
 _LIST_SEP = re.compile(r"、|和|及|与")
