@@ -26,8 +26,24 @@ _SENT_END = re.compile(r"[。！？；!?;…]+[”’」』）)】\"']*|\.(?=\s)
 # For quoting, "；" does not end a sentence: it separates the items of one enumeration ("1)…；2)…；3)…").
 # A list marker (•, ➢, ▪…) starts a new item: PDF text runs the items of a list into one line
 # (「…两重天•白蛋白：2020年…•静丙：2020年…」), and each item states its own subject's figure.
-_FULL_STOP = re.compile(r"[。！？!?…]+[”’」』）)】\"']*|\.(?=\s)|\n|(?=[•➢▪◆●■►❖✓])")
+# A section number glued after text starts one too (「…数据统计日期截至2020年05月24日3.静丙2020年，…」, 「…研究所1.1.产品…」).
+_FULL_STOP = re.compile(r"[。！？!?…]+[”’」』）)】\"']*|\.(?=\s)|\n|(?=[•➢▪◆●■►❖✓◼])|"
+                        r"(?<=[\u4e00-\u9fff）)])(?=\d{1,2}(?:\.\d{1,2})*[.．][\u4e00-\u9fff])")
 _SUB_BREAK = re.compile(r"[，,、：:]")
+# PDF text glues a figure's source line to the sentence after it (「图5：…（万瓶）资料来源：中检院、各地方所、安信证券
+# 研究中心2020年以来，我国狂免批签发量为99万瓶…」). For quoting, the source list ends a sentence: after its last name —
+# the first name of the kind sources end with (an institute, a database, 整理) that no list separator follows.
+_SOURCE = re.compile(r"(?<!据)(?:资料|数据)来源\s*[:：]|(?<![据料数])来源\s*[:：]")  # (「据资料来源：…显示」 is prose)
+_SOURCE_END = re.compile(r"研究所|研究中心|研究院|研究部|研究局|整理|彭博|公司公告|公告|官网|招股说明书|招股书|年报|统计局|中检院|"
+                         r"各地方所|各地方检验所|(?<![A-Za-z])(?:Wind|WIND|wind|iFinD|Bloomberg|IDC|Gartner|"
+                         r"Frost\s*&?\s*Sullivan)(?![A-Za-z])")
+_SOURCE_SEP = re.compile(r"\s*[，,、/;；&]")
+SOURCE_SPAN = 80  # characters a source list runs to at most
+# A chunk may start inside such a list (「及各所，天风证券研究所整理2020Q1狂免批签发…」, 「整理根据Omdia的预测，…」): its tail —
+# names (no digits, no prose words) ending in an institute or 整理, then no separator and no word that would make
+# the institute the sentence's subject (认为, 数据显示…) — is not part of the sentence after it.
+_LEAD_SOURCE = re.compile(r"[^。；;：:\d据从在由的为是对将根与和]{0,24}?(?:研究所|研究中心|研究院|研究部)?(?:整理|研究所|研究中心|研究院|研究部)"
+                          r"(?!\s*[，,、/;；&）)]|整理|认为|指出|预计|预测|数据|统计|公布|发布|测算|显示|报告|表示|称|的|对|将|分析|调研|研究)")
 
 
 def count_tokens_fn() -> Callable[[str], int]:
@@ -49,11 +65,37 @@ def sentence_spans(text: str, full_stops_only: bool = False) -> list[Span]:
     line_start = True
     for m in (_FULL_STOP if full_stops_only else _SENT_END).finditer(text):
         end = m.end() if m.group() != "\n" else m.start()
-        _add(text, pos, end, line_start, spans)
+        _add_split(text, pos, end, line_start, spans, full_stops_only)
         line_start = m.group() == "\n" or (text[m.end():m.end() + 1] == "\n")
         pos = m.end()
-    _add(text, pos, len(text), line_start, spans)
+    _add_split(text, pos, len(text), line_start, spans, full_stops_only)
     return spans
+
+
+def _add_split(text: str, start: int, end: int, para_start: bool, out: list[Span], at_sources: bool) -> None:
+    if at_sources:
+        cuts = source_ends(text, start, end)
+        first = len(text) - len(text.lstrip())
+        if start <= first and (m := _LEAD_SOURCE.match(text, first, end)) and end - m.end() >= 2:
+            cuts = [m.end(), *(c for c in cuts if c > m.end())]  # the text starts inside a source list
+        for cut in cuts:
+            _add(text, start, cut, para_start, out)
+            start, para_start = cut, False
+    _add(text, start, end, para_start, out)
+
+
+def source_ends(text: str, start: int, end: int) -> list[int]:
+    """Where the source lists in text[start:end] end (「资料来源：Wind，东方财富证券研究所」|), when a sentence follows."""
+    cuts = []
+    for m in _SOURCE.finditer(text, start, end):
+        if cuts and m.start() < cuts[-1]:
+            continue
+        for e in _SOURCE_END.finditer(text, m.end(), min(end, m.end() + SOURCE_SPAN)):
+            if not _SOURCE_SEP.match(text, e.end()) and text[e.end():e.end() + 1] not in "）)":
+                if end - e.end() >= 2:
+                    cuts.append(e.end())
+                break
+    return cuts
 
 
 def _add(text: str, start: int, end: int, para_start: bool, out: list[Span]) -> None:
