@@ -63,21 +63,25 @@ def sentence_spans(text: str, full_stops_only: bool = False) -> list[Span]:
     spans: list[Span] = []
     pos = 0
     line_start = True
+    # (quoting: the text may start inside a source list)
+    lead = _LEAD_SOURCE.match(text, len(text) - len(text.lstrip())) if full_stops_only else None
     for m in (_FULL_STOP if full_stops_only else _SENT_END).finditer(text):
         end = m.end() if m.group() != "\n" else m.start()
-        _add_split(text, pos, end, line_start, spans, full_stops_only)
+        _add_split(text, pos, end, line_start, spans, full_stops_only, lead.end() if lead and not spans else None)
         line_start = m.group() == "\n" or (text[m.end():m.end() + 1] == "\n")
         pos = m.end()
-    _add_split(text, pos, len(text), line_start, spans, full_stops_only)
+    _add_split(text, pos, len(text), line_start, spans, full_stops_only, lead.end() if lead and not spans else None)
     return spans
 
 
-def _add_split(text: str, start: int, end: int, para_start: bool, out: list[Span], at_sources: bool) -> None:
+def _add_split(text: str, start: int, end: int, para_start: bool, out: list[Span], at_sources: bool,
+               lead: int | None = None) -> None:
+    """A sentence, cut after the source lists it holds (for quoting); `lead`: where a source list's tail the text
+    starts with ends."""
     if at_sources:
         cuts = source_ends(text, start, end)
-        first = len(text) - len(text.lstrip())
-        if start <= first and (m := _LEAD_SOURCE.match(text, first, end)) and end - m.end() >= 2:
-            cuts = [m.end(), *(c for c in cuts if c > m.end())]  # the text starts inside a source list
+        if lead is not None and start < lead <= end - 2:
+            cuts = [lead, *(c for c in cuts if c > lead)]
         for cut in cuts:
             _add(text, start, cut, para_start, out)
             start, para_start = cut, False
