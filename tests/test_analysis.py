@@ -177,6 +177,12 @@ def test_an_estimate_answers_a_size_question_only_when_it_measures_what_is_asked
     rate = analyse("某电池2020~2022年的市场规模同比是多少？")  # a rate of the size is asked, not the size
     size = SimpleNamespace(extra={"subject": "某电池市场规模"}, result=SimpleNamespace(unit="亿元"))
     assert not _measures_asked(size, rate) and _measures_asked(size, analyse("某电池2020年的市场规模是多少？"))
+    # a province's or another region's estimate does not answer a question about the country or a region
+    national = analyse("国内某类药2018年的市场规模是多少？")
+    assert not _measures_asked(SimpleNamespace(extra={"subject": "广东省某类药市场规模"}), national)
+    assert _measures_asked(SimpleNamespace(extra={"subject": "我国某类药市场规模"}), national)
+    assert _measures_asked(SimpleNamespace(extra={"subject": "某类药市场规模"}), national)
+    assert not _measures_asked(SimpleNamespace(extra={"subject": "美国某类药市场规模"}), analyse("全球某类药2018年的市场规模是多少？"))
     unnamed_share = SimpleNamespace(extra={"subject": "占比"}, result=SimpleNamespace(unit="%"))
     assert not _measures_asked(unnamed_share, analyse("某剂型的市场规模占比是多少？"))
 
