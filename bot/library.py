@@ -66,6 +66,7 @@ class Library:
         self._estimates: dict[str, list] = {}  # doc id → estimates (bot.tools.estimates.Derivation), on demand
         self._names: dict[str, list[str]] = {}  # doc id → distinctive parts of its title (named_reports)
         self._names_key: tuple[str, ...] = ()
+        self._companies: dict[str, list[str]] = {}  # company → its reports (about_reports), built with _names
         self._checked = time.monotonic()  # when refresh() last looked at the store's revision
         self.sync_lexical()
         self.tokenizer("预热")  # load jieba's dictionary and POS table now, not during the first question
@@ -320,8 +321,8 @@ class Library:
         titles gained 7 for 1."""
         if len(subject) < 2:
             return []
-        reports = self.retriever.reports()
-        return [d for d, r in reports.items() if subject in (company_of(r.title), company_of(Path(r.source).stem))]
+        self._title_names(tuple(sorted(self.retriever.reports())))
+        return self._companies.get(subject, [])
 
     def _title_names(self, key: tuple[str, ...]) -> dict[str, list[str]]:
         if self._names_key != key:
@@ -333,6 +334,12 @@ class Library:
                     df[p] = df.get(p, 0) + 1
             limit = max(3, len(key) // 100)
             self._names = {d: [p for p in ps if df[p] <= limit] for d, ps in parts.items()}
+            # the company each report is on, by its title or its file's name (about_reports)
+            self._companies = {}
+            for d in key:
+                for c in dict.fromkeys(company_of(t) for t in (reports[d].title, Path(reports[d].source).stem)):
+                    if c:
+                        self._companies.setdefault(c, []).append(d)
             self._names_key = key
         return self._names
 

@@ -23,7 +23,7 @@ from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refus
 from .extractive import best_fact, extract, extract_fact, summary_points
 from .followup import standalone
 from .glossary import expand_query, names_absent
-from .match import PROVINCES, REGIONS, SUBJECT_SYNONYMS
+from .match import same_place
 from .question import check_question, is_chinese, plain, without_titles
 from .presence import LEAD_KINDS, asked_kind, presence, shows
 from .refusal import PROFILES, should_refuse, signals
@@ -81,22 +81,10 @@ def _names_of_question(names: list[str], a: Analysis) -> list[str]:
     return [n for n in names if n in subject or n in rest]
 
 
-def _same_place(asked: str, subject: str) -> bool:
-    """False when the question's subject names a region (全球, 国内…) and the estimate's names another region or a
-    province instead."""
-    for r in REGIONS:
-        if r in asked:
-            forms = (r,) + SUBJECT_SYNONYMS.get(r, ())
-            if not any(f in subject for f in forms) and any(x in subject for x in (*REGIONS, *PROVINCES)
-                                                             if x not in forms):
-                return False
-    return True
-
-
 def _measures_asked(calc, a: Analysis) -> bool:
     """Whether an estimate measures what the question asks: its subject names no indicator of the vocabulary, or
     the asked one (「国产占比」 is not the 市场容量 asked, though one sentence states both)."""
-    if not _same_place(a.subject, calc.extra.get("subject") or ""):
+    if not same_place(a.subject, calc.extra.get("subject") or ""):
         return False  # 「广东省降压药…市场规模」 is not the 国内 one asked, though one sentence states both
     ind = a.indicator
     if ind is None or ind.own:

@@ -460,6 +460,17 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
 _REGION_MARKS = REGIONS + PROVINCES
 
 
+def same_place(asked: str, subject: str) -> bool:
+    """False when a question's subject names a region (全球, 国内…) and another subject (an estimate's) names another
+    region or a province instead (the sentence-level twin of this is in `match`'s subject loop)."""
+    for r in REGIONS:
+        if r in asked:
+            forms = (r,) + SUBJECT_SYNONYMS.get(r, ())
+            if not _found(forms, subject) and any(x in subject for x in _REGION_MARKS if x not in forms):
+                return False
+    return True
+
+
 def _other_region_owns(s: str, masked: str, forms) -> bool:
     """Asked for an amount of one region (全球) in a sentence naming it and others: True when the region named last
     before each amount, in the amount's own clause, is another one (「美国制药市场规模为4,908亿美元，占全球制药市场的

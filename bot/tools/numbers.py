@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from bot.errors import ToolError
 from bot.tools.units import (
-    COUNT_NOUNS, CURRENCIES, MASS_ALIASES, MASS_UNITS, NOUN_ALIASES, NOUN_NOT_BEFORE, PER_ALIASES, PER_ONLY_NOUNS,
+    COUNT_NOUNS, CURRENCIES, CURRENCY_BY_CODE, MASS_ALIASES, MASS_UNITS, NOUN_ALIASES, NOUN_NOT_BEFORE, PER_ALIASES, PER_ONLY_NOUNS,
     UNITS, ZH_MAGNITUDES, Currency, normalize_unit, Quantity, QuantityRange, ValueWithUnit, convertible, div, mul, tidy, to_decimal,
 )
 
@@ -265,9 +265,9 @@ def _read(m: re.Match[str], text: str) -> _Tok | None:
         cur = _EN_CURRENCY[g["encur"].lower()] if g["encur"] else None
         if pre_cur is not None and cur is not None and pre_cur is not cur:
             return None
-        bare = "" if cur or pre_cur else {"tn": "trillion", "bn": "billion", "mn": "million"}.get(word, word)
-        cur = cur or pre_cur or _ZH_CURRENCY["元"]
         big = {"tn": "trillion", "bn": "billion", "mn": "million"}.get(word, word)
+        bare = "" if cur or pre_cur else big
+        cur = cur or pre_cur or _ZH_CURRENCY["元"]
         return _tok(_scale(value, mag), f"{big} {cur.en}", m, text, bare=bare)
     if g["zhunit"]:
         return _tok(_scale(value, mag), _TIME_UNITS[g["zhunit"]], m, text)
@@ -320,8 +320,9 @@ def _merge(a: _Tok, b: _Tok, text: str) -> NumberSpan | None:
     low_info = UNITS[x.unit] if x.unit else None
     if b.bare and low_info and low_info.currency and low_info.magnitude == "" and not low_info.per:
         # "$5-10 billion", "$5-10亿": the currency before the low end, the magnitude after the high (not yuan)
-        cur = next(c for c in CURRENCIES if c.code == low_info.currency)
-        y = NumberSpan(y.value, f"{b.bare} {cur.en}" if info.style == "en" else b.bare + cur.zh, y.start, y.end, y.text)
+        cur = CURRENCY_BY_CODE[low_info.currency]
+        unit = f"{b.bare} {cur.en}" if info.style == "en" else _currency_unit(cur, b.bare, True)
+        y = NumberSpan(y.value, unit, y.start, y.end, y.text)
         info, low_unit = UNITS[y.unit], y.unit
     if low_info and x.text[-1:].isdigit() and low_info.magnitude == "" and not low_info.per \
             and info.magnitude != "" and not info.per and (low_info.currency or low_info.base) == (info.currency or info.base):

@@ -83,7 +83,7 @@ CURRENCIES: tuple[Currency, ...] = (
     Currency("AUD", "澳元", "AUD", (), ("aud", "a$")),
     Currency("CHF", "瑞郎", "CHF", ("瑞士法郎",), ("chf",)),
 )
-_CURRENCY = {c.code: c for c in CURRENCIES}
+CURRENCY_BY_CODE = {c.code: c for c in CURRENCIES}
 
 # Magnitudes a unit may carry, as powers of ten. 百亿/千亿 are units too, though text reading
 # writes "3千亿" as 3000亿元 (the magnitude reports print).
@@ -295,7 +295,7 @@ def _en_unit(low: str) -> str | None:
     c1, c2 = (_EN_CURRENCY_WORDS[g] if g else None for g in (m.group("c1"), m.group("c2")))
     if c1 and c2 and c1 is not c2:
         return None
-    cur = c1 or c2 or _CURRENCY["CNY"]
+    cur = c1 or c2 or CURRENCY_BY_CODE["CNY"]
     mag = m.group("mag")
     if mag is None:
         return cur.en
@@ -566,7 +566,7 @@ def _with_magnitude(info: UnitInfo, mag: str, style: str) -> str | None:
     if info.currency:
         if mag not in (ZH_MAGNITUDES if style == "zh" else EN_MAGNITUDES):
             return None
-        head = _currency_name(_CURRENCY[info.currency], mag, style)
+        head = _currency_name(CURRENCY_BY_CODE[info.currency], mag, style)
     elif info.noun:
         if mag not in ZH_MAGNITUDES:
             return None
@@ -582,9 +582,9 @@ def _with_magnitude(info: UnitInfo, mag: str, style: str) -> str | None:
 
 def _heads(key: str, style: str) -> list[str]:
     """Every numerator of a key, in the order a product is named: 元, 万元, 亿元…; 台, 万台…; g, kg, mg, 吨, 万吨…"""
-    if key in _CURRENCY:
+    if key in CURRENCY_BY_CODE:
         mags = ZH_MAGNITUDES if style == "zh" else EN_MAGNITUDES
-        return [_currency_name(_CURRENCY[key], m, style) for m in mags]
+        return [_currency_name(CURRENCY_BY_CODE[key], m, style) for m in mags]
     if key == "g":
         return ["g", "kg", "mg", *(m + "吨" for m in ZH_MAGNITUDES)]
     if key == "天":
@@ -606,7 +606,7 @@ def _pers(keys: list[str]) -> list[str]:
 
 def _base_name(key: str, keys: list[str], style: str) -> str:
     """The unit of factor 1 of a numerator key over denominator keys: 元, 元/g, g, 瓶/g/天."""
-    head = _currency_name(_CURRENCY[key], "", style) if key in _CURRENCY else key
+    head = _currency_name(CURRENCY_BY_CODE[key], "", style) if key in CURRENCY_BY_CODE else key
     return "/".join([head, *sorted(keys, key=lambda k: k != "g")])
 
 
@@ -689,14 +689,14 @@ def _combine(shown: str, value: Decimal, factor: Decimal, nums: list[str], dens:
         if d in nums:
             nums.remove(d)
             dens.remove(d)
-    currencies = sorted({k for k in nums + dens if k in _CURRENCY})
+    currencies = sorted({k for k in nums + dens if k in CURRENCY_BY_CODE})
     if len(currencies) > 1:
         raise ToolError(f"Cannot compute {shown}: different currencies ({' vs '.join(currencies)}); "
                         "no exchange rate is assumed (不同币种之间不做汇率换算).")
     if len(nums) > 1 and not dens:
-        what = "two amounts of money" if all(k in _CURRENCY for k in nums) else "two amounts (money, counts, masses or days)"
+        what = "two amounts of money" if all(k in CURRENCY_BY_CODE for k in nums) else "two amounts (money, counts, masses or days)"
         raise ToolError(f"Cannot compute {shown}: {what} do not multiply into anything meaningful (无意义的乘积).")
-    if any(k in _CURRENCY for k in dens):
+    if any(k in CURRENCY_BY_CODE for k in dens):
         raise ToolError(f"Cannot compute {shown}: a quantity per amount of money is not a unit the tools know "
                         "(divide money by a count for a price).")
     if dens and not nums:
@@ -710,7 +710,7 @@ def _combine(shown: str, value: Decimal, factor: Decimal, nums: list[str], dens:
     except KeyError:
         info = None
     if info is None:
-        left = sorted(k for k in nums + dens if k not in _CURRENCY)
+        left = sorted(k for k in nums + dens if k not in CURRENCY_BY_CODE)
         raise ToolError(f"Cannot compute {shown}: the counted nouns do not cancel ({' vs '.join(left)}) "
                         "(计量单位不一致); the count and the per-unit value must be of the same thing.")
     style = info.style
@@ -887,7 +887,7 @@ def display_unit(q: Quantity, style: str) -> str:
         return "%"
     if info.dimension is not Dimension.CURRENCY or info.style == style:
         return q.unit
-    cur = _CURRENCY[info.currency]
+    cur = CURRENCY_BY_CODE[info.currency]
     size = abs(q.base_value())
     mags = (("trillion", 12), ("billion", 9), ("million", 6)) if style == "en" else (("亿", 8), ("万", 4))
     for mag, p in mags:
