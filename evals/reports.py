@@ -264,23 +264,38 @@ def facts(anns: list[Annotation], corpus: Corpus, ingested: set[str], seed: int)
 
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+# An annotated indicator is often a measure and how it changes (批签发量同比, 市场规模年复合增长率, 营业收入占比): a
+# sentence states it with the measure's name and its own words for the change (「批签发量…同比增长24%」,
+# 「市场规模…CAGR为15%」), never the joined label.
+_CHANGE_WORDS = {"年复合增长率": r"复合|CAGR|年均", "复合增长率": r"复合|CAGR|年均", "同比": r"同比|增长|增速|下降|下滑|减少|增加",
+                 "环比": r"环比", "占比": r"占比|占|份额|比重|比例"}
+_COMPOUND = re.compile(rf"^(.+?)({'|'.join(sorted(_CHANGE_WORDS, key=len, reverse=True))})$")
+
+
+def indicator_parts(indicator: str) -> tuple[str, str | None]:
+    """(the measure's name, a pattern for its change words or None): 批签发量同比 → (批签发量, 同比|增长|…)."""
+    m = _COMPOUND.match(indicator)
+    return (m.group(1), _CHANGE_WORDS[m.group(2)]) if m else (indicator, None)
 
 
 def stated_elsewhere(qs: list[Question], corpus: Corpus, ingested: set[str]) -> None:
     """Mark the fact questions that another ingested report also answers, by a check of the benchmark's own (not
     the product's matcher): one of its sentences holds the subject, the indicator and the time exactly as the
-    question writes them, and a number that is none of the accepted values. Such a question has more than one
-    answer in the library; the annotators marked only one report's."""
+    question writes them (a compound indicator, 批签发量同比: the measure's name and a word for its change), and
+    a number that is none of the accepted values. Such a question has more than one answer in the library; the
+    annotators marked only one report's."""
     sentences: dict[str, list[str]] = {}
     for q in qs:
         q.stated_elsewhere = False
+        measure, change = indicator_parts(q.indicator)
         for f in sorted(ingested - set(q.files)):
             raw = corpus.raw(f)
-            if q.subject not in raw or q.indicator not in raw:
+            if q.subject not in raw or measure not in raw:
                 continue
             if f not in sentences:
                 sentences[f] = [s for s in _SENTENCE_END.split(raw) if re.search(r"\d", s)]
-            if any(q.subject in s and q.indicator in s and (not q.time or q.time in s)
+            if any(q.subject in s and measure in s and (not q.time or q.time in s)
+                   and (change is None or re.search(change, s))
                    and not any(has_value(s, v) for v in q.values) for s in sentences[f]):
                 q.stated_elsewhere = True
                 break

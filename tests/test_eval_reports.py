@@ -315,3 +315,25 @@ def test_a_question_another_report_answers_with_another_figure_is_marked(tmp_pat
             for ok, se in ((True, False), (False, True))]
     m = reports.metrics(rows)
     assert m["accuracy"] == 0.5 and m["accuracy_single_answer"] == 1.0 and m["single_answer_questions"] == 1
+
+
+def test_a_compound_indicator_is_found_by_its_measure_and_change_words(tmp_path):
+    """批签发量同比 is never written joined: another report states it as 「…批签发量…同比增长24%」 (a second
+    answer), while a sentence giving the measure alone (「批签发量929万瓶」) does not answer the change asked."""
+    C, D = "blood/丙报告.txt", "blood/丁报告.txt"
+    s = "2020年1-8月，乙品批签发量为914万瓶，同比增长23%。"
+    data = make_data(tmp_path, {A: "甲" + s, B: "乙2020年1-8月，乙品累计批签发量929万瓶，同比增长24%。",
+                                C: "丙2020年1-8月，乙品批签发量达929万瓶。", D: "丁"}, [
+        ann(A, s, "批签发量同比", "23%", 时间="2020年1-8月", 产品="乙品"),
+        ann(A, s, "批签发量", "914万瓶", 时间="2020年1-8月", 产品="乙品"),
+    ])
+    docs, anns = reports.load(data)
+    c = reports.write_corpus(docs, data, tmp_path / "bench" / "docs")
+    assert reports.indicator_parts("市场规模年复合增长率")[0] == "市场规模"
+    qs = reports.facts(anns, c, set(c.names), seed=0)
+    reports.stated_elsewhere(qs, c, {A, C, D})
+    assert {q.question: q.stated_elsewhere for q in qs} == {"乙品2020年1-8月的批签发量同比是多少？": False,
+                                                           "乙品2020年1-8月的批签发量是多少？": True}
+    reports.stated_elsewhere(qs, c, {A, B, D})
+    assert {q.question: q.stated_elsewhere for q in qs} == {"乙品2020年1-8月的批签发量同比是多少？": True,
+                                                           "乙品2020年1-8月的批签发量是多少？": True}
