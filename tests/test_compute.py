@@ -4,6 +4,8 @@ brokers and figures invented for the tests): both inputs from one report, cited,
 and a clear message when one report does not state both."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from support import make_settings
@@ -258,3 +260,35 @@ def test_a_stated_rate_leads_when_the_reports_own_figures_give_another(engine):
     assert "16%" in ans.citations[0].quote
     assert "重算" in lines[1] and "138.16%" in lines[1] and "不一致" in lines[1], ans.answer
     assert ans.calculations and ans.calculations[0]["inputs"]["start_value"]["citation"] == 2
+
+
+@pytest.mark.parametrize("sentence, years, rate", [
+    # each rate belongs to the words since the one before it: the span asked, not the first rate of the sentence
+    ("2013年全球乙芯片出货量仅为26亿颗，2013-2018年保持16%复合增长率，2023年有望突破95亿颗，"
+     "2018-2023年全球乙芯片出货量年复合增长率达到11.7%。", (2018, 2023), "11.7%"),
+    ("2011-2018年全球丙器械市场规模由3529亿美元增长至4337亿美元，CAGR为3.0%，预计2024年将上升至5945亿美元，"
+     "CAGR为5.4%。", (2018, 2024), "5.4%"),
+    ("丙家电市场规模从2014年的162亿美元增至2018年的237亿美元，年复合增长率为10%，预计2018年到2023年复合增长率为11.6%。",
+     (2018, 2023), "11.6%"),
+    # the only rate is of another span: no stated rate (the recomputation answers)
+    ("2015年到2019年，丁市场规模从3,080亿元增长至6,235亿元，期间4年复合增长率为19.3%，到2024年预计将达到12,295亿元。",
+     (2019, 2024), None),
+    # a range is one rate, its high end no negative rate
+    ("预计2020年全球戊测序市场规模超过120亿美元，年复合增长率达到17-19%。", (2016, 2020), "17-19%"),
+    ("2019-2024年己市场CAGR为17.3%。", (2019, 2024), "17.3%"),
+])
+def test_the_rate_stated_for_the_span_asked(sentence, years, rate):
+    from bot.answer.compute import _CAGR, _stated_rate
+
+    assert _stated_rate(sentence, _CAGR, years) == rate
+
+
+def test_a_stated_range_agrees_with_a_recomputation_inside_it():
+    from types import SimpleNamespace
+
+    from bot.answer.compute import _agrees
+
+    calc = lambda v: SimpleNamespace(result=SimpleNamespace(value=Decimal(v)))  # noqa: E731
+    stated = SimpleNamespace(rate="17-19%")
+    assert _agrees(stated, calc("18.92")) and not _agrees(stated, calc("-19")) and not _agrees(stated, calc("25"))
+    assert _agrees(SimpleNamespace(rate="-5%"), calc("-5.3")) and not _agrees(SimpleNamespace(rate="-5%"), calc("5"))

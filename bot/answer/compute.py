@@ -791,7 +791,9 @@ def answer(engine, q: str, spec: Spec, filters=None, named: list[str] | None = N
 
 # Rates a report often states itself (「2020-2024年CAGR将达到14.2%」): quoted next to the computed one.
 _STATED = {"cagr": _CAGR, "growth": _GROWTH}
-_RATE = re.compile(r"[-−]?\d+(?:\.\d+)?\s*[%％]")
+# A rate as reports write it: 14.2%, -3%, and a range, 17-19% or 17%~19% (its high end is not a negative rate).
+_RATE = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?\s*[%％]?\s*(?:-|–|~|～|至|到)\s*)?[-−]?\d+(?:\.\d+)?\s*[%％]")
+_RATE_BOUND = re.compile(r"[-−]?\d+(?:\.\d+)?")
 STATED_BONUS = 2.0  # the figures of the report that states the rate asked for are the ones to recompute it from
 
 
@@ -816,22 +818,44 @@ def _stated(engine, spec: Spec, filters, named: list[str]) -> Stated | None:
     if not chosen or not chosen[0].fact.complete or (chosen[0].fact.years or 0) < 1:
         return None
     sent = chosen[0].sentence
-    rate = _stated_rate(sent.text, _STATED[spec.kind])
+    rate = _stated_rate(sent.text, _STATED[spec.kind], (spec.needs[0].year, spec.needs[-1].year))
     if rate is None:
         return None
     return Stated(sent.hit, sent.text, sent.start, sent.end, rate)
 
 
-def _stated_rate(text: str, cue_words: re.Pattern) -> str | None:
-    """The rate a sentence gives right after its word (「CAGR为14.2%」) or right before it (「保持21%的复合增长率」)."""
+def _stated_rate(text: str, cue_words: re.Pattern, years: tuple[int, int] | None = None) -> str | None:
+    """The rate a sentence gives right after its word (「CAGR为14.2%」) or right before it (「保持21%的复合增长率」).
+    A sentence may give several (「2013-2018年保持16%复合增长率，…2018-2023年…年复合增长率达到11.7%」): each rate
+    belongs to the words since the rate before it, and a rate whose words name another span of years
+    (2013-2018年 when 2018 to 2023 is asked) is not the one asked; one whose words name both years asked is."""
+    rates = []
     for cue in cue_words.finditer(text):
         after = _RATE.search(text, cue.end(), cue.end() + 16)
         before = [m for m in _RATE.finditer(text, max(0, cue.start() - 12), cue.start())
                   if re.fullmatch(r"\s*(?:的|左右的|以上的)?\s*", text[m.end():cue.start()])]
         found = after or (before[-1] if before else None)
-        if found:
-            return found.group().replace(" ", "")
-    return None
+        if found and all(found.start() != r.start() for r in rates):
+            rates.append(found)
+    if not years:
+        return rates[0].group().replace(" ", "") if rates else None
+    best, best_fit = None, -1
+    start = 0
+    for r in rates:
+        fit = _span_fit(text[start:r.end()], years)
+        if fit > best_fit:
+            best, best_fit = r, fit
+        start = r.end()
+    return best.group().replace(" ", "") if best is not None and best_fit >= 0 else None
+
+
+def _span_fit(words: str, years: tuple[int, int]) -> int:
+    """2: the words name both years asked; 0: neither that nor another span; -1: another span of years."""
+    groups = year_groups(words)
+    named = {y for g in groups for y in g.years}
+    if set(years) <= named:
+        return 2
+    return -1 if any(g.span and g.years != tuple(years) for g in groups) else 0
 
 
 # A rate recomputed from the report's figures agrees with the one it states within a point, or a tenth of it.
@@ -840,11 +864,14 @@ AGREE_SHARE = Decimal("0.1")
 
 
 def _agrees(stated: Stated, calc: formulas.Calculation) -> bool:
-    m = _RATE.search(stated.rate)
-    if not m:
+    bounds = [Decimal(b.replace("−", "-")) for b in _RATE_BOUND.findall(stated.rate)]
+    if not bounds:
         return True
-    s = Decimal(m.group().rstrip("%％ ").replace("−", "-"))
-    return abs(calc.result.value - s) <= max(AGREE_POINTS, AGREE_SHARE * abs(s))
+    if len(bounds) == 2 and bounds[1] < 0 <= bounds[0]:  # 17-19%: a range, not 17 and −19
+        bounds[1] = -bounds[1]
+    low, high = min(bounds), max(bounds)
+    v = calc.result.value
+    return low - max(AGREE_POINTS, AGREE_SHARE * abs(low)) <= v <= high + max(AGREE_POINTS, AGREE_SHARE * abs(high))
 
 
 def _cite(stated: Stated, n: int) -> Citation:
