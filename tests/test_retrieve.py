@@ -137,3 +137,41 @@ def test_reports_about_a_company_are_those_whose_title_names_it_before_its_stock
     monkeypatch.setattr(lib.retriever, "reports", lambda: reports)
     assert sorted(lib.about_reports("甲乙科技")) == [f"d{i}" for i in range(7)]
     assert lib.about_reports("电子") == [] and lib.about_reports("甲乙") == [] and lib.about_reports("甲") == []
+
+
+def test_a_fact_question_reads_a_companys_reports_as_deep_as_the_library(fresh_library, tmp_path, monkeypatch):
+    """Many reports on one company: its forecast sentence (「预计2020-2022年公司归母净利润分别为…」, the company not
+    named in it) ranks behind the other reports' tables among them. The company's reports are searched as deep as
+    the library for a fact question, and of the sentences stating the whole fact a written one leads, not a table run."""
+    from dataclasses import replace
+
+    from bot.answer import Engine
+    from bot.answer.engine import FACT_DEPTH
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    table = "甲乙科技归母净利润（百万元）2019A2020E2021E2022E 371 232 409 512 甲乙科技营业收入 1604 1289 1695 2196。"
+    for i in range(3):
+        (docs / f"甲乙科技（600000）：点评{i}.txt").write_text(
+            f"甲乙科技（600000）：点评{i}\n甲乙科技业绩回顾，甲乙科技2020-2022年归母净利润预测见下表。\n{table * 2}\n",
+            encoding="utf-8")
+    (docs / "甲乙科技（600000）：深度报告.txt").write_text(
+        "甲乙科技（600000）：深度报告\n公司眼科业务稳健增长，医美业务持续放量。\n"
+        "盈利预测：预计2020-2022年公司归母净利润分别为2.30/4.26/5.59亿元，维持买入评级。\n", encoding="utf-8")
+    for i in range(12):
+        (docs / f"丙丁{i}医药（6001{i:02d}）：点评.txt").write_text(
+            f"丙丁{i}医药（6001{i:02d}）：点评\n盈利预测：预计2020-2022年公司归母净利润分别为{i + 1}.1/{i + 2}.2/{i + 3}.3亿元。\n",
+            encoding="utf-8")
+    lib = fresh_library()
+    assert not lib.ingest([docs]).failed
+    e = Engine(lib)
+    e.settings = replace(e.settings, top_k=2)
+    searched = []
+    search = lib.search
+    monkeypatch.setattr(lib, "search", lambda q, k=None, filters=None, **kw: searched.append((filters, k)) or
+                        search(q, k, filters, **kw))
+    ans = e.ask("甲乙科技2020-2022年的归母净利润是多少？", mode="extractive")
+    assert not ans.refused and "2.30/4.26/5.59亿元" in ans.answer.splitlines()[0], ans.answer
+    assert ans.citations[0].source.startswith("甲乙科技（600000）：深度报告")
+    own = [k for f, k in searched if f is not None and f.reports]
+    assert own and all(k == 2 * FACT_DEPTH for k in own), searched

@@ -206,15 +206,17 @@ class Engine:
                      if h.chunk.chunk_id not in seen]
         if named is None:
             named = [] if filters else self.library.named_reports(q)
+        # a company's reports are many (twenty on one company): a fact question reads as deep into them as into the
+        # library, or one report's forecast sentence stays behind the others' tables
+        own_k = k if a.is_fact else self.settings.top_k
         if named:
-            first = self.library.search(expand_query(query), k=self.settings.top_k, filters=Filters(reports=tuple(named)))
+            first = self.library.search(expand_query(query), k=own_k, filters=Filters(reports=tuple(named)))
             first_ids = {h.chunk.chunk_id for h in first}
             hits = first + [h for h in hits if h.chunk.chunk_id not in first_ids]
         about = self.about(a, filters, named)
         if about:  # the reports on the company asked about are searched too (their passages may rank low)
             seen = {h.chunk.chunk_id for h in hits}
-            hits += [h for h in self.library.search(expand_query(query), k=self.settings.top_k,
-                                                    filters=Filters(reports=tuple(about)))
+            hits += [h for h in self.library.search(expand_query(query), k=own_k, filters=Filters(reports=tuple(about)))
                      if h.chunk.chunk_id not in seen]
         if a.is_fact and hits:
             t = time.perf_counter()

@@ -117,6 +117,7 @@ NAMED_REPORT_BOOST = 1.5  # a sentence of a report the question names (《title�
 COMPLETE_BONUS = 2.0  # reranking: a passage with a sentence stating the whole fact beats any partial match
 OTHER_REPORTS = 2  # a fact answer also quotes up to this many other reports that state the whole fact…
 OTHER_REPORT_SCORE = 0.85  # …scoring within this share of the lead
+QUOTABLE = 0.5  # quote quality of a written sentence (a table run, a caption or number soup scores below)
 
 
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2,
@@ -135,14 +136,14 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
         x.score = x.fact.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)
     # a sentence stating the whole fact first; of those, one naming the part of the year asked (「前三季度」,
     # 「Q3单季度」) before one stating a figure for the whole year, then one of a report the question names, then one
-    # of a report on the company the subject names (`about`)
+    # of a report on the company the subject names (`about`), then a written sentence before a table run
     scored.sort(key=lambda x: (not x.fact.complete, x.fact.sub_period is not None and x.fact.sub_period < 1,
                                x.sentence.hit.report.doc_id not in prefer, x.sentence.hit.report.doc_id not in about,
-                               -x.score))
+                               x.fact.quality < QUOTABLE, -x.score))
     lead = scored[0]
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score
-                       and x.fact.quality >= 0.5][:supporting]
+                       and x.fact.quality >= QUOTABLE][:supporting]
     if supporting and lead.fact.complete:
         # other reports stating the whole fact too (often with another figure: sources differ) are shown after
         # the lead, one sentence each — the user sees that the library does not agree with itself
@@ -152,7 +153,7 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
                 break
             d = x.sentence.hit.report.doc_id
             if d not in seen and x.fact.complete and x.score >= OTHER_REPORT_SCORE * lead.score and \
-                    x.fact.quality >= 0.5 and x.sentence.text != lead.sentence.text:
+                    x.fact.quality >= QUOTABLE and x.sentence.text != lead.sentence.text:
                 chosen.append(x)
                 seen.add(d)
     cites = [cite(i + 1, x.sentence.hit.report, x.sentence.hit.chunk.chunk_id, x.sentence.text, x.sentence.start,
