@@ -47,6 +47,19 @@ def test_short_years_and_aliases():
     assert match(a, s, s, "", ["全球", "甲产品"]).bound == 1.0  # 「这10年间」 is not 2010, between the years and the rate
 
 
+def test_forecast_years_written_short_after_a_year():
+    """Forecasts name their years short after the first one: 2020/21/22, 2020-22年, 20-24E."""
+    a = analyse("某某医疗2020/21/22年的EPS是多少？")
+    assert a.subject == "某某医疗" and a.years == ("2020", "2021", "2022")
+    assert analyse("某某医疗2020/21的归母净利润是多少？").years == ("2020", "2021")
+    assert analyse("某某医疗2020-22年的营业收入是多少？").years == ("2020", "2022")
+    a = analyse("中国某产品20-24E的市场规模是多少？")
+    assert a.subject == "中国某产品" and a.years == ("2020", "2024")
+    s = "我们维持盈利预测：公司2020/21营收13.72/18.28亿元，归母净利润2.24/4.26亿元。"
+    assert has_year("2021", s) and has_year("2020", s) and not has_year("2022", s)
+    assert not has_year("2021", "毛利率为2020/21.5%")  # a figure after a slash is no year
+
+
 @pytest.mark.parametrize("question", [
     "哪家机构预测了市场规模？", "报告认为行业为什么会增长？", "请总结各报告的观点", "When was it launched?",
 ])

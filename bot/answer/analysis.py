@@ -23,7 +23,9 @@ YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至
 _SUB = re.compile(r"单?(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq]1\s*[-~至]\s*[Qq]?[2-4](?!\d)|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月|初|末|底)")
 _SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|年[初末底]?(?!间|内|来|以|期(?![末初])))")
 # a range of short years, also right after a Latin name (MiniLED20-23年 is MiniLED, 2020 to 2023)
-_SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到]\s*([12]\d)\s*年(?!间|内|来|以|期(?![末初]))")
+_SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到]\s*([12]\d)\s*(?:年(?!间|内|来|以|期(?![末初]))|E(?![A-Za-z]))")
+# a year followed by short years, as forecasts write them: 2020/21/22 (each), 2020-22年 (2020 to 2022)
+_YEAR_THEN_SHORT = re.compile(r"(?<![\d.])((?:19|20)\d{2})((?:\s*[/／]\s*\d{2}(?![\d.%]))+|\s*[-~～至到]\s*\d{2}(?![\d.%]))")
 # a short year right after a Latin name (中国IC20年 is IC in 2020; 4Q20 and FY20 are _SHORT_PERIOD's business)
 _NAME_SHORT_YEAR = re.compile(r"(?<=[A-Za-z]{2})([12]\d)(年)(?!间|内|来|以|期(?![末初]))")
 # the quarter first, as broker tables write it: 4Q20 is the fourth quarter of 2020
@@ -145,9 +147,11 @@ def analyse(question: str) -> Analysis:
     titles = tuple(re.findall(r"《([^》]{2,80})》", q))
     body = re.sub(r"《[^》]*》", " ", q)
     years = tuple(dict.fromkeys(m.group(1) for m in YEAR.finditer(body)))
+    for m in _YEAR_THEN_SHORT.finditer(body):
+        years = tuple(dict.fromkeys(years + tuple(m.group(1)[:2] + y for y in re.findall(r"\d{2}", m.group(2)))))
     # the period: the first year with its sub-period ("2020年前三季度", "2021Q1")
     period = sub = ""
-    m = re.search(r"((?:19|20)\d{2})\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_RANGE.search(body) \
+    m = re.search(r"((?:19|20)\d{2})(?:\s*[/／]\s*\d{2}(?![\d.%]))*\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_RANGE.search(body) \
         or _SHORT_PERIOD.search(body) or _NAME_SHORT_YEAR.search(body) or _QUARTER_FIRST.search(body) \
         or _SUB_ALONE.search(body)
     if m and m.re is _QUARTER_FIRST:
