@@ -246,6 +246,10 @@ def test_a_count_indicator_takes_no_money_and_a_price_no_count():
     price_first = "平均单价从2017年286.83元上升到2019年的354.19元，销量从8.57万支上升到36.08万支"
     assert not fits(price_first, "286.83", "销量") and fits(price_first, "8.57", "销量")
     assert fits("家用器械的销量从2015年的23亿元升至2016年的30.7亿元", "23", "销量")
+    # 销量 named in the clause before, not this figure's: a price (「销量从3.47万支…；经销模式下甲从2017年的280.44元…」)
+    two = "直销模式下甲销量从3.47万支上升到32.72万支；经销模式下甲从2017年的280.44元上升到2019年的269.03元"
+    assert not fits(two, "280.44", "销量") and fits(two, "3.47", "销量")
+    assert not fits("甲的销量增长，均价从2017年的280.44元上升到300元", "280.44", "销量")
     assert fits("8K电视2019年销量为43万", "43", "销量")
     assert not fits("2019年出厂量为120万支", "120", "出厂价格") and fits("2019年出厂价为120元/支", "120", "出厂价格")
     assert fits("2019年市场规模为610万台", "610", "市场规模")

@@ -512,6 +512,7 @@ class Found:
 # write 「销量从2015年的23亿元升至…」). Other indicators (市场规模 in 亿元 or 万台) take any figure.
 _PRICED = re.compile(r"价格?$|单价|均价|ASP", re.I)
 _MONEY = re.compile(r"元|美金|港币|\$|￥|¥|€|£")  # a bare magnitude (「43万」) is no money
+_PRICE_WORD = re.compile(r"价|ASP|费用?", re.I)  # a price named between a count and its figure
 
 
 def fits_indicator(text: str, n: NumberSpan, indicator: str, aliases: tuple[str, ...] = ()) -> bool:
@@ -524,7 +525,13 @@ def fits_indicator(text: str, n: NumberSpan, indicator: str, aliases: tuple[str,
         fits = money or not n.unit
     else:
         return True
-    return fits or any(w and w in text[:n.start] for w in (indicator, *aliases))
+    if fits:
+        return True
+    # named in the figure's own clause, no price named after it (「销量从8.57万支上升到36.08万支；经销模式下嗨体从2017年的
+    # 280.44元…」: 280.44元 is a price, its clause does not say 销量)
+    clause = re.split(r"[；;。！？!?]", text[:n.start])[-1]
+    last = max((clause.rfind(w) + len(w) for w in (indicator, *aliases) if w and w in clause), default=-1)
+    return last >= 0 and not _PRICE_WORD.search(clause, last)
 
 
 def find(engine, need: Need, filters, named: list[str], hits: list[Hit] | None = None) -> list[Found]:
