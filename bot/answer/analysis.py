@@ -25,7 +25,8 @@ _SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1
 # a range of short years, also right after a Latin name (MiniLED20-23年 is MiniLED, 2020 to 2023)
 _SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到]\s*([12]\d)\s*(?:年(?!间|内|来|以|期(?![末初]))|E(?![A-Za-z]))")
 # a year followed by short years, as forecasts write them: 2020/21/22 (each), 2020-22年 (2020 to 2022)
-_YEAR_THEN_SHORT = re.compile(r"(?<![\d.])((?:19|20)\d{2})((?:\s*[/／]\s*\d{2}(?![\d.%]))+|\s*[-~～至到]\s*\d{2}(?![\d.%]))")
+_SHORT_AFTER_SLASH = r"\s*[/／]\s*\d{2}(?![\d.%])"
+_YEAR_THEN_SHORT = re.compile(rf"(?<![\d.])((?:19|20)\d{{2}})((?:{_SHORT_AFTER_SLASH})+|\s*[-~～至到]\s*\d{{2}}(?![\d.%]))")
 # a short year right after a Latin name (中国IC20年 is IC in 2020; 4Q20 and FY20 are _SHORT_PERIOD's business)
 _NAME_SHORT_YEAR = re.compile(r"(?<=[A-Za-z]{2})([12]\d)(年)(?!间|内|来|以|期(?![末初]))")
 # the quarter first, as broker tables write it: 4Q20 is the fourth quarter of 2020
@@ -151,7 +152,7 @@ def analyse(question: str) -> Analysis:
         years = tuple(dict.fromkeys(years + tuple(m.group(1)[:2] + y for y in re.findall(r"\d{2}", m.group(2)))))
     # the period: the first year with its sub-period ("2020年前三季度", "2021Q1")
     period = sub = ""
-    m = re.search(r"((?:19|20)\d{2})(?:\s*[/／]\s*\d{2}(?![\d.%]))*\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_RANGE.search(body) \
+    m = re.search(rf"((?:19|20)\d{{2}})(?:{_SHORT_AFTER_SLASH})*\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_RANGE.search(body) \
         or _SHORT_PERIOD.search(body) or _NAME_SHORT_YEAR.search(body) or _QUARTER_FIRST.search(body) \
         or _SUB_ALONE.search(body)
     if m and m.re is _QUARTER_FIRST:

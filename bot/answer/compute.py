@@ -800,7 +800,7 @@ def answer(engine, q: str, spec: Spec, filters=None, named: list[str] | None = N
 _STATED = {"cagr": _CAGR, "growth": _GROWTH}
 # A rate as reports write it: 14.2%, -3%, and a range, 17-19% or 17%~19% (its high end is not a negative rate).
 _RATE = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?\s*[%％]?\s*(?:-|–|~|～|至|到)\s*)?[-−]?\d+(?:\.\d+)?\s*[%％]")
-_RATE_BOUND = re.compile(r"[-−]?\d+(?:\.\d+)?")
+_RATE_BOUND = re.compile(r"(?:(?<![\d.%％])[-−])?\d+(?:\.\d+)?")  # a range's dash is no minus: 17-19% is 17 to 19
 STATED_BONUS = 2.0  # the figures of the report that states the rate asked for are the ones to recompute it from
 
 
@@ -831,7 +831,7 @@ def _stated(engine, spec: Spec, filters, named: list[str]) -> Stated | None:
     return Stated(sent.hit, sent.text, sent.start, sent.end, rate)
 
 
-def _stated_rate(text: str, cue_words: re.Pattern, years: tuple[int, int] | None = None) -> str | None:
+def _stated_rate(text: str, cue_words: re.Pattern, years: tuple[int, int]) -> str | None:
     """The rate a sentence gives right after its word (「CAGR为14.2%」) or right before it (「保持21%的复合增长率」).
     A sentence may give several (「2013-2018年保持16%复合增长率，…2018-2023年…年复合增长率达到11.7%」): each rate
     belongs to the words since the rate before it, and a rate whose words name another span of years
@@ -844,8 +844,6 @@ def _stated_rate(text: str, cue_words: re.Pattern, years: tuple[int, int] | None
         found = after or (before[-1] if before else None)
         if found and all(found.start() != r.start() for r in rates):
             rates.append(found)
-    if not years:
-        return rates[0].group().replace(" ", "") if rates else None
     best, best_fit = None, -1
     start = 0
     for r in rates:
@@ -874,8 +872,6 @@ def _agrees(stated: Stated, calc: formulas.Calculation) -> bool:
     bounds = [Decimal(b.replace("−", "-")) for b in _RATE_BOUND.findall(stated.rate)]
     if not bounds:
         return True
-    if len(bounds) == 2 and bounds[1] < 0 <= bounds[0]:  # 17-19%: a range, not 17 and −19
-        bounds[1] = -bounds[1]
     low, high = min(bounds), max(bounds)
     v = calc.result.value
     return low - max(AGREE_POINTS, AGREE_SHARE * abs(low)) <= v <= high + max(AGREE_POINTS, AGREE_SHARE * abs(high))
