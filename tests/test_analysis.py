@@ -516,3 +516,22 @@ def test_a_quarter_glued_to_a_known_latin_name_is_no_unknown_name():
     vocab = {"pc": 1, "出货量": 1}
     sig = signals([("pcq3", True), ("pch1", True), ("xyq3", True)], vocab, 0.5, 0.9)
     assert sig.unknown_names == ["xyq3"]
+
+
+def test_a_known_measure_followed_by_a_rate_word_is_a_rate_of_its_own():
+    """「产能利用率」 asks a rate, not the 产能 the vocabulary knows (whose figures are counts); 「营收增长率」 is still
+    营收 and its change, and a modifier after the rate stays with it."""
+    a = analyse("甲公司2019年的产能利用率是多少？")
+    assert (a.subject, a.indicator.name, a.indicator.own) == ("甲公司", "产能利用率", True)
+    a = analyse("甲公司2020年的产能利用率同比是多少？")
+    assert (a.subject, a.indicator.name, a.indicator.modifier) == ("甲公司", "产能利用率", "同比")
+    a = analyse("甲公司2020年的营收增长率是多少？")
+    assert (a.indicator.name, a.indicator.modifier, a.indicator.own) == ("营业收入", "同比", False)
+
+
+def test_a_price_range_is_no_year():
+    """「2000-2999元」 is a price band, not the year 2000: the shares after it are still 2019's."""
+    from bot.answer.match import match
+    q = "甲类手机2019年的销售额占比是多少？"
+    s = "2019年，4000元以上、3000-3999元、2000-2999元的甲类手机销售额占比分别为3.9%、14.1%、25.0%。"
+    assert match(analyse(q), s, s, "", ["甲类", "手机"]).bound == 1

@@ -10,7 +10,7 @@ import pytest
 
 from support import make_settings
 
-from bot.answer.compute import detect, value_for_year
+from bot.answer.compute import detect, value_for_year, values_for_year
 
 # --- what a question asks to compute --------------------------------------------------------------------------
 
@@ -70,6 +70,13 @@ def test_names_with_digits_are_not_figures_of_the_question():
 def test_the_figure_a_sentence_states_for_a_year(sentence, year, value):
     n = value_for_year(sentence, year)
     assert n is not None and n.text == value
+
+
+def test_a_parallel_from_to_pair_takes_the_years_of_the_one_before():
+    """「单价从2017年…上升到2019年…，销量从8.57万支上升到36.08万支」: 8.57万支 is 2017's 销量, not 2019's."""
+    s = "甲产品平均单价从2017年286.83元上升到2019年的354.19元，销量从8.57万支上升到36.08万支。"
+    assert [n.text for n in values_for_year(s, 2017, words=("甲产品",), aliases=("销量",)) if "支" in n.text] == ["8.57万支"]
+    assert [n.text for n in values_for_year(s, 2019, words=("甲产品",), aliases=("销量",)) if "支" in n.text] == ["36.08万支"]
 
 
 def test_the_subject_named_in_a_figures_clause_wins():

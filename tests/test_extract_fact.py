@@ -59,3 +59,63 @@ def test_a_report_on_the_company_asked_about_leads_among_sentences_stating_the_f
     assert "9.05亿元" in lead.sentence.text
     vague = hit("c", "甲乙科技（600000）调研纪要", "公司经营稳健，渠道持续扩张。", 0.5)
     assert "9亿元" in extract_fact(analyse(q), q, [other, vague], tokenize, about={"c"})[0][0].sentence.text
+
+
+def test_the_value_must_follow_the_part_of_the_year_asked_not_just_share_a_sentence_with_it(tokenize):
+    """Asked for 3Q20, a better-ranked sentence stating 4Q20's figure and naming 3Q20 only in passing does not lead;
+    the sentence whose value follows 3Q20 does. Parts joined into one mention (「Q1/Q2/Q3…分别为」) still bind."""
+    q = "全球PC3Q20的出货量是多少？"
+    later = hit("a", "电子周观点", "根据IDC数据，4Q20全球PC出货量1.43亿台，同比增长23.42%，增速较3Q20继续扩大。", 1.0)
+    own = hit("b", "消费电子季报", "根据IDC数据，3Q20全球PC出货量1.30亿台，同比增长19.68%。", 0.5)
+    assert "1.30亿台" in extract_fact(analyse(q), q, [later, own], tokenize)[0][0].sentence.text
+    joined = hit("c", "消费电子年报", "2020年全球PC的Q1/Q2/Q3出货量分别为0.9亿台/1.1亿台/1.30亿台。", 1.0)
+    chosen, _ = extract_fact(analyse(q), q, [later, joined], tokenize)
+    assert "分别为" in chosen[0].sentence.text
+    # a span of quarters is one mention (「Q1-Q3」 is not its last quarter), and 「第一季度和2020年第四季度…分别」 binds both
+    q2 = "甲品种2020Q1-Q3的批签发量是多少？"
+    span = hit("d", "批签发季报", "2020Q1-Q3甲品种累计批签发165.59万瓶，其中Q1、Q2、Q3分别批签发60.16万瓶、40.75万瓶、64.69万瓶。", 1.0)
+    month = hit("e", "批签发月报", "甲品种：1-9月获批164.94万瓶，2020年9月的签发量为21.96万瓶。", 1.0)
+    assert "165.59万瓶" in extract_fact(analyse(q2), q2, [span, month], tokenize)[0][0].sentence.text
+    q3 = "甲乙板块2021年第一季度的净利润同比是多少？"
+    pair = hit("f", "板块季报", "甲乙板块2021年第一季度和2020年第四季度的净利润分别同比增长179.6%和218.6%。", 1.0)
+    from bot.answer.match import match
+    assert match(analyse(q3), pair.chunk.text, pair.chunk.text, "", ["甲乙", "板块"]).sub_period == 1
+
+
+def test_a_change_written_without_tongbi_answers_a_tongbi_question(tokenize):
+    """「5285万瓶(+11%)」 and 「营收5.79亿元/+27.7%」 state the change on the year before as reports write it; such a
+    sentence leads over a better-ranked one giving only another figure (a share)."""
+    q = "甲品种2019年的批签发量同比是多少？"
+    vague = hit("a", "血制品年报", "2019年，甲品种批签发量保持增长，国产占比约31%。", 1.0)
+    signed = hit("b", "血制品批签发总结", "2019年，甲品种批签发量为5285万瓶(+11%)。", 0.5)
+    assert "+11%" in extract_fact(analyse(q), q, [vague, signed], tokenize)[0][0].sentence.text
+    q2 = "甲品种2012-2019年的批签发量年复合增长率是多少？"  # a bracketed change is no rate over years
+    a2 = analyse(q2)
+    from bot.answer.match import match
+    assert not match(a2, signed.chunk.text, signed.chunk.text, "", ["甲品种"]).modifier
+
+
+def test_a_month_written_as_m9_is_the_month_asked(tokenize):
+    """「2020M9」 is September 2020: asked for 9月, it leads over a better-ranked cumulative 「截至2020M11」 figure."""
+    q = "甲品种2020年9月的批签发量是多少？"
+    total = hit("a", "血制品跟踪", "截至2020M11，甲品种已经完成批签发137.8万瓶，完成了去年总量的140%。", 1.0)
+    month = hit("b", "血制品月报", "2020M9，甲品种批签发量为14.49万瓶，环比增长124%。", 0.5)
+    assert "14.49万瓶" in extract_fact(analyse(q), q, [total, month], tokenize)[0][0].sentence.text
+
+
+def test_a_sentence_about_another_place_does_not_state_the_fact_however_many_words_it_shares(tokenize):
+    """Asked about 美国牙科种植服务, a better-ranked sentence giving 中国's market (three of four subject words)
+    does not lead; the sentence on 美国's market does, though it leaves 市场规模 to its heading."""
+    q = "美国牙科种植服务2023年的市场规模是多少？"
+    china = hit("a", "种植牙行业深度", "中国的牙科种植服务市场增长较快，预期至2023年市场规模将增长至496亿元。", 1.0)
+    usa = hit("b", "种植牙海外比较", "海外市场规模稳步扩大。美国的牙科种植服务市场由2018年的37.1亿美元，预期于2023年增长至49.3亿美元。", 0.5)
+    chosen, _ = extract_fact(analyse(q), q, [china, usa], tokenize)
+    assert "49.3亿美元" in chosen[0].sentence.text
+
+
+def test_the_quarter_before_is_not_the_first_quarter(tokenize):
+    """「环比上一季度增长16%」 names no 一季度: asked for Q1, the third quarter's sentence does not lead."""
+    q = "全球甲乙芯片2020年Q1的销售额是多少？"
+    third = hit("a", "甲乙芯片季报", "2020年第三季度全球甲乙芯片销售额为194亿美元，同比增长30%，环比上一季度增长16%。", 1.0)
+    first = hit("b", "甲乙芯片行业周报", "2020年Q1全球甲乙芯片销售额达到104亿美元。", 0.5)
+    assert "104亿美元" in extract_fact(analyse(q), q, [third, first], tokenize)[0][0].sentence.text

@@ -106,6 +106,13 @@ def find_indicator(text: str) -> tuple[Indicator | None, int, int]:
         name, alias, i = mod
         return Indicator(name=name, aliases=tuple(mods[name]), modifier=name, modifier_aliases=tuple(mods[name])), i, i + len(alias)
     name, alias, i = best
+    rate = re.match(r"[\u4e00-\u9fff]{1,3}?率", text[i + len(alias):])
+    if rate and not any(text.startswith(m, i + len(alias)) for ms in mods.values() for m in ms):
+        # 「产能利用率」 is a rate of its own, not the 产能 the vocabulary knows (「营收增长率」 is 营收 + 同比)
+        own = alias + rate.group()
+        end = max(i + len(own), mod[2] + len(mod[1])) if mod else i + len(own)
+        return Indicator(name=own, aliases=(own,), modifier=mod[0] if mod else "",
+                         modifier_aliases=tuple(mods[mod[0]]) if mod else (), own=True), i, end
     ind = Indicator(name=name, aliases=tuple(dict.fromkeys([alias] + bases[name])),
                     modifier=mod[0] if mod else "", modifier_aliases=tuple(mods[mod[0]]) if mod else ())
     end = i + len(alias)

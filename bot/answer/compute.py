@@ -134,10 +134,15 @@ def ranked_values(text: str, year: int, ratio: bool = False, words: tuple[str, .
     asked_regions = {f for w in words if w in REGIONS for f in (w,) + SUBJECT_SYNONYMS.get(w, ())}
     scored: list[tuple[float, int, NumberSpan]] = []
 
+    carried = _parallel_from(text, groups, nums)
+
     def segment(i: int) -> list[NumberSpan]:
-        """The figures after group i, before the next year (none of a quarter, half or month)."""
+        """The figures after group i, before the next year (none of a quarter, half or month), with those a parallel
+        from-to pair carries to its year."""
         stop = groups[i + 1].start if i + 1 < len(groups) else len(text)
-        return [n for n in nums if groups[i].end <= n.start < stop and (part_of_year or not _sub_period(text, groups[i], n))]
+        own = [n for n in nums if groups[i].end <= n.start < stop and carried.get(id(n)) is None]
+        return [n for n in own + [n for n in nums if carried.get(id(n)) == i]
+                if part_of_year or not _sub_period(text, groups[i], n)]
 
     for i, g in enumerate(groups):
         if not (g.years[0] <= year <= g.years[-1]):
@@ -205,6 +210,24 @@ def ranked_values(text: str, year: int, ratio: bool = False, words: tuple[str, .
     for cue, _, n in scored:
         if all(n is not m for m, _ in out):
             out.append((n, cue))
+    return out
+
+
+def _parallel_from(text: str, groups: list[YearGroup], nums: list[NumberSpan]) -> dict[int, int]:
+    """「单价从2017年286元上升到2019年的354元，销量从8.57万支上升到36.08万支」: a from-to pair without years of its own,
+    after one with them, is of those years — its first figure is the earlier year's (by id: the index of that
+    year's group), not the later one's that it follows."""
+    out: dict[int, int] = {}
+    for i in range(1, len(groups)):
+        a, b = groups[i - 1], groups[i]
+        if len(a.years) != 1 or len(b.years) != 1 or not _FROM.search(text, max(0, a.start - 2), a.start) \
+                or not _TO.search(text, a.end, b.start):
+            continue
+        stop = groups[i + 1].start if i + 1 < len(groups) else len(text)
+        seg = [n for n in nums if b.end <= n.start < stop]
+        for x, z in zip(seg, seg[1:]):
+            if _FROM.search(text, max(0, x.start - 2), x.start) and _TO.search(text, x.end, z.start):
+                out[id(x)] = i - 1
     return out
 
 

@@ -15,7 +15,11 @@ from .analysis import Analysis, vocabulary
 from .presence import _DATES, _QUANTITY
 
 REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外", "国外", "美国", "欧洲", "日本", "韩国", "印度")
-_SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
+_SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|(?<![A-Za-z])M\d{1,2}(?:-\d{1,2})?(?!\d)|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
+# A change on the year before written without 同比: 「5285万瓶(+11%)」, 「5.79亿元/+27.7%」, 「2021年增长23%」 (not a
+# rate over years, 「年均增长20%」).
+_YOY_FORM = re.compile(r"[（(/]\s*[+\-−＋]\s*\d[\d.]*\s*[%％]|(?<!复合)(?<!年均)(?<!平均)(?<!每年)"
+                       r"(?:增长|下降|下滑|减少|增加)(?:了|约|达|达到|为)?\s*[+\-]?\d[\d.]*\s*[%％]")
 _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|‰|个百分点|pct|pp)", re.I)  # a rate per mille too (出生率 7.52‰)
 # An amount, not a percentage: 批签发量 or 市场规模 is never answered by 「增速为-46%」 alone.
 # (「是2019年的1.76倍」 is a multiple, not the 2019 市场规模 asked)
@@ -50,6 +54,7 @@ _NATIONAL = {"中国", "我国", "国内", "全国"}
 # sentence (0.75: a heading or the sentence that set the topic); found only after it (0.5), it is another
 # sentence's topic.
 SUBJECT_FLOOR = 0.75
+ELSEWHERE = 0.5  # the most a subject scores in a sentence about another place than the one asked
 # Words a subject is named by interchangeably in Chinese reports (a question's 中国 is the report's 我国).
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
                     "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
@@ -57,8 +62,8 @@ WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "
            "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8, "owner": 0.5}
 # A year as reports write it, with what may follow it: 2020, 2020年, 2020E, 20年, 19H1, 2020Q3, 4Q20 (「这10年间」,
 # 「近10年来」 are spans of years, not 2010).
-# (a four-digit number with a unit after it is a value: 「1931元/套」)
-_YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?![\d.]|\s*[%％元万亿千百个人台套支瓶辆吨件家项部片例次])|(\d{2})(?=年(?![间内来以]|期(?![末初]))|[EAQH]|Q[1-4])"
+# (a four-digit number with a unit after it is a value: 「1931元/套」, and so is a range of them: 「2000-2999元」)
+_YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?![\d.]|\s*[%％元万亿千百个人台套支瓶辆吨件家项部片例次]|\s*[-~～]\s*\d{3,}\s*[%％元万亿])|(\d{2})(?=年(?![间内来以]|期(?![末初]))|[EAQH]|Q[1-4])"
                       r"|[1-4]Q(\d{2})(?!\d))", re.I)
 # Years joined into one mention: 2019-2024年, 2017/2018/2019年, 2019年至2024年, 2020和2021年.
 # A part of the year may sit between them: 「2021年第一季度和2020年第四季度…分别增长71.4%和…」.
@@ -78,14 +83,15 @@ _HALF_ASKED = {"上半年": "1", "h1": "1", "1h": "1", "下半年": "2", "h2": "
 @lru_cache(maxsize=64)
 def sub_period_pattern(sub: str) -> re.Pattern[str]:
     """The ways a report writes the part of a year asked: a quarter as 第三季度, 三季度, Q3, 3Q, 单季度 Q3 (never inside
-    前三季度, which is three quarters together); a half as 上半年, H1, 1H; otherwise as the question writes it
+    前三季度, which is three quarters together, nor 环比上一季度, the quarter before another); a half as 上半年, H1, 1H;
+    otherwise as the question writes it
     (「1月」 never inside 「11月」 or 「前1月」)."""
     low = sub.lower()
     if q := _QUARTER_ASKED.match(low):
         n = next(g for g in q.groups() if g)
         n = str(_CN_QUARTERS.index(n) + 1) if n in _CN_QUARTERS else n
         cn = _CN_QUARTERS[int(n) - 1]
-        return re.compile(rf"(?<![前\-至到~])第?{cn}季度|(?<![前\d\-至到~])第?{n}季度|(?<![a-z])(?<!q\d[-~])q{n}(?!\s*[-~～至到]\s*q?\d)|"
+        return re.compile(rf"(?<![前\-至到~上下])第?{cn}季度|(?<![前\d\-至到~])第?{n}季度|(?<![a-z])(?<!q\d[-~])q{n}(?!\s*[-~～至到]\s*q?\d)|"
                           rf"(?<![\d\-]){n}q(?![a-z])", re.I)
     if c := _CUMULATIVE_ASKED.match(low):  # Q1-Q3, Q1-3, 前三季度: the quarters up to the last one, together
         n = c.group(1) or "3"
@@ -98,6 +104,8 @@ def sub_period_pattern(sub: str) -> re.Pattern[str]:
     if low in _HALF_ASKED:
         n = _HALF_ASKED[low]
         return re.compile(rf"{'上' if n == '1' else '下'}半年|(?<![a-z])h{n}(?!\d)|(?<![\d\-])[{n}]h(?![a-z])", re.I)
+    if mo := re.fullmatch(r"(\d{1,2})月", low):  # 9月 is also written 2020M9, M09 (never inside M1-9)
+        return re.compile(rf"(?<![\d\-前]){mo.group(1)}月|(?<![a-z])m0?{mo.group(1)}(?![\d\-])", re.I)
     before = r"(?<![\d\-前])" if low[:1].isdigit() else r"(?<![a-z])"
     return re.compile(before + re.escape(low))
 
@@ -267,7 +275,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             m.indicator = max(by_words, by_chars)
             m.own_indicator = True
         if ind.modifier:
-            m.modifier = 1.0 if _found(ind.modifier_aliases, s) else 0.0
+            m.modifier = 1.0 if _found(ind.modifier_aliases, s) or (ind.modifier == "同比" and _YOY_FORM.search(s)) \
+                else 0.0
             if m.modifier and not m.indicator and _short_base(ind, s):
                 m.indicator = 0.5  # the rate is the figure: 「市场复合增速」 states the 市场规模's CAGR in short
     else:
@@ -293,18 +302,21 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
         before = p[:max(0, p.find(s))] if s in p else ""  # what the passage says before the sentence
         # a name's brackets are not its words (「碘[125I]」 is asked as 碘125I)
         s_, t_, before_, p_ = (_BRACKETS.sub("", x) for x in (s, t, before, p))
-        got = 0.0
+        got, elsewhere = 0.0, False
         for w in words:
             forms = (w,) + SUBJECT_SYNONYMS.get(w, ())
+            # a sentence about another place states another subject's figure, however many other words it shares
+            # (「中国的辅助生殖服务市场…2023年…496亿元」 for 美国辅助生殖服务): below the floor, not a word short
             if w in REGIONS and not _found(forms, s) and any(r in s for r in REGIONS if r not in forms):
-                continue  # asked about 国内, the sentence is about 全球 (whatever the title says)
-            if w in _NATIONAL and not _found(forms, s) and any(x in s for x in PROVINCES):
-                continue  # asked about the whole country, the sentence is about one province (广东省…)
-            if w in REGIONS and ratio is False and _other_region_owns(s, masked, forms):
-                continue  # 「3Q20印度智能手机出货量5425.79万部…带动全球智能手机逐步复苏」: 印度's figures, not 全球's
-            got += 1.0 if _found(forms, s_) else 0.8 if _found(forms, t_) else 0.75 if _found(forms, before_) \
-                else 0.5 if _found(forms, p_) else 0.0
-        m.subject = got / len(words)
+                elsewhere = True  # asked about 国内, the sentence is about 全球 (whatever the title says)
+            elif w in _NATIONAL and not _found(forms, s) and any(x in s for x in PROVINCES):
+                elsewhere = True  # asked about the whole country, the sentence is about one province (广东省…)
+            elif w in REGIONS and ratio is False and _other_region_owns(s, masked, forms):
+                elsewhere = True  # 「3Q20印度智能手机出货量5425.79万部…带动全球智能手机逐步复苏」: 印度's figures
+            else:
+                got += 1.0 if _found(forms, s_) else 0.8 if _found(forms, t_) else 0.75 if _found(forms, before_) \
+                    else 0.5 if _found(forms, p_) else 0.0
+        m.subject = min(got / len(words), ELSEWHERE) if elsewhere else got / len(words)
         if len(words) > 1:
             m.phrase = 1.0 if a.subject.lower() in s else 0.0
     else:
@@ -321,6 +333,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     if words and m.subject >= 1:
         m.owner = _owner(s, masked, [f for w in words for f in (w,) + SUBJECT_SYNONYMS.get(w, ()) if w not in REGIONS],
                          ratio)
+    if a.sub_period and m.sub_period == 1 and _sub_bound(s, masked, sub_period_pattern(a.sub_period), ratio) < 0:
+        m.sub_period = SUB_ELSEWHERE  # 「4Q20…出货量1.43亿台，同比增长23.42%」 for 3Q20, named later in the sentence
     if a.years:
         # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
         m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio)
@@ -430,6 +444,42 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
         if (any(y in years for _, _, y in group) or spanned) and not (quarter and not sub_asked):
             between = _YEAR_END.sub(" ", s[group[-1][1]:v.start()])  # 「截至2021年12月31日」 is the whole year
             got = 1.0 if sub_asked or not _PART_OF_YEAR.search(between) else -0.5
+        best = got if best is None else max(best, got)
+        if best == 1.0:
+            break
+    return 0.0 if best is None else best
+
+
+SUB_ELSEWHERE = 0.5  # the part of the year asked is named, but every value follows another part of the year
+# Parts of a year joined into one mention (「2021年第一季度和2020年第四季度…分别增长」, 「Q1/Q2/Q3」): years, connectors.
+_SUB_JOIN = re.compile(r"^[\s年的第单和与及、/\-~～至到EeAaQqHh\d]*$")
+
+
+def _sub_bound(s: str, masked: str, sub: re.Pattern[str], ratio) -> float:
+    """Whether a value of the kind asked follows the part of the year asked: the nearest part of a year named
+    before it (with those joined to it: 「Q1/Q2/Q3批签发量分别为…」) is the one asked. 1 when some value is so bound,
+    -0.5 when every value follows another part of the year, 0 when no part of a year precedes any value."""
+    mentions: list[tuple[int, int]] = []  # overlapping finds merged: 「Q1-Q3」 is one mention, 「第一季度」 too
+    for a, b in sorted({(x.start(), x.end()) for x in _SUB_PERIOD.finditer(s)} |
+                       {(x.start(), x.end()) for x in sub.finditer(s)}):
+        if mentions and a < mentions[-1][1]:
+            mentions[-1] = (mentions[-1][0], max(b, mentions[-1][1]))
+        else:
+            mentions.append((a, b))
+    best = None
+    for v in wanted(ratio).finditer(masked):
+        if not v.group()[:1].isdigit():
+            continue
+        before = [m for m in mentions if m[1] <= v.start()]
+        if any(a < v.end() and v.start() < b for a, b in mentions) or not before:
+            continue  # 「1-7月」 is a period, not a value
+        group = [before[-1]]
+        for m in reversed(before[:-1]):
+            if m[1] <= group[0][0] and _SUB_JOIN.match(s[m[1]:group[0][0]]):
+                group.insert(0, m)
+            else:
+                break
+        got = 1.0 if any(sub.search(s, a, b) for a, b in group) else -0.5
         best = got if best is None else max(best, got)
         if best == 1.0:
             break
