@@ -37,7 +37,10 @@ def is_table_like(text: str) -> bool:
         return number_density(text) > 0.7 and len(nums) >= 3
     gaps = [text[a.end():b.start()] for a, b in zip(nums, nums[1:])]
     glued = sum(1 for g in gaps if not g.strip())
-    return glued >= 0.4 * len(gaps) or number_density(text) > 0.6
+    # a written sentence of slashed series is dense too (「2017/2018/2019年营收分别为2.22/3.21/5.58亿元，同比增速为
+    # 58.09%/44.28%/73.74%」), but it has a verb and punctuation between its series
+    prose = bool(_VERBISH.search(text) and _PROSE_MARKS.search(text))
+    return glued >= 0.4 * len(gaps) or (number_density(text) > 0.6 and not prose)
 
 
 def caption_count(text: str) -> int:

@@ -19,12 +19,16 @@ from bot.text import is_table_like, quote_quality
     ("全球某某药到2022年的市场规模是多少？", "全球某某药", "2022年", "市场规模", ""),  # 到 is not the subject's
     ("6G2030年的渗透率是多少？", "6G", "2030年", "渗透率", ""),
     ("中国XY20年的销售额是多少？", "中国XY", "20年", "销售额", ""),
+    ("中国某某21年2月的出货量是多少？", "中国某某", "21年2月", "出货量", ""),  # a month of a short year
     ("全球PC4Q20的出货量是多少？", "全球PC", "4Q20", "出货量", ""),
     ("某某客单三季度的营业收入同比是多少？", "某某客", "单三季度", "营业收入", "同比"),  # 单 is the period's
     ("某公司2020年单Q3的毛利率是多少？", "某公司", "2020年单Q3", "毛利率", ""),
     ("某某面板自6月以来的价格同比是多少？", "某某面板", "6月", "价格", "同比"),  # 自…以来 is the period's
     ("中国某某封装目前的出货量是多少？", "中国某某封装", "", "出货量", ""),  # 目前 is no part of the subject
     ("某品种的某签量环比是多少？", "某品种", "", "某签量", "环比"),  # a rate of an indicator the vocabulary lacks
+    ("某公司2020年的项目数量占比是多少？", "某公司", "2020年", "项目数量", "占比"),  # …after the period too
+    ("某某2019年的研发人员数量同比是多少？", "某某", "2019年", "研发人员数量", "同比"),
+    ("某公司2019年的产能利用率是多少？", "某公司", "2019年", "产能利用率", ""),  # a rate of a known measure
     ("全球ABQ3的出货量是多少？", "全球AB", "Q3", "出货量", ""),  # a quarter after a Latin name in capitals
     ("XYZ6年的市场规模年复合增长率是多少？", "XYZ", "6年", "市场规模", "年复合增长率"),  # six years, not a year
 ])
@@ -122,6 +126,8 @@ def test_words_of_rejoins_pieces_of_unknown_names():
 def test_quote_quality_keeps_tables_and_captions_out_of_the_lead():
     assert is_table_like("2017201820192020营业收入5.16.79.612.6同比增长18%31%43%31%")
     assert not is_table_like("2020年Q1/Q2/Q3批签发量分别为1012万支/1020万支/820万支，同比增长12%。")
+    assert not is_table_like("2017/2018/2019年公司营收分别为2.22/3.21/5.58亿元，同比增速为58.09%/44.28%/73.74%。")
+    assert is_table_like("2017/2018/2019 2.22/3.21/5.58 58.09%/44.28%/73.74%")  # the same numbers, no sentence
     assert quote_quality("2020年公司实现营业收入12.6亿元，同比增长31.5%。") == 1.0
     assert quote_quality("图表3：公司营业收入及增速资料来源：Wind，某某证券研究所") < 0.6
     # decimals glued cell to cell under a chart's caption words: a table, however many words follow it
@@ -535,3 +541,20 @@ def test_a_price_range_is_no_year():
     q = "甲类手机2019年的销售额占比是多少？"
     s = "2019年，4000元以上、3000-3999元、2000-2999元的甲类手机销售额占比分别为3.9%、14.1%、25.0%。"
     assert match(analyse(q), s, s, "", ["甲类", "手机"]).bound == 1
+
+
+def test_the_value_a_from_pair_rises_to_is_not_the_from_years():
+    """「占比将从2018年的39%上升到52%」 after 「将在2020年…」: 52% is 2020's share, 39% 2018's."""
+    s = "甲面板出货量将在2020年达到3.4亿，超过乙面板的出货量，占比将从2018年的39%上升到52%。"
+    assert match(analyse("甲面板2020年的出货量占比是多少？"), s, s, "", ["甲", "面板"]).bound == 1
+    assert match(analyse("甲面板2018年的出货量占比是多少？"), s, s, "", ["甲", "面板"]).bound == 1
+    alone = "占比将从2018年的39%上升到52%。"  # no year before the pair: 52% is no year's asked
+    assert match(analyse("甲面板2020年的出货量占比是多少？"), alone, alone, "", ["甲", "面板"]).bound != 1
+
+
+def test_a_month_or_half_of_a_short_year():
+    """「21年2月」 is February 2021 and 「20年上半年」 the first half of 2020 (both were read as the whole year)."""
+    a = analyse("中国某某21年2月的出货量是多少？")
+    assert (a.years, a.sub_period) == (("2021",), "2月")
+    a = analyse("某公司20年上半年的营收是多少？")
+    assert (a.years, a.sub_period) == (("2020",), "上半年")

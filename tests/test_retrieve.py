@@ -174,3 +174,25 @@ def test_a_fact_question_reads_a_companys_reports_as_deep_as_the_library(fresh_l
     assert any("2.30/4.26/5.59亿元" in h.chunk.text for h in hits)
     own = [k for f, k in searched if f is not None and f.reports]
     assert own and all(k == 2 * FACT_DEPTH for k in own), searched
+
+
+def test_the_first_passage_of_a_fact_question_is_the_one_the_answer_leads_with(fresh_library, tmp_path):
+    """A report on the company asked about leads a fact answer among sentences stating the whole fact (extract_fact),
+    though another report's sentence scores higher; the passages rank the same way, so the first passage is the one
+    the answer quotes first (it used to be the higher-scored one: the rerank added a small bonus instead)."""
+    from bot.answer import Engine
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "某行业年度策略.txt").write_text(
+        "某行业年度策略\n行业格局稳定。甲乙科技2020年营业收入约9亿元，行业排名第二，甲乙科技龙头地位稳固。\n", encoding="utf-8")
+    (docs / "甲乙科技（600000）：年报点评.txt").write_text(
+        "甲乙科技（600000）：年报点评\n公司业绩符合预期。2020年公司实现营业收入9.12亿元，同比增长27%。\n", encoding="utf-8")
+    lib = fresh_library()
+    assert not lib.ingest([docs]).failed
+    e = Engine(lib)
+    q = "甲乙科技2020年的营业收入是多少？"
+    ans = e.ask(q, mode="extractive")
+    assert "9.12亿元" in ans.answer.splitlines()[0]
+    first = e.passages(q)[0]
+    assert first.chunk.chunk_id == ans.citations[0].chunk_id and "9.12亿元" in first.chunk.text

@@ -21,7 +21,9 @@ _DATA = Path(__file__).parent / "data" / "indicators.json"
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至到/]|H[12]|\D|$))")
 # the sub-period a question names after its year
 _SUB = re.compile(r"单?(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq]1\s*[-~至]\s*[Qq]?[2-4](?!\d)|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月|初|末|底)")
-_SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|年[初末底]?(?!间|内|来|以|期(?![末初])))")
+_SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|"
+                           r"年(?:\d{1,2}(?:-\d{1,2})?月|第?[一二三四]季度|[上下]半年|前三季度)|"  # 21年2月, 20年上半年
+                           r"年[初末底]?(?!间|内|来|以|期(?![末初])))")
 # a range of short years, also right after a Latin name (MiniLED20-23年 is MiniLED, 2020 to 2023)
 _SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到]\s*([12]\d)\s*(?:年(?!间|内|来|以|期(?![末初]))|E(?![A-Za-z]))")
 # a year followed by short years, as forecasts write them: 2020/21/22 (each), 2020-22年 (2020 to 2022)
@@ -87,8 +89,11 @@ def find_indicator(text: str) -> tuple[Indicator | None, int, int]:
     """The longest vocabulary alias in the question (its span), and a modifier after or around it."""
     bases, mods = vocabulary()
     best = None
+    modifier_words = {m for ms in mods.values() for m in ms}
     for name, aliases in bases.items():
         for a in aliases:
+            if a in modifier_words:
+                continue  # 「…占比」 in a question is the share of what it follows (a report's 占比 may state a 市占率)
             i = text.find(a)
             if i >= 0 and (best is None or len(a) > len(best[1])):
                 best = (name, a, i)
@@ -173,6 +178,8 @@ def analyse(question: str) -> Analysis:
         sub = m.group(1) if m.re in (_SUB_ALONE, _QUARTER_FIRST) else "" if m.re in (_SHORT_RANGE, _NAME_SHORT_YEAR) \
             else (m.group(2) or "")
         sub = sub.replace("月份", "月").replace("个月", "月")
+        if len(sub) > 2 and sub[0] == "年":  # 「21年2月」: the month of the short year
+            sub = sub[1:]
         if sub in ("年", "E"):  # 「20年」: the year itself, no part of it
             sub = ""
         elif sub in ("初", "末", "底"):  # 「2020年初」: the 年 went with the year
@@ -191,6 +198,15 @@ def analyse(question: str) -> Analysis:
             subject = _subject(body, (m.start(), m.end()) if m else None, own.span(1))
         if ind is None and (ask := re.search(r"(有|是|为)?多少", body)):
             ind = _own_indicator(body[ask.end():]) if ask.end() < len(body) - 1 else None
+    if zh and ind is not None and ind.name == ind.modifier and m and i > m.end() and body[:m.start()].strip():
+        # 「X2020年的项目数量占比」 with 项目数量 unknown to the vocabulary: the words between the period and the rate
+        # are the indicator the rate is of, X (before the period) the subject
+        base = body[m.end():i].strip(" 的，,")
+        if 2 <= len(base) <= 8 and is_chinese(base) and not re.search(r"\d", base):
+            ind = Indicator(name=base, aliases=(base,), modifier=ind.modifier, modifier_aliases=ind.modifier_aliases,
+                            own=True)
+            if subject == base:
+                subject = body[:m.start()].strip(" ，,的")
     if ind is not None and ind.name == ind.modifier and "的" in subject:
         # 「X的出口额环比」 with 出口额 unknown to the vocabulary: X is the subject, 出口额 the indicator the rate is of
         head, _, base = subject.rpartition("的")

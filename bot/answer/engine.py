@@ -20,7 +20,7 @@ from ..tools.units import plain as digits
 from . import compute, numeric
 from .analysis import Analysis, analyse, find_indicator
 from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refusal_text
-from .extractive import best_fact, extract, extract_fact, summary_points
+from .extractive import extract, extract_fact, fact_order, summary_points
 from .followup import standalone
 from .glossary import expand_query, names_absent
 from .match import same_place
@@ -40,10 +40,9 @@ SUMMARY_MAX_REPORTS = 5  # a summary of more reports than this is a wall of text
 # first 64 (125 among 128). At 8: accuracy 0.604 → 0.609, hit@5 0.788 → 0.808, false refusals 0.033 → 0.026,
 # p50 latency 186 → 228 ms.
 FACT_DEPTH = 8
-# Reranking fact passages: the retrieval rank's weight beside the fact score of the passage's best sentence.
+# Reranking fact passages (in the order their best sentence would lead an answer): the retrieval rank's weight
+# beside the fact score of the passage's best sentence.
 RERANK_PRIOR = 0.3
-# … and a report on the company the question's subject names (Library.about_reports): half a named report's bonus
-ABOUT_PRIOR = 0.25
 
 
 class ScopedText:
@@ -220,12 +219,7 @@ class Engine:
                      if h.chunk.chunk_id not in seen]
         if a.is_fact and hits:
             t = time.perf_counter()
-            named_set, about_set = set(named), set(about)
-            scores = best_fact(a, hits, self.library.tokenizer)
-            order = sorted(range(len(hits)), key=lambda i: -(scores[i] + RERANK_PRIOR / (1 + i)
-                                                               + (0.5 if hits[i].report.doc_id in named_set else
-                                                                  ABOUT_PRIOR if hits[i].report.doc_id in about_set
-                                                                  else 0)))
+            order = fact_order(a, hits, self.library.tokenizer, set(named), set(about), RERANK_PRIOR)
             hits = [hits[i] for i in order]
             if timings is not None:
                 timings["rerank"] = (time.perf_counter() - t) * 1000

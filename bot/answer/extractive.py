@@ -114,7 +114,6 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
 KIND_DEPTH = 10  # candidate sentences read for one holding the kind of answer asked
 KIND_LEAD = 0.5  # …and how far below the best-scored one it may score
 NAMED_REPORT_BOOST = 1.5  # a sentence of a report the question names (《title》, its company) leads over others
-COMPLETE_BONUS = 2.0  # reranking: a passage with a sentence stating the whole fact beats any partial match
 OTHER_REPORTS = 2  # a fact answer also quotes up to this many other reports that state the whole fact…
 OTHER_REPORT_SCORE = 0.85  # …scoring within this share of the lead
 QUOTABLE = 0.5  # quote quality of a written sentence (a table run, a caption or number soup scores below)
@@ -165,17 +164,23 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
     return chosen, cites
 
 
-def best_fact(a: Analysis, hits: list[Hit], tokenize) -> list[float]:
-    """Per hit, the fact score of its best sentence (for reranking passages)."""
+def fact_order(a: Analysis, hits: list[Hit], tokenize, named: set[str] = frozenset(),
+               about: set[str] = frozenset(), prior: float = 0.3) -> list[int]:
+    """The hits' order for a single-fact question: each passage ranks as its best sentence would lead an answer
+    (`extract_fact`'s order — a sentence stating the whole fact, one naming the part of the year asked, one of a
+    report the question names, then of a report on the company asked about, then the fact score), with `prior`
+    for the retrieval rank within a tier. The passage the answer quotes first is the first passage."""
     words, ind_words = subject_words(a, tokenize), indicator_words(a, tokenize)
-    out = []
-    for h in hits:
-        best = 0.0
+    keys = []
+    for i, h in enumerate(hits):
+        best: tuple = (True, True, 0.0)
         for sp in sentence_spans(h.chunk.text, full_stops_only=True):
             fm = match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words, ind_words)
-            best = max(best, fm.score + (COMPLETE_BONUS if fm.complete else 0.0))
-        out.append(best)
-    return out
+            key = (not fm.complete, fm.sub_period is not None and fm.sub_period < 1, -fm.score)
+            best = min(best, key)
+        doc = h.report.doc_id
+        keys.append((best[0], best[1], doc not in named, doc not in about, best[2] - prior / (1 + i)))
+    return sorted(range(len(hits)), key=lambda i: keys[i])
 
 
 def summary_points(report: ReportMeta, text: str, chunk_of, limit: int = 8) -> list[Citation]:

@@ -365,7 +365,10 @@ def _vocabulary_words(modifiers: bool, shortest: int) -> tuple[str, ...]:
     """The vocabulary's names (of base indicators, and of modifiers too if asked) of `shortest` characters or
     more, lowercased, longest first."""
     bases, mods = vocabulary()
-    groups = list(bases.values()) + (list(mods.values()) if modifiers else [])
+    modifier_words = {m for ms in mods.values() for m in ms}
+    # (a base's name that is also a modifier's, 占比 for 市占率, names a base only when modifiers are asked)
+    groups = [[w for w in ws if modifiers or w not in modifier_words] for ws in bases.values()] + \
+        (list(mods.values()) if modifiers else [])
     return tuple(sorted({w.lower() for ws in groups for w in ws if len(w) >= shortest}, key=len, reverse=True))
 
 
@@ -431,6 +434,10 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
         before = [m for m in mentions if m[1] <= v.start()]
         if not before:
             continue
+        if (earlier := _rise_end(s, masked, before, v, ratio)) is not None:
+            before = earlier  # 「占比将从2018年的39%上升到52%」: 52% is not 2018's, it is the period named before
+            if not before:
+                continue
         group = [before[-1]]
         for m in reversed(before[:-1]):  # walk back over joined years
             if _YEAR_JOIN.match(s[m[1]:group[0][0]]):
@@ -448,6 +455,22 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
         if best == 1.0:
             break
     return 0.0 if best is None else best
+
+
+_FROM_YEAR = re.compile(r"[从由]\s*$")
+_RISE_TO = re.compile(r"^\s*(?:[的，,]?\s*)?(?:上升|提升|提高|增长|增加|下降|下滑|降低|减少|扩大|缩小|增|降|升|跌)?\s*(?:到|至)\s*(?:约|近)?\s*$")
+
+
+def _rise_end(s: str, masked: str, before: list, v, ratio) -> list | None:
+    """「…从2018年的39%上升到52%」: the value a from-to pair rises to, with no year of its own, is not the from-year's.
+    The year mentions before the pair's 从 (None when `v` ends no such pair)."""
+    y = before[-1]
+    if not _FROM_YEAR.search(s[max(0, y[0] - 2):y[0]]):
+        return None
+    first = next((x for x in wanted(ratio).finditer(masked, y[1], v.start()) if x.group()[:1].isdigit()), None)
+    if first is None or not _RISE_TO.match(s[first.end():v.start()]):
+        return None
+    return [m for m in before if m[1] <= y[0] - 1]
 
 
 SUB_ELSEWHERE = 0.5  # the part of the year asked is named, but every value follows another part of the year
