@@ -558,3 +558,16 @@ def test_a_month_or_half_of_a_short_year():
     assert (a.years, a.sub_period) == (("2021",), "2月")
     a = analyse("某公司20年上半年的营收是多少？")
     assert (a.years, a.sub_period) == (("2020",), "上半年")
+
+
+def test_another_regions_change_rate_is_not_the_regions_asked():
+    """Asked for 全球's 同比, 「3Q20印度甲机出货量5425.79万部，同比增长16.50%…带动全球甲机复苏」 gives 印度's rate (the
+    rate's clause continues the one naming 印度); a sentence giving 全球's own rate still states the fact, and a share
+    (「占全球…的38.7%」) is left alone."""
+    q = "全球甲机3Q20的出货量同比是多少？"
+    india = "根据IDC数据，3Q20印度甲机出货量5425.79万部，同比增长16.50%，带动全球甲机逐步复苏。"
+    world = "根据IDC数据，3Q20全球甲机出货量3.55亿部，同比下降1.06%，其中印度出货量同比增长16.5%。"
+    assert not match(analyse(q), india, india, "", ["全球", "甲机"]).complete
+    assert match(analyse(q), world, world, "", ["全球", "甲机"]).complete
+    share = "2020年美国甲机市场规模为4,908亿美元，占全球甲机市场的38.7%。"
+    assert match(analyse("全球甲机2020年的市场规模占比是多少？"), share, share, "", ["全球", "甲机"]).subject == 1

@@ -54,6 +54,7 @@ _NATIONAL = {"中国", "我国", "国内", "全国"}
 # sentence (0.75: a heading or the sentence that set the topic); found only after it (0.5), it is another
 # sentence's topic.
 SUBJECT_FLOOR = 0.75
+_CHANGE_RATES = ("同比", "环比", "年复合增长率")  # a region's change rate is its own, as its amount is (not a share)
 ELSEWHERE = 0.5  # the most a subject scores in a sentence about another place than the one asked
 # Words a subject is named by interchangeably in Chinese reports (a question's 中国 is the report's 我国).
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
@@ -311,7 +312,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
                 elsewhere = True  # asked about 国内, the sentence is about 全球 (whatever the title says)
             elif w in _NATIONAL and not _found(forms, s) and any(x in s for x in PROVINCES):
                 elsewhere = True  # asked about the whole country, the sentence is about one province (广东省…)
-            elif w in REGIONS and ratio is False and _other_region_owns(s, masked, forms):
+            elif w in REGIONS and (ratio is False or (ind and ind.modifier in _CHANGE_RATES)) and \
+                    _other_region_owns(s, masked, forms, change=ratio is True):
                 elsewhere = True  # 「3Q20印度智能手机出货量5425.79万部…带动全球智能手机逐步复苏」: 印度's figures
             else:
                 got += 1.0 if _found(forms, s_) else 0.8 if _found(forms, t_) else 0.75 if _found(forms, before_) \
@@ -546,12 +548,14 @@ def same_place(asked: str, subject: str) -> bool:
     return True
 
 
-def _other_region_owns(s: str, masked: str, forms) -> bool:
+def _other_region_owns(s: str, masked: str, forms, change: bool = False) -> bool:
     """Asked for an amount of one region (全球) in a sentence naming it and others: True when the region named last
     before each amount, in the amount's own clause, is another one (「美国制药市场规模为4,908亿美元，占全球制药市场的
     38.7%」 gives 美国's); False when one is the asked region's, when no clause names a region before its amount
     (「…风靡全球，…1958年产量超600万台」), or when 「分别」 pairs regions and values. 「日本国内」 is 日本; the 国外 in
-    「我国外周」 is no region. (Shares are left alone: 「占全球…的38%」 names the whole after the share's owner.)"""
+    「我国外周」 is no region. (Shares are left alone: 「占全球…的38%」 names the whole after the share's owner.)
+    `change`: asked for a change rate (同比, CAGR), the values are percentages, and one whose own clause names no region
+    continues the clause before it (「3Q20印度智能手机出货量5425.79万部，同比增长16.50%」 gives 印度's rate)."""
     if _RESPECTIVELY.search(s):
         return False
     marks: list[tuple[int, int, bool]] = []
@@ -561,11 +565,15 @@ def _other_region_owns(s: str, masked: str, forms) -> bool:
         asked = r in forms or bool(marks and marks[-1][1] == i and marks[-1][2])  # 「日本国内」: still 日本
         marks.append((i, i + len(r), asked))
     owned = False
-    for v in _AMOUNT.finditer(masked):
+    for v in (_PERCENT if change else _AMOUNT).finditer(masked):
         if not v.group()[:1].isdigit():
             continue
-        clause = max((c.end() for c in _CLAUSE_END.finditer(s, 0, v.start())), default=0)
+        ends = [c.end() for c in _CLAUSE_END.finditer(s, 0, v.start())]
+        clause = ends[-1] if ends else 0
         last = [asked for i, _, asked in marks if clause <= i < v.start()]
+        if change and not last and len(ends) >= 1:
+            clause = ends[-2] if len(ends) >= 2 else 0
+            last = [asked for i, _, asked in marks if clause <= i < v.start()]
         if last and last[-1]:
             return False
         owned = owned or bool(last)
