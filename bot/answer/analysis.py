@@ -85,14 +85,20 @@ def vocabulary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return data["bases"], data["modifiers"]
 
 
+@lru_cache(maxsize=1)
+def modifier_words() -> frozenset[str]:
+    """Every name of a modifier (同比, 占比, CAGR…); a base's name that is also one (占比 for 市占率) names that base
+    only in a report's sentence, never in a question."""
+    return frozenset(m for ms in vocabulary()[1].values() for m in ms)
+
+
 def find_indicator(text: str) -> tuple[Indicator | None, int, int]:
     """The longest vocabulary alias in the question (its span), and a modifier after or around it."""
     bases, mods = vocabulary()
     best = None
-    modifier_words = {m for ms in mods.values() for m in ms}
     for name, aliases in bases.items():
         for a in aliases:
-            if a in modifier_words:
+            if a in modifier_words():
                 continue  # 「…占比」 in a question is the share of what it follows (a report's 占比 may state a 市占率)
             i = text.find(a)
             if i >= 0 and (best is None or len(a) > len(best[1])):
@@ -112,7 +118,7 @@ def find_indicator(text: str) -> tuple[Indicator | None, int, int]:
         return Indicator(name=name, aliases=tuple(mods[name]), modifier=name, modifier_aliases=tuple(mods[name])), i, i + len(alias)
     name, alias, i = best
     rate = re.match(r"[\u4e00-\u9fff]{1,3}?率", text[i + len(alias):])
-    if rate and not any(text.startswith(m, i + len(alias)) for ms in mods.values() for m in ms):
+    if rate and not any(text.startswith(m, i + len(alias)) for m in modifier_words()):
         # 「产能利用率」 is a rate of its own, not the 产能 the vocabulary knows (「营收增长率」 is 营收 + 同比)
         own = alias + rate.group()
         end = max(i + len(own), mod[2] + len(mod[1])) if mod else i + len(own)

@@ -119,6 +119,12 @@ OTHER_REPORT_SCORE = 0.85  # …scoring within this share of the lead
 QUOTABLE = 0.5  # quote quality of a written sentence (a table run, a caption or number soup scores below)
 
 
+def lead_tier(fm: FactMatch) -> tuple[bool, bool]:
+    """The first sort keys of a fact answer's lead (False first): a sentence stating the whole fact, then one naming
+    the part of the year asked (「前三季度」, 「Q3单季度」) before one stating a figure for the whole year."""
+    return not fm.complete, fm.sub_period is not None and fm.sub_period < 1
+
+
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2,
                  prefer: set[str] = frozenset(), about: set[str] = frozenset()) -> tuple[list[Scored], list[Citation]]:
     """A single-fact question: the sentence whose subject, period and indicator match, with a number, leads;
@@ -140,9 +146,8 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
     # 分别为…」, 8 right answers lost for 2; a sentence naming every word of the subject before one leaving a word to
     # a heading — 15 for 12; a subject named as itself before one inside a longer name, 「汽车MEMS」 — 「样本医院
     # 吲哚美辛」, 「整体医药生物上市公司」 are the subject too, 43 for 43.)
-    scored.sort(key=lambda x: (not x.fact.complete, x.fact.sub_period is not None and x.fact.sub_period < 1,
-                               x.sentence.hit.report.doc_id not in prefer, x.sentence.hit.report.doc_id not in about,
-                               -x.score))
+    scored.sort(key=lambda x: (*lead_tier(x.fact), x.sentence.hit.report.doc_id not in prefer,
+                               x.sentence.hit.report.doc_id not in about, -x.score))
     lead = scored[0]
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score
@@ -176,8 +181,7 @@ def fact_order(a: Analysis, hits: list[Hit], tokenize, named: set[str] = frozens
         best: tuple = (True, True, 0.0)
         for sp in sentence_spans(h.chunk.text, full_stops_only=True):
             fm = match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words, ind_words)
-            key = (not fm.complete, fm.sub_period is not None and fm.sub_period < 1, -fm.score)
-            best = min(best, key)
+            best = min(best, (*lead_tier(fm), -fm.score))
         doc = h.report.doc_id
         keys.append((best[0], best[1], doc not in named, doc not in about, best[2] - prior / (1 + i)))
     return sorted(range(len(hits)), key=lambda i: keys[i])

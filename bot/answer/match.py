@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import quote_quality
-from .analysis import Analysis, vocabulary
+from .analysis import Analysis, modifier_words, vocabulary
 from .presence import _DATES, _QUANTITY
 
 REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外", "国外", "美国", "欧洲", "日本", "韩国", "印度")
@@ -367,9 +367,8 @@ def _vocabulary_words(modifiers: bool, shortest: int) -> tuple[str, ...]:
     """The vocabulary's names (of base indicators, and of modifiers too if asked) of `shortest` characters or
     more, lowercased, longest first."""
     bases, mods = vocabulary()
-    modifier_words = {m for ms in mods.values() for m in ms}
     # (a base's name that is also a modifier's, 占比 for 市占率, names a base only when modifiers are asked)
-    groups = [[w for w in ws if modifiers or w not in modifier_words] for ws in bases.values()] + \
+    groups = [[w for w in ws if modifiers or w not in modifier_words()] for ws in bases.values()] + \
         (list(mods.values()) if modifiers else [])
     return tuple(sorted({w.lower() for ws in groups for w in ws if len(w) >= shortest}, key=len, reverse=True))
 
