@@ -571,3 +571,20 @@ def test_another_regions_change_rate_is_not_the_regions_asked():
     assert match(analyse(q), world, world, "", ["全球", "甲机"]).complete
     share = "2020年美国甲机市场规模为4,908亿美元，占全球甲机市场的38.7%。"
     assert match(analyse("全球甲机2020年的市场规模占比是多少？"), share, share, "", ["全球", "甲机"]).subject == 1
+
+
+def test_a_respectively_of_years_does_not_hide_another_regions_amount():
+    """「我国甲药…预计到2023年和2030年将分别达到…，均将高于同区间全球的复合增速」 gives 我国's amounts, though it names
+    全球 at its end: a 「分别」 that pairs years (not regions) does not make its values anyone's."""
+    s = ("2018年，我国甲药市场规模达到1575.4亿元，2014-2018年CAGR为12.8%，预计到2023年和2030年将分别达到3168.1亿元和"
+         "6604.7亿元，均将高于同区间全球的复合增速。")
+    assert not match(analyse("全球甲药2030年的市场规模是多少？"), s, s, "", ["全球", "甲药"]).complete
+    assert match(analyse("我国甲药2030年的市场规模是多少？"), s, s, "", ["我国", "甲药"]).complete
+
+
+def test_a_quarter_written_without_its_degree_is_read():
+    """「2020年三季」, 「一季报」, 「前三季」 are quarters as much as 三季度 and 前三季度."""
+    assert analyse("甲公司2020年三季的收入是多少？").sub_period == "三季度"
+    assert analyse("甲公司2021年一季报的营业收入是多少？").sub_period == "一季度"
+    assert analyse("甲行业前三季的毛利率是多少？").sub_period == "前三季度"
+    assert analyse("甲公司2020年第三季度的收入是多少？").sub_period == "第三季度"

@@ -70,6 +70,15 @@ def test_size_question_leads_with_the_stated_figure_and_its_check(sized):
     assert ans.citations and all(c.quote in ans.answer for c in ans.citations)
 
 
+def test_an_estimate_for_another_year_does_not_answer_a_fact_question(sized):
+    """No sentence gives the market for 2023–2024; the 2025 estimate is not shown in its place (the question's years
+    are short, 23-24年, which the router does not read) — for 25年 it is."""
+    _, engine = sized
+    assert engine.ask("内镜清洗设备23-24年的市场空间是多少？", mode="extractive").refused
+    ans = engine.ask("内镜清洗设备25年的市场空间是多少？", mode="extractive")
+    assert not ans.refused and "60亿元" in ans.answer.splitlines()[0]
+
+
 def test_check_question_gives_the_implied_input(sized):
     _, engine = sized
     ans = engine.ask("国产玻尿酸市场空间90亿元是怎么算出来的？")

@@ -119,3 +119,45 @@ def test_the_quarter_before_is_not_the_first_quarter(tokenize):
     third = hit("a", "甲乙芯片季报", "2020年第三季度全球甲乙芯片销售额为194亿美元，同比增长30%，环比上一季度增长16%。", 1.0)
     first = hit("b", "甲乙芯片行业周报", "2020年Q1全球甲乙芯片销售额达到104亿美元。", 0.5)
     assert "104亿美元" in extract_fact(analyse(q), q, [third, first], tokenize)[0][0].sentence.text
+
+
+def test_a_question_about_the_present_is_answered_from_the_newest_report(tokenize):
+    """Monthly trackers each say 「本月甲因子批签发…」: asked 「本月」, the newest report's month leads (whatever the
+    ranking); asked without a present-tense word, the ranking decides as before."""
+    def dated(doc, date, text, score):
+        from dataclasses import replace
+        h = hit(doc, f"{date}甲制品批签发跟踪", text, score)
+        return Hit(chunk=h.chunk, report=replace(h.report, date=date), score=score)
+
+    old = dated("a", "2020-06-10", "本月甲因子批签发15.11万瓶，同比增长36%。", 1.0)
+    new = dated("b", "2020-09-08", "本月甲因子批签发8.64万瓶，同比下降12%。", 0.5)
+    undated = dated("c", "", "本月甲因子批签发7.46万瓶，同比增长3%。", 0.9)
+    q = "甲因子本月的批签发量是多少？"
+    assert "8.64万瓶" in extract_fact(analyse(q), q, [old, undated, new], tokenize)[0][0].sentence.text
+    from bot.answer.extractive import fact_order
+    assert fact_order(analyse(q), [old, undated, new], tokenize)[0] == 2
+    # a newer report's weaker match (a figure caption) does not lead for being newer
+    caption = dated("e", "2021-05-05", "图30：2011-2021Q1甲因子批签发量（万瓶）及同比图31：本月甲因子月度批签发量（万瓶）"
+                                       "数据来源：某数据库", 0.5)
+    assert "8.64万瓶" in extract_fact(analyse(q), q, [old, caption, new], tokenize)[0][0].sentence.text
+    assert fact_order(analyse(q), [old, caption, new], tokenize)[0] == 2
+    q2 = "甲因子的批签发量是多少？"
+    assert "15.11万瓶" in extract_fact(analyse(q2), q2, [old, undated, new], tokenize)[0][0].sentence.text
+
+
+def test_a_subject_named_alone_leads_over_one_listed_or_in_brackets(tokenize):
+    """「甲端、乙端出货量达6.11亿台」 is both's figure and 「重点品种（以甲苗为代表的18个品种）总体批签发8451万剂」 the
+    group's: a sentence naming the subject on its own leads, though ranked lower."""
+    q = "甲充电发射端2018年的出货量是多少？"
+    listed = hit("a", "某行业报告", "2018年甲充电发射端、接收端出货量达6.11亿台，预计2023年达21亿台。", 1.0)
+    own = hit("c", "某行业报告", "我们认为应用场景互为补充，2018年甲充电发射端出货量达1.7亿台，市场蓬勃增长。", 0.5)
+    assert "1.7亿台" in extract_fact(analyse(q), q, [listed, own], tokenize)[0][0].sentence.text
+    q = "甲苗2020Q3的批签发量是多少？"
+    group = hit("b", "某行业报告", "从数据来看，2020Q3重点品种（13价甲苗为代表的18个品种）总体批签发8451万剂，同比增长54.40%。", 1.0)
+    own = hit("d", "某行业报告", "➢甲苗：13价2020Q3批签发约330万剂，同比大幅增长177%。", 0.5)
+    assert "330万剂" in extract_fact(analyse(q), q, [group, own], tokenize)[0][0].sentence.text
+    # 「分别」 gives each item of the list its own value: a listed subject is not shared there
+    q = "乙免1-4月份的批签发量同比是多少？"
+    each = hit("e", "某周度跟踪", "■特免：上周狂免、破免、乙免分别披露批签发量29万、6万、7万支，1-4月份批签发量同比增速分别为32%、20%和-21%。", 0.5)
+    other = hit("f", "某月度跟踪", "➢乙免：4月，乙免合计批签发9.51万瓶，同比下降79.51%；1-4月乙免累计批签发46.68万瓶，同比下降73.54%。", 1.0)
+    assert "-21%" in extract_fact(analyse(q), q, [other, each], tokenize)[0][0].sentence.text

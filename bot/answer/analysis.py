@@ -20,7 +20,7 @@ from .question import is_chinese
 _DATA = Path(__file__).parent / "data" / "indicators.json"
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至到/]|H[12]|\D|$))")
 # the sub-period a question names after its year
-_SUB = re.compile(r"单?(前三季度|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季度|[Qq]1\s*[-~至]\s*[Qq]?[2-4](?!\d)|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月|初|末|底)")
+_SUB = re.compile(r"单?(前三季度?|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季(?:度|报)?|[Qq]1\s*[-~至]\s*[Qq]?[2-4](?!\d)|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月|初|末|底)")
 _SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|"
                            r"年(?:\d{1,2}(?:-\d{1,2})?月|第?[一二三四]季度|[上下]半年|前三季度)|"  # 21年2月, 20年上半年
                            r"年[初末底]?(?!间|内|来|以|期(?![末初])))")
@@ -36,7 +36,7 @@ _QUARTER_FIRST = re.compile(r"(?<!\d)([1-4]Q)([12]\d)(?!\d)")
 # (a quarter may follow a Latin name in capitals: 「全球PCQ3」 is PC in Q3; one digit before 年 counts years: 「X6年的
 # 年复合增长率」 is over six years)
 _SUB_ALONE = re.compile(r"单?((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![A-Za-z\d])[Qq][1-4](?!\d)|(?<=[A-Z]{2})Q[1-4](?![\dA-Za-z])|"
-                        r"第?[一二三四]季度|上半年|下半年|前三季度|"
+                        r"第?[一二三四]季(?:度|报)?|上半年|下半年|前三季度?|"
                         r"上周|本周|上月|本月|今年|去年|明年|年初|年末|年底|最?近[一二三四五两\d]+年|未来[一二三四五两\d]*年?|"
                         r"(?<![\d.])[1-9]年(?!间|内|来|以|期|\d))")
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
@@ -184,6 +184,7 @@ def analyse(question: str) -> Analysis:
         sub = m.group(1) if m.re in (_SUB_ALONE, _QUARTER_FIRST) else "" if m.re in (_SHORT_RANGE, _NAME_SHORT_YEAR) \
             else (m.group(2) or "")
         sub = sub.replace("月份", "月").replace("个月", "月")
+        sub = re.sub(r"季报?$", "季度", sub)  # 「2020年三季」, 三季报: the third quarter
         if len(sub) > 2 and sub[0] == "年":  # 「21年2月」: the month of the short year
             sub = sub[1:]
         if sub in ("年", "E"):  # 「20年」: the year itself, no part of it

@@ -99,6 +99,14 @@ def _measures_asked(calc, a: Analysis) -> bool:
     return named.name == ind.name or bool(named.modifier and named.modifier == ind.modifier)
 
 
+def _answers_asked(calc, a: Analysis) -> bool:
+    """Whether an estimate answers a fact question no sentence answers: it measures what is asked, for a year asked
+    (「17-19年…」 is not answered by an estimate for 2029; the router reads only four-digit years)."""
+    period = calc.extra.get("period") or ""
+    years = set(re.findall(r"(?:19|20)\d{2}", period))
+    return _measures_asked(calc, a) and (not a.years or not years or bool(years & set(a.years)))
+
+
 def _states(ans: Answer, calc, a: Analysis) -> bool:
     """Whether an answer's lead quote is from the estimate's report and states its result — the measure asked."""
     ref = calc.extra.get("stated_citation") or {}
@@ -300,7 +308,8 @@ class Engine:
             # 「X市场规模有多大？」 is a fact question first: the estimate is shown only when the sentence that answers
             # it is the estimate's own statement (same report, same figure) — never instead of a better sentence
             ans = self._sentence_answer(q, query, zh, hits, filters, a, set(named))
-            if ans.refused or _states(ans, calcs[0], a):  # (refused: no sentence does better than the estimate's own)
+            # (refused: no sentence does better than the estimate's own — when the estimate is of what is asked)
+            if (ans.refused and _answers_asked(calcs[0], a)) or _states(ans, calcs[0], a):
                 ans = self._numeric_answer(q, zh, calcs)
         elif calcs:
             ans = self._numeric_answer(q, zh, calcs)

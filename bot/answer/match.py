@@ -60,7 +60,7 @@ ELSEWHERE = 0.5  # the most a subject scores in a sentence about another place t
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
                     "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
-           "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8, "owner": 0.5}
+           "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8, "owner": 0.5, "shared": -0.3}
 # A year as reports write it, with what may follow it: 2020, 2020年, 2020E, 20年, 19H1, 2020Q3, 4Q20 (「这10年间」,
 # 「近10年来」 are spans of years, not 2010).
 # (a four-digit number with a unit after it is a value: 「1931元/套」, and so is a range of them: 「2000-2999元」)
@@ -126,6 +126,8 @@ class FactMatch:
     # 光学元件板块 under an 电子 title); None: a subject of one word, or none
     owner: float | None = None  # a value follows the subject's own mention closely (1) or not (0); None: no
     # subject word in the sentence
+    shared: float | None = None  # 1: the subject is named only as one item of a list (「A、B出货量达6.11亿台」 is
+    # both's figure) or inside brackets (「重点疫苗（以A为代表的18个品种）总体批签发…」 is the group's); else None
     bound: float | None = None  # the value's own period is the one asked: 1; another year (「预计到2024年，…3.5亿」
     # for 2019; 「2020年上半年…」 for the whole of 2020): -0.5; no year before it: 0; None: no year asked
 
@@ -134,7 +136,7 @@ class FactMatch:
         parts = {"indicator": self.indicator, "modifier": self.modifier, "years": self.years,
                  "sub_period": self.sub_period, "subject": self.subject, "number": self.number,
                  "quality": self.quality, "near": self.near, "phrase": self.phrase, "bound": self.bound,
-                 "owner": self.owner}
+                 "owner": self.owner, "shared": self.shared}
         return sum(WEIGHTS[k] * v for k, v in parts.items() if v is not None)
 
     @property
@@ -154,6 +156,23 @@ class FactMatch:
     def to_dict(self) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()} | \
             {"score": round(self.score, 3), "complete": self.complete}
+
+
+_LIST_MARK = "、和与及"
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def _alone(s: str, i: int, j: int) -> bool:
+    """The mention s[i:j] is named on its own: not an item of a list (「、」「和」 right before or after it) — unless
+    「分别」 gives each item its value (「狂免、破免、乙免…同比增速分别为32%、20%和-21%」, 「分别为A（48%）、B（29%）」) — and
+    not inside brackets."""
+    if ((i and s[i - 1] in _LIST_MARK) or (j < len(s) and s[j] in _LIST_MARK)) and not _RESPECTIVELY.search(s):
+        return False
+    depth = 0
+    for ch in s[:i]:
+        depth += ch in _OPEN
+        depth -= ch in _CLOSE and depth > 0
+    return depth == 0
 
 
 def _found(aliases, text: str) -> bool:
@@ -321,6 +340,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
         m.subject = min(got / len(words), ELSEWHERE) if elsewhere else got / len(words)
         if len(words) > 1:
             m.phrase = 1.0 if a.subject.lower() in s else 0.0
+        if a.subject.lower() in s and not any(_alone(s, i, i + len(a.subject)) for i in _at(a.subject.lower(), s)):
+            m.shared = 1.0
     else:
         m.subject = 1.0  # the question names no subject: nothing to miss
     if ratio is None and m.indicator < 1 and _INDEX_MOVE.search(s):
@@ -547,6 +568,14 @@ def same_place(asked: str, subject: str) -> bool:
     return True
 
 
+def _pairs_regions(s: str, at: int) -> bool:
+    """The 「分别」 at `at` pairs regions with values: its clause names two of them or more (「全球与我国…分别为…」);
+    「我国…预计到2023年和2030年将分别达到…」 pairs years."""
+    ends = [c.end() for c in _CLAUSE_END.finditer(s, 0, at)]
+    clause = s[ends[-1] if ends else 0:at]
+    return len({"中国" if r in _NATIONAL else r for r in _REGION_MARKS if r in clause}) >= 2  # 我国国内 is one
+
+
 def _other_region_owns(s: str, masked: str, forms, change: bool = False) -> bool:
     """Asked for an amount of one region (全球) in a sentence naming it and others: True when the region named last
     before each amount, in the amount's own clause, is another one (「美国制药市场规模为4,908亿美元，占全球制药市场的
@@ -555,7 +584,7 @@ def _other_region_owns(s: str, masked: str, forms, change: bool = False) -> bool
     「我国外周」 is no region. (Shares are left alone: 「占全球…的38%」 names the whole after the share's owner.)
     `change`: asked for a change rate (同比, CAGR), the values are percentages, and one whose own clause names no region
     continues the clause before it (「3Q20印度智能手机出货量5425.79万部，同比增长16.50%」 gives 印度's rate)."""
-    if _RESPECTIVELY.search(s):
+    if any(_pairs_regions(s, r.start()) for r in _RESPECTIVELY.finditer(s)):
         return False
     marks: list[tuple[int, int, bool]] = []
     for i, r in sorted(((i, r) for r in _REGION_MARKS for i in _at(r, s)), key=lambda x: (x[0], -len(x[1]))):
