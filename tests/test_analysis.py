@@ -588,3 +588,26 @@ def test_a_quarter_written_without_its_degree_is_read():
     assert analyse("甲公司2021年一季报的营业收入是多少？").sub_period == "一季度"
     assert analyse("甲行业前三季的毛利率是多少？").sub_period == "前三季度"
     assert analyse("甲公司2020年第三季度的收入是多少？").sub_period == "第三季度"
+
+
+def test_words_before_a_known_indicator_qualify_it():
+    """「X2019年的出口市场规模」 asks the export market: 出口 is kept as the indicator's qualifier, and a sentence naming
+    it scores above one giving the whole market (both still state a 市场规模)."""
+    a = analyse("中国甲器械2019年的出口市场规模是多少？")
+    assert (a.subject, a.indicator.name, a.qualifier) == ("中国甲器械", "市场规模", "出口")
+    assert analyse("中国甲器械2019年的市场规模是多少？").qualifier == ""
+    whole = "中国甲器械市场规模从2015年的约6,200万人民币增长至2019年的约1.2亿人民币，其年复合增长率为17.1%。"
+    export = "中国甲器械出口市场规模从2015年的1,520万攀升至在2019年的约6,300万人民币，其年复合增长率为42.7%。"
+    words = ["中国", "甲", "器械"]
+    w, e = match(a, whole, whole, "", words), match(a, export, export, "", words)
+    assert w.complete and e.complete and e.score > w.score
+
+
+def test_a_year_a_change_is_compared_to_is_not_its_period():
+    """「2019年…810.9亿元，与2018年市场规模640亿元相比，其增长率为26.70%」 is 2019's growth (the reading filed under
+    the year compared to is kept too: annotators file 「2013年…较2012年增长37.85%」 under 2012)."""
+    s = "据推算，2019年我国甲耗材市场规模约为810.9亿元，与2018年市场规模640亿元相比，其增长率为26.70%。"
+    words = ["我国", "甲耗材"]
+    assert match(analyse("我国甲耗材2019年的市场规模同比是多少？"), s, s, "", words).complete
+    # an amount after the compared year is still that year's (640亿元 is 2018's market)
+    assert match(analyse("我国甲耗材2018年的市场规模是多少？"), s, s, "", words).complete

@@ -67,6 +67,7 @@ class Analysis:
     indicator: Indicator | None = None
     subject: str = ""
     quoted_titles: tuple[str, ...] = field(default=())  # 《…》 in the question
+    qualifier: str = ""  # words between the period and a known indicator: 「X2019年的出口市场规模」 → 出口
 
     @property
     def is_fact(self) -> bool:
@@ -221,5 +222,11 @@ def analyse(question: str) -> Analysis:
             subject = head
             ind = Indicator(name=base, aliases=(base,), modifier=ind.modifier, modifier_aliases=ind.modifier_aliases,
                             own=True)
+    qualifier = ""
+    if zh and ind is not None and not ind.own and m and i > m.end():
+        between = body[m.end():i].strip(" ，,的")
+        if 1 <= len(between) <= 4 and is_chinese(between) and not re.search(r"[\dA-Za-z]", between) \
+                and between != subject and not _SUB_ALONE.fullmatch(between):
+            qualifier = between  # 「X2019年的出口市场规模」: the export market, not the whole one
     return Analysis(text=q, zh=zh, kind=kind, wants=wants, years=years, period=period, sub_period=sub,
-                    indicator=ind, subject=subject, quoted_titles=titles)
+                    indicator=ind, subject=subject, quoted_titles=titles, qualifier=qualifier)

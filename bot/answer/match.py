@@ -60,7 +60,7 @@ ELSEWHERE = 0.5  # the most a subject scores in a sentence about another place t
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
                     "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
-           "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8, "owner": 0.5, "shared": -0.3}
+           "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8, "owner": 0.5, "shared": -0.3, "qualifier": 0.5}
 # A year as reports write it, with what may follow it: 2020, 2020年, 2020E, 20年, 19H1, 2020Q3, 4Q20 (「这10年间」,
 # 「近10年来」 are spans of years, not 2010).
 # (a four-digit number with a unit after it is a value: 「1931元/套」, and so is a range of them: 「2000-2999元」)
@@ -126,6 +126,8 @@ class FactMatch:
     # 光学元件板块 under an 电子 title); None: a subject of one word, or none
     owner: float | None = None  # a value follows the subject's own mention closely (1) or not (0); None: no
     # subject word in the sentence
+    qualifier: float | None = None  # the words the question puts before its indicator (出口 of 出口市场规模) are in
+    # the sentence (1) or not (0); None: none asked
     shared: float | None = None  # 1: the subject is named only as one item of a list (「A、B出货量达6.11亿台」 is
     # both's figure) or inside brackets (「重点疫苗（以A为代表的18个品种）总体批签发…」 is the group's); else None
     bound: float | None = None  # the value's own period is the one asked: 1; another year (「预计到2024年，…3.5亿」
@@ -136,7 +138,7 @@ class FactMatch:
         parts = {"indicator": self.indicator, "modifier": self.modifier, "years": self.years,
                  "sub_period": self.sub_period, "subject": self.subject, "number": self.number,
                  "quality": self.quality, "near": self.near, "phrase": self.phrase, "bound": self.bound,
-                 "owner": self.owner, "shared": self.shared}
+                 "owner": self.owner, "shared": self.shared, "qualifier": self.qualifier}
         return sum(WEIGHTS[k] * v for k, v in parts.items() if v is not None)
 
     @property
@@ -344,6 +346,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
             m.shared = 1.0
     else:
         m.subject = 1.0  # the question names no subject: nothing to miss
+    if a.qualifier:
+        m.qualifier = 1.0 if a.qualifier.lower() in s else 0.0
     if ratio is None and m.indicator < 1 and _INDEX_MOVE.search(s):
         m.indicator = 1.0  # 「医疗器械II上涨0.63%」「涨幅分别为…」 states the index's move
     plain = _DATES.sub(" ", sentence)
@@ -360,7 +364,8 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
         m.sub_period = SUB_ELSEWHERE  # 「4Q20…出货量1.43亿台，同比增长23.42%」 for 3Q20, named later in the sentence
     if a.years:
         # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
-        m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio)
+        m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio,
+                          change=bool(ind and ind.modifier in _CHANGE_RATES))
     if ind and not m.indicator and not ind.own and not ind.modifier and m.years == 1 and m.subject >= 1 \
             and m.bound == 1 and implied(ind.name, sentence):
         m.indicator = IMPLIED
@@ -443,15 +448,31 @@ def year_mentions(s: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool) -> float:
+_COMPARED_TO = re.compile(r"(?:与|和|较|比|相比|相较|相较于|相比于|对比)\s*$")
+
+
+def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool, change: bool = False) -> float:
     """Whether a value of the kind asked is stated for the period asked: the year mention nearest before it
     (with the years joined to it: 2019-2024年, 2017/2018/2019年) holds an asked year — and, when the question asks
     for a whole year, no part of a year (上半年, H1, 1-10月) stands between that year and the value. 1 when some
-    value is so bound, -0.5 when every value follows another period, 0 when no year precedes any value."""
+    value is so bound, -0.5 when every value follows another period, 0 when no year precedes any value.
+    `change`: asked for a change rate (同比…), a year it is compared to may also be passed over (「2019年…810.9亿元，
+    与2018年市场规模640亿元相比，其增长率为26.70%」 is 2019's growth; reports and readers also file 「2013年…较2012年增长
+    37.85%」 under the year compared to, so that reading still counts)."""
     mentions = year_mentions(s)
+    if change:
+        own = [m for m in mentions if not _COMPARED_TO.search(s[max(0, m[0] - 4):m[0]])]
+        if len(own) < len(mentions):
+            return max(_bound(s, masked, years, sub_asked, ratio, mentions, mentions),
+                       _bound(s, masked, years, sub_asked, ratio, own, mentions))
+    return _bound(s, masked, years, sub_asked, ratio, mentions, mentions)
+
+
+def _bound(s: str, masked: str, years, sub_asked: bool, ratio: bool, mentions: list, named: list) -> float:
+    """`binding` over the year `mentions` a value may belong to (`named`: every year the sentence names)."""
     best = None
     for v in wanted(ratio).finditer(masked):
-        if not v.group()[:1].isdigit() or any(a < v.end() and v.start() < b for a, b, _ in mentions):
+        if not v.group()[:1].isdigit() or any(a < v.end() and v.start() < b for a, b, _ in named):
             continue  # 「19年」 is a year, not a count of years; 「（单位：十亿元）」 is no value
         before = [m for m in mentions if m[1] <= v.start()]
         if not before:
