@@ -141,6 +141,7 @@ def test_a_question_about_the_present_is_answered_from_the_newest_report(tokeniz
                                        "数据来源：某数据库", 0.5)
     assert "8.64万瓶" in extract_fact(analyse(q), q, [old, caption, new], tokenize)[0][0].sentence.text
     assert fact_order(analyse(q), [old, caption, new], tokenize)[0] == 2
+    assert fact_order(analyse("甲因子上月的批签发量是多少？"), [old, undated, new], tokenize)[0] == 2
     q2 = "甲因子的批签发量是多少？"
     assert "15.11万瓶" in extract_fact(analyse(q2), q2, [old, undated, new], tokenize)[0][0].sentence.text
 

@@ -125,9 +125,9 @@ def lead_tier(fm: FactMatch) -> tuple[bool, bool]:
     return not fm.complete, fm.sub_period is not None and fm.sub_period < 1
 
 
-# A question about the present (「本月」「本周」「目前」「最新」): as many answers as reports that track it, one per month or
-# week; the newest report's is the one meant.
-_NOW = re.compile(r"本月|本周|今年|目前|当前|现在|最新|近期|至今")
+# A question about the present (「本月」「本周」「上周」「目前」「最新」): as many answers as reports that track it, one per
+# month or week; the newest report's is the one meant.
+_NOW = re.compile(r"本月|本周|上周|上月|今年|目前|当前|现在|最新|近期|至今")
 
 
 def recency(a: Analysis, report: ReportMeta, fm: FactMatch) -> tuple[float, int]:
