@@ -121,31 +121,6 @@ def test_the_quarter_before_is_not_the_first_quarter(tokenize):
     assert "104亿美元" in extract_fact(analyse(q), q, [third, first], tokenize)[0][0].sentence.text
 
 
-def test_a_question_about_the_present_is_answered_from_the_newest_report(tokenize):
-    """Monthly trackers each say 「本月甲因子批签发…」: asked 「本月」, the newest report's month leads (whatever the
-    ranking); asked without a present-tense word, the ranking decides as before."""
-    def dated(doc, date, text, score):
-        from dataclasses import replace
-        h = hit(doc, f"{date}甲制品批签发跟踪", text, score)
-        return Hit(chunk=h.chunk, report=replace(h.report, date=date), score=score)
-
-    old = dated("a", "2020-06-10", "本月甲因子批签发15.11万瓶，同比增长36%。", 1.0)
-    new = dated("b", "2020-09-08", "本月甲因子批签发8.64万瓶，同比下降12%。", 0.5)
-    undated = dated("c", "", "本月甲因子批签发7.46万瓶，同比增长3%。", 0.9)
-    q = "甲因子本月的批签发量是多少？"
-    assert "8.64万瓶" in extract_fact(analyse(q), q, [old, undated, new], tokenize)[0][0].sentence.text
-    from bot.answer.extractive import fact_order
-    assert fact_order(analyse(q), [old, undated, new], tokenize)[0] == 2
-    # a newer report's weaker match (a figure caption) does not lead for being newer
-    caption = dated("e", "2021-05-05", "图30：2011-2021Q1甲因子批签发量（万瓶）及同比图31：本月甲因子月度批签发量（万瓶）"
-                                       "数据来源：某数据库", 0.5)
-    assert "8.64万瓶" in extract_fact(analyse(q), q, [old, caption, new], tokenize)[0][0].sentence.text
-    assert fact_order(analyse(q), [old, caption, new], tokenize)[0] == 2
-    assert fact_order(analyse("甲因子上月的批签发量是多少？"), [old, undated, new], tokenize)[0] == 2
-    q2 = "甲因子的批签发量是多少？"
-    assert "15.11万瓶" in extract_fact(analyse(q2), q2, [old, undated, new], tokenize)[0][0].sentence.text
-
-
 def test_a_subject_named_alone_leads_over_one_listed_or_in_brackets(tokenize):
     """「甲端、乙端出货量达6.11亿台」 is both's figure and 「重点品种（以甲苗为代表的18个品种）总体批签发8451万剂」 the
     group's: a sentence naming the subject on its own leads, though ranked lower."""

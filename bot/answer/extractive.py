@@ -125,20 +125,6 @@ def lead_tier(fm: FactMatch) -> tuple[bool, bool]:
     return not fm.complete, fm.sub_period is not None and fm.sub_period < 1
 
 
-# A question about the present (「本月」「本周」「上周」「目前」「最新」): as many answers as reports that track it, one per
-# month or week; the newest report's is the one meant.
-_NOW = re.compile(r"本月|本周|上周|上月|今年|目前|当前|现在|最新|近期|至今")
-
-
-def recency(a: Analysis, report: ReportMeta, fm: FactMatch) -> tuple[float, int]:
-    """Sort keys (lower first) among sentences stating the whole fact: asked about the present, the best match, then
-    of equal matches the newest report's (a report of unknown date last); else nothing to tell them apart."""
-    if not _NOW.search(a.text):
-        return 0.0, 0
-    digits = re.sub(r"\D", "", report.date)[:8]
-    return -fm.score, -int(digits.ljust(8, "0")) if digits else 0
-
-
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2,
                  prefer: set[str] = frozenset(), about: set[str] = frozenset()) -> tuple[list[Scored], list[Citation]]:
     """A single-fact question: the sentence whose subject, period and indicator match, with a number, leads;
@@ -155,15 +141,13 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
         x.score = x.fact.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)
     # a sentence stating the whole fact first; of those, one naming the part of the year asked (「前三季度」,
     # 「Q3单季度」) before one stating a figure for the whole year, then one of a report the question names, then one
-    # of a report on the company the subject names (`about`), then — asked about the present (本月, 目前) — one of the
-    # newest report. (Tried as further tiers on all 427 reports and dropped:
+    # of a report on the company the subject names (`about`). (Tried as further tiers on all 427 reports and dropped:
     # a written sentence before a table run — the table detector also flags slashed series, 「2017/2018/2019年营收
     # 分别为…」, 8 right answers lost for 2; a sentence naming every word of the subject before one leaving a word to
     # a heading — 15 for 12; a subject named as itself before one inside a longer name, 「汽车MEMS」 — 「样本医院
     # 吲哚美辛」, 「整体医药生物上市公司」 are the subject too, 43 for 43.)
     scored.sort(key=lambda x: (*lead_tier(x.fact), x.sentence.hit.report.doc_id not in prefer,
-                               x.sentence.hit.report.doc_id not in about, *recency(a, x.sentence.hit.report, x.fact),
-                               -x.score))
+                               x.sentence.hit.report.doc_id not in about, -x.score))
     lead = scored[0]
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score
@@ -189,20 +173,17 @@ def fact_order(a: Analysis, hits: list[Hit], tokenize, named: set[str] = frozens
                about: set[str] = frozenset(), prior: float = 0.3) -> list[int]:
     """The hits' order for a single-fact question: each passage ranks as its best sentence would lead an answer
     (`extract_fact`'s order — a sentence stating the whole fact, one naming the part of the year asked, one of a
-    report the question names, then of a report on the company asked about, the newest report for a question about
-    the present, then the fact score), with `prior`
+    report the question names, then of a report on the company asked about, then the fact score), with `prior`
     for the retrieval rank within a tier. The passage the answer quotes first is the first passage."""
     words, ind_words = subject_words(a, tokenize), indicator_words(a, tokenize)
     keys = []
     for i, h in enumerate(hits):
-        best: tuple = (True, True, 0.0, None)
+        best: tuple = (True, True, 0.0)
         for sp in sentence_spans(h.chunk.text, full_stops_only=True):
             fm = match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words, ind_words)
-            if (*lead_tier(fm), -fm.score) < best[:3]:
-                best = (*lead_tier(fm), -fm.score, fm)
+            best = min(best, (*lead_tier(fm), -fm.score))
         doc = h.report.doc_id
-        now = recency(a, h.report, best[3]) if best[3] is not None else (0.0, 0)
-        keys.append((best[0], best[1], doc not in named, doc not in about, *now, best[2] - prior / (1 + i)))
+        keys.append((best[0], best[1], doc not in named, doc not in about, best[2] - prior / (1 + i)))
     return sorted(range(len(hits)), key=lambda i: keys[i])
 
 
