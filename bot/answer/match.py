@@ -160,7 +160,6 @@ class FactMatch:
             {"score": round(self.score, 3), "complete": self.complete}
 
 
-_LIST_MARK = "、和与及"
 _OPEN, _CLOSE = "（(", "）)"
 
 
@@ -168,7 +167,7 @@ def _alone(s: str, i: int, j: int) -> bool:
     """The mention s[i:j] is named on its own: not an item of a list (「、」「和」 right before or after it) — unless
     「分别」 gives each item its value (「狂免、破免、乙免…同比增速分别为32%、20%和-21%」, 「分别为A（48%）、B（29%）」) — and
     not inside brackets."""
-    if ((i and s[i - 1] in _LIST_MARK) or (j < len(s) and s[j] in _LIST_MARK)) and not _RESPECTIVELY.search(s):
+    if ((i and _LIST_SEP.match(s, i - 1)) or _LIST_SEP.match(s, j)) and not _RESPECTIVELY.search(s):
         return False
     depth = 0
     for ch in s[:i]:
@@ -315,6 +314,7 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
         else:  # another month or quarter named instead of the one asked is a different figure
             m.sub_period = -0.5 if _SUB_PERIOD.search(s) else 0.0
     ratio: bool | None | str = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
+    change = bool(ind and ind.modifier in _CHANGE_RATES)  # a change rate (同比, 环比, CAGR) is asked
     if ind and _MULTIPLE_INDICATOR.search(ind.name):
         ratio = MULTIPLE  # 市盈率 ends in 率 but is stated in 倍 (or 「94X」), never in %
     elif ind and not ratio and _INDEX.search(ind.name):
@@ -333,7 +333,7 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
                 elsewhere = True  # asked about 国内, the sentence is about 全球 (whatever the title says)
             elif w in _NATIONAL and not _found(forms, s) and any(x in s for x in PROVINCES):
                 elsewhere = True  # asked about the whole country, the sentence is about one province (广东省…)
-            elif w in REGIONS and (ratio is False or (ind and ind.modifier in _CHANGE_RATES)) and \
+            elif w in REGIONS and (ratio is False or change) and \
                     _other_region_owns(s, masked, forms, change=ratio is True):
                 elsewhere = True  # 「3Q20印度智能手机出货量5425.79万部…带动全球智能手机逐步复苏」: 印度's figures
             else:
@@ -365,7 +365,7 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     if a.years:
         # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
         m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio,
-                          change=bool(ind and ind.modifier in _CHANGE_RATES))
+                          change=change)
     if ind and not m.indicator and not ind.own and not ind.modifier and m.years == 1 and m.subject >= 1 \
             and m.bound == 1 and implied(ind.name, sentence):
         m.indicator = IMPLIED
