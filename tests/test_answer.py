@@ -5,7 +5,7 @@ from hypothesis import given, strategies as st
 from bot.answer import Engine
 from bot.answer.verify import audit_numbers, numbers_in, verify_citations
 from bot.errors import QuestionError
-from bot.types import Citation
+from bot.types import Chunk, Citation
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,8 @@ def test_huge_paste_is_answered_quickly(engine):
 def test_verify_drops_non_verbatim_citations():
     good = Citation(1, "d", "t", "b", "", "s", "c1", "一分钟", 2, 5)
     bad = Citation(2, "d", "t", "b", "", "s", "c1", "十分钟", 2, 5)
-    kept, dropped = verify_citations([good, bad], lambda cid: "长达一分钟的视频", lambda d: "长达一分钟的视频")
+    chunk = Chunk("c1", "d", "长达一分钟的视频", 0, 8)
+    kept, dropped = verify_citations([good, bad], {"c1": chunk}.get, lambda d: "长达一分钟的视频")
     assert kept == [good] and dropped == 1
 
 

@@ -1,7 +1,8 @@
 """One place that turns a span of a report into a Citation, and sentences of a hit into spans."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from ..ingest.chunk import is_heading, sentence_spans
 from ..types import Citation, Hit, ReportMeta
@@ -41,3 +42,56 @@ def cite(n: int, report: ReportMeta, chunk_id: str, quote: str, start: int, end:
     r = report
     return Citation(n=n, doc_id=r.doc_id, title=r.title, broker=r.broker, date=r.date, source=r.source,
                     chunk_id=chunk_id, quote=quote, start=start, end=end)
+
+
+REACH = 160  # characters a quote cut by its chunk's edge may grow by, each way, to become its whole sentence
+# A quote ending in one of these reads whole: a sentence's end, or the end of one item of an enumeration (「；」).
+_STOPS = "。！？!?…”’」』）)】\"'；;"
+_ITEM = re.compile(r"[；;]")
+
+
+def whole_sentence(c: Citation, chunk_start: int, chunk_end: int, text: str, reach: int = REACH) -> Citation:
+    """A quote its chunk cut mid-sentence (a sentence too long for one chunk is split at commas) grows in the
+    report `text` to the whole sentence `sentence_spans` reads there — or the enumeration item (「…；」) it is in.
+    A sentence stops at a line break and a cleaning cut is one, so a quote never spans a cut. An edge is left as
+    it is when it is not its chunk's, when it already reads whole, or when the sentence's edge is more than
+    `reach` characters away."""
+    if not c.quote or text[c.start:c.end] != c.quote:
+        return c
+    start, end = c.start, c.end
+    if end == chunk_end and c.quote[-1] not in _STOPS:
+        end = _sentence_end(text, start, end, reach)
+    if start == chunk_start and start > 0 and not _starts_sentence(text, start):
+        start = _sentence_start(text, start, end, reach)
+    return c if (start, end) == (c.start, c.end) else replace(c, quote=text[start:end], start=start, end=end)
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[max(0, at - 8):at].rstrip(" \t\u3000")
+    return not before or before[-1] in "。！？!?…\n；;"
+
+
+def _sentence_end(text: str, start: int, end: int, reach: int) -> int:
+    window = text[start:end + reach]
+    spans = sentence_spans(window, full_stops_only=True)
+    if not spans or spans[0].start != 0 or spans[0].end <= end - start:
+        return end  # the sentence ends where the quote does (a line break, a list item, a source list)
+    if not (len(spans) > 1 or end + reach >= len(text) or window[spans[0].end - 1] in _STOPS):
+        return end  # no end within reach: a shown quote stays short
+    item = _ITEM.search(text, end, start + spans[0].end)
+    return item.end() if item else start + spans[0].end
+
+
+def _sentence_start(text: str, start: int, end: int, reach: int) -> int:
+    base = max(0, start - reach)
+    spans = sentence_spans(text[base:end], full_stops_only=True)
+    own = next((s for s in spans if s.start <= start - base < s.end), None)
+    if own is None or (own.start == 0 and base > 0):
+        return start  # no start within reach
+    new = base + own.start
+    items = [m.end() for m in _ITEM.finditer(text, new, start)]
+    if items:  # the enumeration item it is in
+        new = items[-1]
+        while new < start and text[new].isspace():
+            new += 1
+    return new

@@ -15,10 +15,11 @@ from typing import Callable, Iterator, Sequence
 from ..errors import LLMError
 from ..library import Library
 from ..retrieve import Filters
-from ..types import Answer, Hit
+from ..types import Answer, Citation, Hit
 from ..tools.units import plain as digits
 from . import compute, numeric
 from .analysis import Analysis, analyse, find_indicator
+from .cite import whole_sentence
 from .compose import GROUPED_KINDS, analysis_kind, compose, display_order, refusal_text
 from .extractive import extract, extract_fact, fact_order, summary_points
 from .followup import standalone
@@ -407,12 +408,19 @@ class Engine:
             ans = Answer(question=q, answer=refusal_text(zh, self.library), mode="extractive", refused=True)
             ans.extra["signals"] = sig.to_dict() | ({"fact": fact.to_dict()} if fact else {})
             return ans
+        citations = [self._whole(c, x.sentence.hit) for c, x in zip(citations, chosen)]
         if not a.is_fact:
             citations = display_order(citations)
         text = compose(q, citations, zh, grouped=kind in GROUPED_KINDS)
         ans = Answer(question=q, answer=text, mode="extractive", citations=citations)
         ans.extra["signals"] = sig.to_dict() | ({"fact": fact.to_dict()} if fact else {})
         return self.verify(ans)
+
+    def _whole(self, c: Citation, hit: Hit) -> Citation:
+        """A quote its chunk cut mid-sentence, grown to the whole sentence (`whole_sentence`)."""
+        if c.end != hit.chunk.end and c.start != hit.chunk.start:
+            return c
+        return whole_sentence(c, hit.chunk.start, hit.chunk.end, self.library.report_text(hit.report))
 
     # trust ---------------------------------------------------------------------------------------
     def verify(self, ans: Answer, tool_output: str = "") -> Answer:
@@ -426,7 +434,7 @@ class Engine:
             return self.library.report_text(r) if r else None
 
         kept, audit.dropped_citations = verify_citations(
-            ans.citations, lambda cid: chunks[cid].text if cid in chunks else None, report_text)
+            ans.citations, chunks.get, report_text)
         ans.citations = kept
         sources = [c.quote for c in kept] + [tool_output] + [f"{c.date} {c.title}" for c in kept]
         ans.answer, audit.removed_numbers = audit_numbers(ans.answer, sources)

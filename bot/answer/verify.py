@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..types import Citation
+from ..types import Chunk, Citation
 
 # A number as written in an answer (1,149.1 / 80 / 5 and 35 of 5%-35%), also right after Chinese text;
 # 一分钟 is words, not digits, and is not audited.
@@ -30,20 +30,29 @@ class Audit:
         return out
 
 
-def verify_citations(citations: Iterable[Citation], chunk_text: Callable[[str], str | None],
+def verify_citations(citations: Iterable[Citation], chunk_of: Callable[[str], Chunk | None],
                      report_text: Callable[[str], str | None]) -> tuple[list[Citation], int]:
-    """Keep citations whose quote is a verbatim slice of the report at its offsets and lies in its chunk."""
+    """Keep citations whose quote is a verbatim slice of the report at its offsets and lies in its chunk — or
+    overlaps it and runs on past its edges to finish the sentence, on the same line (no cleaning cut crossed)."""
     kept, dropped = [], 0
     for c in citations:
-        chunk = chunk_text(c.chunk_id)
+        chunk = chunk_of(c.chunk_id)
         report = report_text(c.doc_id)
-        ok = bool(c.quote) and chunk is not None and c.quote in chunk and report is not None \
-            and report[c.start:c.end] == c.quote
+        ok = bool(c.quote) and chunk is not None and report is not None and report[c.start:c.end] == c.quote \
+            and (c.quote in chunk.text or _runs_on(c, chunk, report))
         if ok:
             kept.append(c)
         else:
             dropped += 1
     return kept, dropped
+
+
+def _runs_on(c: Citation, chunk: Chunk, report: str) -> bool:
+    """The quote overlaps the chunk, holds all of it that it passes, and goes on past its edges without a line
+    break (the whole sentence of a chunk that split it)."""
+    outside = report[c.start:max(c.start, chunk.start)] + report[min(c.end, chunk.end):c.end]
+    return max(c.start, chunk.start) < min(c.end, chunk.end) and report[chunk.start:chunk.end] == chunk.text \
+        and "\n" not in outside
 
 
 def numbers_in(text: str) -> list[str]:
