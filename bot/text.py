@@ -36,11 +36,18 @@ def is_table_like(text: str) -> bool:
     if len(nums) < 5:
         return number_density(text) > 0.7 and len(nums) >= 3
     gaps = [text[a.end():b.start()] for a, b in zip(nums, nums[1:])]
-    glued = sum(1 for g in gaps if not g.strip())
+    glued = sum(1 for g, a, b in zip(gaps, nums, nums[1:]) if not g.strip() and not _is_range(a.group(), b.group()))
     # a written sentence of slashed series is dense too (「2017/2018/2019年营收分别为2.22/3.21/5.58亿元，同比增速为
     # 58.09%/44.28%/73.74%」), but it has a verb and punctuation between its series
     prose = bool(_VERBISH.search(text) and _PROSE_MARKS.search(text))
     return glued >= 0.4 * len(gaps) or (number_density(text) > 0.6 and not prose)
+
+
+def _is_range(a: str, b: str) -> bool:
+    """「20-40」, 「4%-8%」, 「2004-2014」: two numbers of one range, not two table cells glued together."""
+    def whole(n: str) -> int:
+        return len(n.lstrip("+-").split(".")[0].rstrip("%").replace(",", ""))
+    return b.startswith("-") and not a.startswith("-") and ("%" not in a or "%" in b) and abs(whole(a) - whole(b)) <= 1
 
 
 def caption_count(text: str) -> int:

@@ -133,6 +133,10 @@ def test_quote_quality_keeps_tables_and_captions_out_of_the_lead():
     # decimals glued cell to cell under a chart's caption words: a table, however many words follow it
     assert is_table_like("151.21.50.91.70.00.20.40.61.82017Q32018Q4甲公司1.21.11.21.50.9甲公司乙产品：2019年丙公司占比提高乙产品情况（万支）")
     assert not is_table_like("报告发布于2020.07.05，甲产品2019年批签发98.4万瓶，和去年基本持平。")
+    # ranges (2004-2014年, 7%-8%, 20-40亿元) are one figure each, not cells glued together
+    assert not is_table_like("2004-2014年我国甲行业收入的复合增速达25%，远高于全球7%-8%的增速。")
+    assert not is_table_like("2）公司端：甲公司乙产品销售规模20-40亿元，市占率约4%-8%；丙产品销售规模25-30亿元，市占率5%；"
+                             "丁产品销售规模15-20亿元，市占率20%-30%；")
 
 
 def test_a_quarter_or_half_glued_to_its_year_is_the_asked_sub_period():
