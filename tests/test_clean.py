@@ -59,3 +59,22 @@ def test_cleaning_only_cuts_and_is_idempotent(lines):
 def test_split_header_never_crashes(text):
     h, body = split_header(text)
     assert isinstance(body, str)
+
+
+def test_a_related_reports_sidebar_goes_and_the_report_text_after_it_stays():
+    """The list of the broker's earlier reports (a heading, then titles each ending in a date) is page chrome: its
+    titles state other reports' claims and dates. Prose that mentions 相关报告, one mention, a caption's 截至 date stay."""
+    from bot.ingest.clean import clean_text
+
+    sidebar = ("相关报告1《甲行业周报：乙产品放量可期》2020-12-062《甲行业月报：丙公司业绩超预期》2020-11-30"
+               "丁品种批签发总结：行业回归正常2020.01.08")
+    body = "2020年甲公司实现营业收入12.6亿元，同比增长31.5%。"
+    text = clean_text("甲行业深度报告\n" + sidebar + body + "\n").text
+    assert body in text and "相关报告" not in text and "乙产品放量可期" not in text and "2020-11-30" not in text
+    prose = "据相关报告显示，2020年甲公司营业收入约12亿元，发布于2021-03-01，与2020-12-01的预测一致。"
+    assert prose in clean_text("甲行业深度报告\n" + prose + "\n").text
+    one = "相关报告甲行业周报：乙产品放量可期2020-12-06"  # a single entry: not enough to call it a sidebar
+    assert one in clean_text("甲行业深度报告\n" + one + body + "\n").text
+    caption = ("相关报告甲行业周报：乙产品放量可期2020-12-06甲行业月报：丙公司业绩超预期2020-11-30"
+               "重点公司盈利预测与估值（截至2020年6月19日）")
+    assert "重点公司盈利预测与估值（截至2020年6月19日）" in clean_text("甲行业深度报告\n" + caption + body + "\n").text

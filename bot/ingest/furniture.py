@@ -38,6 +38,12 @@ TAIL_HEAD = re.compile(
     r"分析师(声明|承诺|申明|介绍|简介)|免责(声明|条款|申明)|法律声明|重要声明|一般声明|特别声明|版权声明|"
     r"投资评级(说明|标准|定义)|(股票|行业|公司)?评级(说明|标准|体系|定义)|(行业|股票|公司)投资评级|信息披露|研究团队简介"
 )
+# A list of related reports: 相关报告 / 相关研究 (a heading, not 「据相关报告显示」), then entries — a title (numbered,
+# in 《》 or not) ending in its date.
+RELATED_HEAD = re.compile(r"(?<![据的等与和及])相关(?:研究)?报告(?:汇总)?(?:报告类型)?(?:标题)?(?:日期)?[:：]?|(?<![据的等与和及])相关研究[:：]?")
+_DATE = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)"
+RELATED_ENTRY = re.compile(rf"\s*(?:\d{{1,2}}\s*[.、．,，]?\s*)?(?=[^\n]{{0,90}}?[\u4e00-\u9fff]{{4}})[^。！？!?\n\[\]%]{{4,90}}?"
+                           rf"(?<!截至)(?<!截止)[(（]?(?<!截至（)(?<!截止（){_DATE}[)）]?")
 _POINTING = re.compile(r"(阅读|参阅|参见|详见|见本|请|之后的|最后的|尾页|末页)[^。！？]{0,12}$")
 _PAGE_NO = re.compile(r"\s*[-—]?\s*(\d{1,3})(\s*(/|of)\s*\d{1,3})?(?!\d)")
 _PIECE = re.compile(r"[^。！？!?]+[。！？!?]*")
@@ -144,6 +150,22 @@ def notices(text: str) -> list[Span]:
     """Single notices ("请务必阅读正文之后的免责条款部分5/12") and layout tags ("[Table_Summary]")."""
     out: list[Span] = [(m.start(), m.end(), "notice") for m in NOTICE.finditer(text)]
     out += [(m.start(), m.end(), "markup") for m in MARKUP.finditer(text)]
+    return out
+
+
+def related_reports(text: str) -> list[Span]:
+    """The sidebar listing the broker's earlier reports (「相关报告1-7月份国内疫苗批签发数据：…2020-08-06新冠疫苗专题
+    报告：…2020-07-28」): its heading and the entries after it that each end in a date — at least two of them, so
+    prose that mentions 相关报告 stays."""
+    out: list[Span] = []
+    for m in RELATED_HEAD.finditer(text):
+        if out and m.start() < out[-1][1]:
+            continue
+        end, entries = m.end(), 0
+        while (e := RELATED_ENTRY.match(text, end)) is not None:
+            end, entries = e.end(), entries + 1
+        if entries >= 2:
+            out.append((m.start(), end, "related-reports"))
     return out
 
 
