@@ -137,3 +137,13 @@ def test_a_subject_named_alone_leads_over_one_listed_or_in_brackets(tokenize):
     each = hit("e", "某周度跟踪", "■特免：上周狂免、破免、乙免分别披露批签发量29万、6万、7万支，1-4月份批签发量同比增速分别为32%、20%和-21%。", 0.5)
     other = hit("f", "某月度跟踪", "➢乙免：4月，乙免合计批签发9.51万瓶，同比下降79.51%；1-4月乙免累计批签发46.68万瓶，同比下降73.54%。", 1.0)
     assert "-21%" in extract_fact(analyse(q), q, [other, each], tokenize)[0][0].sentence.text
+
+
+def test_mainland_is_named_two_ways(tokenize):
+    """中国内地 and 中国大陆 are one region: asked with one, a sentence written with the other states the fact (and
+    a sentence whose figures belong to other years does not)."""
+    q = "中国内地医美2019年的渗透率是多少？"
+    odd = hit("a", "医美行业研究", "2019年中国内地医美市场渗透率有望从2009年的1.5%提升到2020年的3.6%。", 1.0)
+    other = hit("b", "医美龙头深度", "2019年，韩国、美国的医美渗透率分别为20.5%、16.6%，而中国大陆的医美渗透率仅为3.6%。", 0.5)
+    chosen, _ = extract_fact(analyse(q), q, [odd, other], tokenize)
+    assert chosen[0].fact.complete and chosen[0].sentence.hit.report.doc_id == "b"

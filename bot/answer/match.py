@@ -58,6 +58,7 @@ _CHANGE_RATES = ("同比", "环比", "年复合增长率")  # a region's change 
 ELSEWHERE = 0.5  # the most a subject scores in a sentence about another place than the one asked
 # Words a subject is named by interchangeably in Chinese reports (a question's 中国 is the report's 我国).
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
+                    "内地": ("大陆",), "大陆": ("内地",),  # 中国内地 is 中国大陆 (mainland China)
                     "全球": ("世界", "全世界", "国际"), "世界": ("全球",), "海外": ("国外", "境外"), "国外": ("海外",)}
 WEIGHTS = {"indicator": 1.2, "modifier": 0.6, "years": 1.0, "sub_period": 0.6, "subject": 1.0, "number": 0.8,
            "quality": 0.8, "near": 0.5, "phrase": 0.8, "bound": 0.8, "owner": 0.5, "shared": -0.3, "qualifier": 0.5}
