@@ -147,3 +147,28 @@ def test_mainland_is_named_two_ways(tokenize):
     other = hit("b", "医美龙头深度", "2019年，韩国、美国的医美渗透率分别为20.5%、16.6%，而中国大陆的医美渗透率仅为3.6%。", 0.5)
     chosen, _ = extract_fact(analyse(q), q, [odd, other], tokenize)
     assert chosen[0].fact.complete and chosen[0].sentence.hit.report.doc_id == "b"
+
+
+def test_a_share_stated_without_its_measure_answers_the_share_asked(tokenize):
+    """「X的销售规模占比」: a sentence giving X's share at the year asked, naming no measure, states it; one naming
+    another measure's share (出货量) does not, nor one whose share belongs to another year."""
+    q = "全球甲乙代工2016年的销售规模占比是多少？"
+    share = hit("a", "集成电路深度", "据统计，全球甲乙代工占比由2010年的48.56%提升至2016年的52.00%，预计继续提升。", 1.0)
+    chosen, _ = extract_fact(analyse(q), q, [share], tokenize)
+    assert chosen[0].fact.complete
+    other = hit("b", "集成电路深度", "全球甲乙代工出货量占比由2010年的40%提升至2016年的45%。", 1.0)
+    assert not extract_fact(analyse(q), q, [other], tokenize)[0][0].fact.complete
+    year = hit("c", "集成电路深度", "2016年以来全球甲乙代工占比持续提升，2019年达到55%。", 1.0)
+    assert not extract_fact(analyse(q), q, [year], tokenize)[0][0].fact.complete
+
+
+def test_a_level_is_not_answered_by_a_change_in_points(tokenize):
+    """Asked for a rate's level (渗透率), 「每年增加0.24个百分点」 states its change, not the level; asked how much it
+    rose, the points answer."""
+    q = "中国医美2019年的渗透率是多少？"
+    points = hit("a", "医美深度", "2014年-2019年中国医美渗透率每年增加0.24个百分点，高于美国和日本。", 1.0)
+    level = hit("b", "医美龙头", "2019年，中国的医美渗透率仅为3.6%，远低于成熟的国际市场。", 0.5)
+    chosen, _ = extract_fact(analyse(q), q, [points, level], tokenize)
+    assert "3.6%" in chosen[0].sentence.text
+    q2 = "中国医美2019年的渗透率提升了多少个百分点？"
+    assert extract_fact(analyse(q2), q2, [points], tokenize)[0][0].fact.number == 1.0

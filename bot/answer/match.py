@@ -26,6 +26,9 @@ _PERCENT = re.compile(r"\d(?:[\d.,]*)\s*(%|％|‰|个百分点|pct|pp)", re.I) 
 _AMOUNT = re.compile(_QUANTITY.pattern.replace("(%|％|‰|", "(", 1).replace("pct|pp|bp|", "", 1)
                      .replace("项倍元", "项元", 1).replace("项倍支", "项支", 1)
                      + r"(?![\d.]*\s*[%％])(?!百分点)")  # 「0.6个百分点」 is no count of 个
+_POINTS = ("个百分点", "pct", "pp")  # a change of a rate, in points
+# A question asking how much a rate moved (「提升了多少个百分点」), not its level.
+_ASKS_CHANGE = re.compile(r"百分点|pct|pp|提升|提高|下降|下滑|增加|减少|变化|变动|上升|回落|降低", re.I)
 _EITHER = re.compile(f"(?:{_PERCENT.pattern})|(?:{_AMOUNT.pattern})", re.I)
 _INDEX = re.compile(r"指数$")
 # A valuation multiple (PE 37倍, 「对应PE为94X、51X」) is neither a rate nor an amount.
@@ -354,6 +357,9 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     plain = _DATES.sub(" ", sentence)
     m.number = 1.0 if wanted(ratio).search(plain) else (
         0.3 if re.search(r"\d", plain) else 0.0)
+    if m.number == 1.0 and ratio is True and not change and not _ASKS_CHANGE.search(a.text) and \
+            all(x.group(1).lower() in _POINTS for x in _PERCENT.finditer(plain)):
+        m.number = 0.3  # a level (渗透率, 占比) is never 「每年增加0.24个百分点」: points are a change of it
     if m.number < 1.0:
         return m
     if ind:
@@ -373,6 +379,9 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
     if ind and not m.indicator and ind.modifier == SPAN_RATE and m.modifier and m.years == 1 and m.subject >= 1 \
             and len(a.years) > 1 and not _names_another_indicator(ind, s, shortest=2):
         m.indicator = IMPLIED  # 「2012-2016年X…CAGR6%左右」: the subject's growth over the span asked, no other measure named
+    if ind and not m.indicator and ind.modifier == SHARE and m.modifier and m.years == 1 and m.subject >= 1 \
+            and m.phrase != 0 and m.bound == 1 and not _names_another_indicator(ind, s, shortest=2):
+        m.indicator = IMPLIED  # 「X占比由2010年的48.56%提升至2016年的52.00%」: the share asked, whatever it is a share of
     return m
 
 
@@ -383,6 +392,7 @@ def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str]
 IMPLIED = 0.5
 # The rate over a span of years, which a sentence often states for its subject alone (「CAGR6%左右」).
 SPAN_RATE = "年复合增长率"
+SHARE = "占比"  # a share the sentence gives for the subject named whole, no measure named: the share asked
 COUNT_INDICATOR = re.compile(r"(?:量|数|人次)$")
 _MONEY_INDICATOR = re.compile(r"收入|营收|销售额|规模|产值|金额|市值|空间")
 _SHARE_INDICATOR = re.compile(r"占比|市占率|份额|比重|渗透率")
