@@ -61,6 +61,29 @@ def test_split_header_never_crashes(text):
     assert isinstance(body, str)
 
 
+def test_analysts_contact_blocks_go_and_the_report_text_around_them_stays():
+    """Names with roles, licence numbers, phones and e-mails run together on a cover or back page are furniture,
+    whichever order the fields come in; the sentences around them stay whole, and an e-mail or a word like 研究员
+    inside a sentence stays."""
+    from bot.ingest.clean import clean_text
+
+    body = "2020年甲公司实现营业收入12.6亿元，同比增长31.5%。"
+    blocks = [
+        "甲乙分析师SAC执业编号：S1234567890123(8621)61234567jiayi＠abcsec.com.cn",
+        "分析师：丙丁戊执业登记编码：S7654321098765电话：0351-8686724邮箱：bingdw@xyzsec.com",
+        "己庚S1111111111111☎021-31829735jigeng@qq-sec.com联系人（研究助理）：辛壬S2222222222222☎021-31829734xinren@qq-sec.com",
+        "研究员癸子电话：010-66554032邮箱：guizi@abc.net.cn执业证书编号：S3333333333333",
+        "丑寅(021)23219402cy9637@hsec.com卯辰(021)23219692mc@hsec.com",  # a directory: names, phones, e-mails
+    ]
+    for block in blocks:
+        text = clean_text("甲行业深度报告\n" + body + block + body + "\n").text
+        assert text.count(body) == 2, block
+        assert "@" not in text and "＠" not in text and not any(c.isdigit() for c in text.replace(body, "")), text
+    prose = ["如需了解详情，请联系我们的研究员，或发邮件至 service@abc.com 获取。", "公司研究员数量达到120人，同比增长20%。"]
+    for p in prose:
+        assert p in clean_text("甲行业深度报告\n" + p + "\n").text
+
+
 def test_a_related_reports_sidebar_goes_and_the_report_text_after_it_stays():
     """The list of the broker's earlier reports (a heading, then titles each ending in a date) is page chrome: its
     titles state other reports' claims and dates. Prose that mentions 相关报告, one mention, a caption's 截至 date stay."""

@@ -117,7 +117,8 @@ def _phrase_sentences(line: str, offset: int) -> list[furniture.Span]:
 
 def find_spans(text: str) -> list[furniture.Span]:
     spans = chrome_spans(text) + furniture.page_furniture(text) + furniture.notices(text) \
-        + furniture.table_of_contents(text) + furniture.related_reports(text)
+        + furniture.table_of_contents(text) + furniture.related_reports(text) \
+        + furniture.analyst_contacts(text)
     masked = _mask(len(text), spans)
     tail = furniture.disclaimer_tail(text, masked)
     if tail and tail[0][1] - tail[0][0] <= MAX_TAIL_SHARE * len(text):

@@ -24,7 +24,8 @@ Span = tuple[int, int, str]  # (start, end, rule)
 # Words that only boilerplate uses: notices to read the disclaimer, rating/certification sections, layout tags.
 CUE = re.compile(
     r"请务必|请仔细阅读|敬请|谨请|版权所有|请参阅|请参见|请阅读|免责|声明|申明|信息披露|评级(标准|说明|体系|定义)|"
-    r"股票评级|行业评级|证券研究报告|研究报告正文|执业证书|投资咨询业务资格|Table_|[Pp]age\s*\d|第\s*\d+\s*页"
+    r"股票评级|行业评级|证券研究报告|研究报告正文|执业证书|投资咨询业务资格|Table_|[Pp]age\s*\d|第\s*\d+\s*页|"
+    r"仅通过邮件提供|仅供[^。！？]{0,40}使用"
 )
 NOTICE = re.compile(
     r"(请务必|请仔细|敬请|谨请|请)(阅读|参阅|参见|关注|查阅)[^。！？\n]{0,40}?(声明|条款|说明|部分|披露|申明|信息)"
@@ -166,6 +167,43 @@ def related_reports(text: str) -> list[Span]:
             end, entries = e.end(), entries + 1
         if entries >= 2:
             out.append((m.start(), end, "related-reports"))
+    return out
+
+
+# An analyst's contact block on a report's cover or back page: names with their roles, licence numbers (SAC: S or A and
+# 13 digits; SFC: three letters and three digits), phones, e-mails — fields run together with no sentence between
+# (「袁维分析师SAC执业编号：S1130518080002(8621)60230221yuan_wei＠gjzq.com.cn」).
+_CJK = r"[\u4e00-\u9fff·]"
+_ROLE = r"(?:(?:首席|资深|高级)?(?:分析师|研究员|研究助理|销售经理|销售总监)|研究部主管|(?:报告)?联系人|作者)(?:[(（](?:分析师|研究助理)[)）])?"
+_LICENCE = r"[SA]\d{13}|(?<=No\.)[A-Z]{3}\d{3}(?!\d)"  # (a phone may follow a licence number with no space)
+# (an address ends at its top-level domain: 「…@abc.com.cn2020年…」 goes on with the report's text)
+_EMAIL = r"[A-Za-z][A-Za-z0-9._-]*[@＠][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?i:com|cn|net|org|hk|edu|gov|co|info)(?![A-Za-z])"
+_LABEL = r"(?:SAC|SFC)?\s*(?:执业|执证|从业|投资咨询)?(?:证书|资格|登记)?(?:编号|编码|证号|证)\s*[:：]?|(?:SAC|SFC)\s*No\.?"
+_NAME_END = r"(?=SAC|SFC|执业|执证|证书|投资咨询|电话|邮箱|E-?MAIL|[SA]\d{13}|[A-Za-z0-9(（☎+＋ \t,，;；:：]|$)"
+_CONTACT_FIELD = (
+    rf"(?:{_ROLE})\s*[:：]?\s*(?:{_CJK}{{2,3}}{_NAME_END})?"  # 分析师：刘建宏
+    rf"|(?<!{_CJK}){_CJK}{{2,3}}(?:{_ROLE}|(?=SAC|SFC|执业|执证|证书|投资咨询|[SA]\d{{13}}))"  # 袁维分析师, 郭旺S107…
+    rf"|(?<!{_CJK}){_CJK}{{2,3}}(?=[(（]?\d{{3,}}|[A-Za-z][A-Za-z0-9._-]*[@＠])"  # 张丽萱(010)58067931, 董晓梅dxm@…
+    rf"|{_LABEL}|{_LICENCE}"
+    r"|(?:联系电话|电话|Tel|TEL|☎)\s*[:：]?"
+    r"|[+＋]?[(（]?\d[\d\-－()（） ]{6,18}\d(?![\d.%％])"
+    rf"|(?:联系邮箱|邮箱|电子邮件|电邮地址|电邮|E-?MAIL|E-?mail|Email)\s*[:：]?|{_EMAIL}"
+)
+ANALYST_CONTACT = re.compile(rf"(?:(?:{_CONTACT_FIELD})[ \t,，;；/|]*)+")
+_PHONE = re.compile(r"(?<![\d.])(?:[(（]?0\d{2,3}[)）]?[-－]?\d{7,8}|1[3-9]\d{9}|[+＋]?86[-－]?\d{2,3}[-－]?\d{7,8})(?![\d.%％])")
+
+
+def analyst_contacts(text: str) -> list[Span]:
+    """Analysts' names, licence numbers, phones and e-mails run together on a cover or back page: a run of such
+    fields holding a licence number, or an e-mail next to a role, a phone or another e-mail (an e-mail alone may
+    be part of a sentence)."""
+    out: list[Span] = []
+    for m in ANALYST_CONTACT.finditer(text):
+        run = m.group()
+        emails = len(re.findall(_EMAIL, run))
+        if re.search(_LICENCE, run) or (emails and (emails > 1 or re.search(_ROLE, run) or _PHONE.search(run))):
+            s, e = _trim(text, m.start(), m.end())
+            out.append((s, e, "analyst-contact"))
     return out
 
 
