@@ -61,6 +61,18 @@ def test_split_header_never_crashes(text):
     assert isinstance(body, str)
 
 
+def test_a_sharing_sites_watermark_with_a_page_number_goes():
+    """A web address repeated on every page with the page number after it (a report-sharing site's watermark)
+    is a running head, though it holds digits; the sentences it splits stay."""
+    from bot.ingest.clean import clean_text
+
+    pages = ["2019年甲市场规模达到120亿元。", "预计2022年甲市场规模将超过300亿元。", "乙产品的渗透率为3.5%。",
+             "丙公司市占率第一。", "丁行业集中度持续提升。"]
+    raw = "".join(f"{p}WWW.1A2B.COM报告站www.xyzbao.com{i}/5" for i, p in enumerate(pages, 1))
+    text = clean_text("甲行业洞察\n" + raw + "\n").text
+    assert all(p in text for p in pages) and "xyzbao" not in text and "1A2B" not in text
+
+
 def test_analysts_contact_blocks_go_and_the_report_text_around_them_stays():
     """Names with roles, licence numbers, phones and e-mails run together on a cover or back page are furniture,
     whichever order the fields come in; the sentences around them stay whole, and an e-mail or a word like 研究员

@@ -47,6 +47,7 @@ RELATED_ENTRY = re.compile(rf"\s*(?:\d{{1,2}}\s*[.、．,，]?\s*)?(?=[^\n]{{0,9
                            rf"(?<!截至)(?<!截止)[(（]?(?<!截至（)(?<!截止（){_DATE}[)）]?")
 _POINTING = re.compile(r"(阅读|参阅|参见|详见|见本|请|之后的|最后的|尾页|末页)[^。！？]{0,12}$")
 _PAGE_NO = re.compile(r"\s*[-—]?\s*(\d{1,3})(\s*(/|of)\s*\d{1,3})?(?!\d)")
+_WEB = re.compile(r"www\.|https?://|\.(?:com|cn|net|org|xyz)(?![A-Za-z])", re.I)
 _PIECE = re.compile(r"[^。！？!?]+[。！？!?]*")
 _LEADING_PAGE = re.compile(r"[\d\s/\-—]*")
 _LEAD_TRIM = "。，；、：）)」”’!！?？ \t"
@@ -120,7 +121,9 @@ def page_furniture(text: str) -> list[Span]:
             if not 6 <= len(piece) <= 60 or re.search(r"[。，,；;、：:]", piece):
                 continue
             pm = _PAGE_NO.match(text, e)
-            if pm and not text[pm.end():pm.end() + 1].isdigit() and not re.search(r"\d", piece):
+            # (a head's own digits would blur where its page number starts — but a web address, a sharing site's
+            # watermark 「WWW.1C9U.COM研报客www.yanbaoke.com7/21」, is no figure of the report)
+            if pm and not text[pm.end():pm.end() + 1].isdigit() and (not re.search(r"\d", piece) or _WEB.search(piece)):
                 numbered[piece].append((s, pm.end(), int(pm.group(1))))
             else:
                 beside[piece].append((s, e))
