@@ -57,6 +57,8 @@ class Hit:
     score: float
     ranks: dict[str, int] = field(default_factory=dict)  # 1-based rank per retriever
     raw: dict[str, float] = field(default_factory=dict)  # raw score per retriever (BM25, cosine)
+    # the report's cleaned text, when the caller has it: a sentence the chunk's edge cuts is read whole from it
+    report_text: str | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

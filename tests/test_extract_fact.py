@@ -172,3 +172,24 @@ def test_a_level_is_not_answered_by_a_change_in_points(tokenize):
     assert "3.6%" in chosen[0].sentence.text
     q2 = "中国医美2019年的渗透率提升了多少个百分点？"
     assert extract_fact(analyse(q2), q2, [points], tokenize)[0][0].fact.number == 1.0
+
+
+def test_a_sentence_the_chunk_edge_cuts_is_read_whole(tokenize):
+    """A long sentence split at 「；」 by the chunker: the first chunk ends with the subject and a revenue figure, the
+    next begins with the profit growth. With the report's text on the hits, the whole sentence is read and leads
+    for the profit growth; without it, the cut half (another measure's rate) would lead."""
+    first = "甲板块表现平稳。乙板块：收入影响可控：2020年上半年收入同比减少5.35%至818亿元；"
+    second = "归母净利润139亿元，同比增长16.86%。丙板块收入下降。"
+    text = "海外医药中报总结\n" + first + second
+    report = ReportMeta(doc_id="a", title="海外医药中报总结", source="a.txt")
+    s1 = text.index(first)
+    h1 = Hit(chunk=Chunk(chunk_id="a-0", doc_id="a", text=first, start=s1, end=s1 + len(first)), report=report,
+             score=1.0)
+    h2 = Hit(chunk=Chunk(chunk_id="a-1", doc_id="a", text=second, start=s1 + len(first), end=len(text)),
+             report=report, score=0.9)
+    q = "乙板块2020年上半年的归母净利润同比是多少？"
+    for h in (h1, h2):
+        h.report_text = text
+    chosen, cites = extract_fact(analyse(q), q, [h1, h2], tokenize)
+    assert "16.86%" in chosen[0].sentence.text and chosen[0].fact.complete
+    assert text[cites[0].start:cites[0].end] == cites[0].quote and cites[0].quote.startswith("乙板块")

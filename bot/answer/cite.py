@@ -5,7 +5,11 @@ import re
 from dataclasses import dataclass, replace
 
 from ..ingest.chunk import is_heading, sentence_spans
+from ..text import quote_quality
 from ..types import Citation, Hit, ReportMeta
+
+REACH = 160  # characters a quote cut by its chunk's edge may grow by, each way, to become its whole sentence
+_FULL_STOPS = "。！？!?…"
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,10 @@ class Sentence:
 
 
 def sentences(hits: list[Hit]) -> list[Sentence]:
-    """Every sentence of the retrieved chunks, with report offsets, deduplicated across overlapping chunks."""
+    """Every sentence of the retrieved chunks, with report offsets, deduplicated across overlapping chunks. A
+    sentence the chunk's edge cuts (a long one is split at 「；」 or a comma) is read whole from the report's text
+    when the hit carries it (`whole_span`): 「专科药：…收入同比减少5.35%至818亿港元；」 ends a chunk whose next one
+    begins 「归母净利润139亿港元，同比增长16.86%。」 — neither half states 专科药's 净利润 growth."""
     seen: set[tuple[str, int]] = set()
     out: list[Sentence] = []
     for rank, hit in enumerate(hits):
@@ -30,11 +37,38 @@ def sentences(hits: list[Hit]) -> list[Sentence]:
             if s.para_start and is_heading(body):
                 section = body
             start, end = hit.chunk.start + s.start, hit.chunk.start + s.end
+            if hit.report_text is not None and (start == hit.chunk.start or end == hit.chunk.end):
+                whole = whole_span(hit.report_text, start, end, hit.chunk.start, hit.chunk.end)
+                if whole != (start, end) and quote_quality(hit.report_text[whole[0]:whole[1]]) >= quote_quality(body):
+                    start, end = whole  # (a table run grown is no sentence: it stays as its chunk cut it)
+                    body = hit.report_text[start:end]
             if (hit.chunk.doc_id, start) in seen:
                 continue
             seen.add((hit.chunk.doc_id, start))
             out.append(Sentence(hit, body, start, end, rank, section))
     return out
+
+
+def whole_span(text: str, start: int, end: int, chunk_start: int, chunk_end: int, reach: int = REACH
+               ) -> tuple[int, int]:
+    """The whole sentence (full stops only, one line, at most `reach` characters more each way) around a span its
+    chunk's edge cut; the span itself when it is whole, its text is not the report's, or no end is within reach."""
+    if text[start:end].strip() == "":
+        return start, end
+    if end == chunk_end and text[end - 1:end] not in _FULL_STOPS:
+        window = text[start:end + reach]
+        spans = sentence_spans(window, full_stops_only=True)
+        if spans and spans[0].start == 0 and spans[0].end > end - start and \
+                (len(spans) > 1 or end + reach >= len(text) or window[spans[0].end - 1] in _FULL_STOPS):
+            end = start + spans[0].end
+    # (a chunk starting after 「；」 starts an enumeration item: 「狂免批签发15.87万瓶，同比下降76.90%。」 reads whole)
+    if start == chunk_start and start > 0 and text[start - 1] not in _FULL_STOPS + "\n；;":
+        base = max(0, start - reach)
+        spans = sentence_spans(text[base:end], full_stops_only=True)
+        own = next((x for x in spans if x.start <= start - base < x.end), None)
+        if own is not None and not (own.start == 0 and base > 0):
+            start = base + own.start
+    return start, end
 
 
 def cite(n: int, report: ReportMeta, chunk_id: str, quote: str, start: int, end: int) -> Citation:
@@ -44,7 +78,6 @@ def cite(n: int, report: ReportMeta, chunk_id: str, quote: str, start: int, end:
                     chunk_id=chunk_id, quote=quote, start=start, end=end)
 
 
-REACH = 160  # characters a quote cut by its chunk's edge may grow by, each way, to become its whole sentence
 # A quote ending in one of these reads whole: a sentence's end, or the end of one item of an enumeration (「；」).
 _STOPS = "。！？!?…”’」』）)】\"'；;"
 _ITEM = re.compile(r"[；;]")

@@ -226,6 +226,8 @@ class Engine:
             seen = {h.chunk.chunk_id for h in hits}
             hits += [h for h in self.library.search(expand_query(query), k=own_k, filters=Filters(reports=tuple(about)))
                      if h.chunk.chunk_id not in seen]
+        for h in hits:  # sentences a chunk's edge cuts are read whole (`cite.sentences`)
+            h.report_text = self.library.report_text(h.report)
         if a.is_fact and hits:
             t = time.perf_counter()
             order = fact_order(a, hits, self.library.tokenizer, set(named), set(about), RERANK_PRIOR)
