@@ -6,6 +6,7 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Sequence
 
@@ -21,6 +22,7 @@ from .types import Hit, ReportMeta
 
 
 _WRITER_LOCKS: dict[str, int] = {}
+TEXT_CACHE = 256  # report texts kept in memory (~30 MB of Chinese text at the reports-dev average of 28k characters)
 DELTA_MAX_CHUNKS = 5000  # BM25's delta is scored in Python: past this, a rebuild (seconds) is the cheaper way
 _TITLE_SPLIT = re.compile(r"[：:，,。；;、！!？?\s|/—\-（）()【】\[\]“”\"《》]+")
 _GENERIC_TITLE = re.compile(r"^(行业|公司|深度|专题|研究|报告|点评|跟踪|月报|周报|年报|季报|系列|策略|展望|投资|分析|首次覆盖|"
@@ -60,7 +62,7 @@ class Library:
         self.lexical = LexicalIndex(settings.data_dir / "bm25" / self.store.key, self.tokenizer)
         self.retriever = Retriever(self.store, self.embedder, self.lexical)
         self._write_lock = threading.Lock()
-        self._texts: dict[tuple[str, str], str] = {}
+        self._texts: OrderedDict[tuple[str, str], str] = OrderedDict()  # the latest TEXT_CACHE report texts
         self._fresh_texts: dict[str, str] = {}  # doc id → text of a report whose record is being written
         self._figures: dict[str, list] = {}  # doc id → figures, filled on demand
         self._estimates: dict[str, list] = {}  # doc id → estimates (bot.tools.estimates.Derivation), on demand
@@ -354,9 +356,28 @@ class Library:
         return self.store.chunk_spans(doc_id)
 
     def report_text(self, report: ReportMeta) -> str:
-        if report.doc_id in self._fresh_texts:
-            return self._fresh_texts[report.doc_id]
-        key = (report.doc_id, report.content_hash)
-        if key not in self._texts:
-            self._texts[key] = self.store.report_text(report.doc_id)
-        return self._texts[key]
+        return self.report_texts([report])[report.doc_id]
+
+    def report_texts(self, reports: Sequence[ReportMeta]) -> dict[str, str]:
+        """doc id → cleaned text of each report, the ones not cached fetched in one store read; the most recently
+        used TEXT_CACHE texts stay in memory (a library of thousands of reports is not held whole)."""
+        out: dict[str, str] = {}
+        missing: list[ReportMeta] = []
+        for r in reports:
+            key = (r.doc_id, r.content_hash)
+            if r.doc_id in self._fresh_texts:
+                out[r.doc_id] = self._fresh_texts[r.doc_id]
+            elif key in self._texts:
+                self._texts.move_to_end(key)
+                out[r.doc_id] = self._texts[key]
+            else:
+                missing.append(r)
+        if missing:
+            got = self.store.report_texts([r.doc_id for r in missing])
+            for r in missing:
+                if r.doc_id not in got:
+                    raise StoreError(f"No report with id {r.doc_id}.")
+                out[r.doc_id] = self._texts[(r.doc_id, r.content_hash)] = got[r.doc_id]
+            while len(self._texts) > TEXT_CACHE:
+                self._texts.popitem(last=False)
+        return out

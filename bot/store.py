@@ -243,6 +243,10 @@ class Store:
             raise StoreError(f"No report with id {doc_id}.")
         return got[doc_id]
 
+    def report_texts(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """doc id → cleaned text, in one read per hundred reports; reports not (completely) stored are left out."""
+        return self._get_parts(doc_ids, "text")
+
     def put_reports(self, metas: Sequence[ReportMeta], texts: Sequence[str], figures: Sequence[str]) -> None:
         """Report records, written after their chunks: a record with a matching hash marks its report complete."""
         ids = [m.doc_id for m in metas]

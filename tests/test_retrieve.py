@@ -196,3 +196,24 @@ def test_the_first_passage_of_a_fact_question_is_the_one_the_answer_leads_with(f
     assert "9.12亿元" in ans.answer.splitlines()[0]
     first = e.passages(q)[0]
     assert first.chunk.chunk_id == ans.citations[0].chunk_id and "9.12亿元" in first.chunk.text
+
+
+def test_report_texts_come_in_one_read_and_only_the_latest_stay_in_memory(library, monkeypatch):
+    """`Library.report_texts`: every report's text (what `report_text` gives one by one), the uncached ones in one
+    store read; the cache keeps the most recently used TEXT_CACHE texts, not the whole library."""
+    import bot.library as library_module
+
+    reports = library.sources()
+    assert len(reports) >= 2
+    one_by_one = {r.doc_id: library.store.report_text(r.doc_id) for r in reports}
+    library._texts.clear()
+    reads = []
+    real = library.store.report_texts
+    monkeypatch.setattr(library.store, "report_texts", lambda ids: reads.append(list(ids)) or real(ids))
+    assert library.report_texts(reports) == one_by_one and len(reads) == 1
+    assert library.report_texts(reports) == one_by_one and len(reads) == 1  # cached: no second read
+    monkeypatch.setattr(library_module, "TEXT_CACHE", 1)
+    library._texts.clear()
+    library.report_texts(reports)
+    assert len(library._texts) == 1 and list(library._texts)[0][0] == reports[-1].doc_id
+    library._texts.clear()

@@ -226,8 +226,9 @@ class Engine:
             seen = {h.chunk.chunk_id for h in hits}
             hits += [h for h in self.library.search(expand_query(query), k=own_k, filters=Filters(reports=tuple(about)))
                      if h.chunk.chunk_id not in seen]
+        texts = self.library.report_texts([h.report for h in hits])
         for h in hits:  # sentences a chunk's edge cuts are read whole (`cite.sentences`)
-            h.report_text = self.library.report_text(h.report)
+            h.report_text = texts[h.report.doc_id]
         if a.is_fact and hits:
             t = time.perf_counter()
             order = fact_order(a, hits, self.library.tokenizer, set(named), set(about), RERANK_PRIOR)
