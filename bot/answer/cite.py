@@ -56,18 +56,10 @@ def whole_span(text: str, start: int, end: int, chunk_start: int, chunk_end: int
     if text[start:end].strip() == "":
         return start, end
     if end == chunk_end and text[end - 1:end] not in _FULL_STOPS:
-        window = text[start:end + reach]
-        spans = sentence_spans(window, full_stops_only=True)
-        if spans and spans[0].start == 0 and spans[0].end > end - start and \
-                (len(spans) > 1 or end + reach >= len(text) or window[spans[0].end - 1] in _FULL_STOPS):
-            end = start + spans[0].end
+        end = _sentence_end(text, start, end, reach, stops=_FULL_STOPS, items=False)
     # (a chunk starting after 「；」 starts an enumeration item: 「狂免批签发15.87万瓶，同比下降76.90%。」 reads whole)
     if start == chunk_start and start > 0 and text[start - 1] not in _FULL_STOPS + "\n；;":
-        base = max(0, start - reach)
-        spans = sentence_spans(text[base:end], full_stops_only=True)
-        own = next((x for x in spans if x.start <= start - base < x.end), None)
-        if own is not None and not (own.start == 0 and base > 0):
-            start = base + own.start
+        start = _sentence_start(text, start, end, reach, items=False)
     return start, end
 
 
@@ -104,27 +96,29 @@ def _starts_sentence(text: str, at: int) -> bool:
     return not before or before[-1] in "。！？!?…\n；;"
 
 
-def _sentence_end(text: str, start: int, end: int, reach: int) -> int:
+def _sentence_end(text: str, start: int, end: int, reach: int, stops: str = _STOPS, items: bool = True) -> int:
+    """Where the sentence a span starts in ends (or the enumeration item, with `items`); `end` when not in reach."""
     window = text[start:end + reach]
     spans = sentence_spans(window, full_stops_only=True)
     if not spans or spans[0].start != 0 or spans[0].end <= end - start:
         return end  # the sentence ends where the quote does (a line break, a list item, a source list)
-    if not (len(spans) > 1 or end + reach >= len(text) or window[spans[0].end - 1] in _STOPS):
+    if not (len(spans) > 1 or end + reach >= len(text) or window[spans[0].end - 1] in stops):
         return end  # no end within reach: a shown quote stays short
-    item = _ITEM.search(text, end, start + spans[0].end)
+    item = _ITEM.search(text, end, start + spans[0].end) if items else None
     return item.end() if item else start + spans[0].end
 
 
-def _sentence_start(text: str, start: int, end: int, reach: int) -> int:
+def _sentence_start(text: str, start: int, end: int, reach: int, items: bool = True) -> int:
+    """Where the sentence (or, with `items`, the enumeration item) holding `start` starts; `start` when not in reach."""
     base = max(0, start - reach)
     spans = sentence_spans(text[base:end], full_stops_only=True)
     own = next((s for s in spans if s.start <= start - base < s.end), None)
     if own is None or (own.start == 0 and base > 0):
         return start  # no start within reach
     new = base + own.start
-    items = [m.end() for m in _ITEM.finditer(text, new, start)]
-    if items:  # the enumeration item it is in
-        new = items[-1]
+    ends = [m.end() for m in _ITEM.finditer(text, new, start)] if items else []
+    if ends:  # the enumeration item it is in
+        new = ends[-1]
         while new < start and text[new].isspace():
             new += 1
     return new
