@@ -1,6 +1,7 @@
 """A server killed in the middle of a bulk upload: the next start finishes the job — every report embedded, the
 same chunks as a clean ingest of the same files, no duplicates, nothing pending."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -69,7 +70,9 @@ def test_server_killed_mid_upload_finishes_it_on_restart(tmp_path):
     finally:
         again.stop()
 
-    clean = tmp_path / "clean"
+    clean = tmp_path / "clean"  # the reference ingest reuses the embedding cache: it embeds nothing again
+    (clean / "cache").mkdir(parents=True)
+    shutil.copy(data / "cache" / "embeddings.sqlite", clean / "cache" / "embeddings.sqlite")
     env = {**os.environ, "BOT_DATA_DIR": str(clean)}
     r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(ROOT / "corpus"), str(files)], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=600)

@@ -286,6 +286,20 @@ def words_of(text: str, tokenize) -> list[str]:
 
 def match(a: Analysis, sentence: str, passage: str, title: str, words: list[str],
           ind_words: list[str] = ()) -> FactMatch:
+    """How well `sentence` (of `passage`, in the report titled `title`) states the fact `a` asks. Memoised: the
+    passage order, the answer and the tools match one question's sentences again and again (the result is shared:
+    callers read it, never change it)."""
+    return _match_memo(a, sentence, passage, title, tuple(words), tuple(ind_words))
+
+
+@lru_cache(maxsize=8192)
+def _match_memo(a: Analysis, sentence: str, passage: str, title: str, words: tuple[str, ...],
+                ind_words: tuple[str, ...]) -> FactMatch:
+    return _match(a, sentence, passage, title, list(words), list(ind_words))
+
+
+def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str],
+           ind_words: list[str] = ()) -> FactMatch:
     s, p, t = sentence.lower(), passage.lower(), title.lower()
     m = FactMatch(quality=quote_quality(sentence))
     ind = a.indicator
