@@ -3,6 +3,7 @@ import pytest
 
 from bot.answer.analysis import analyse
 from bot.answer.match import has_year, match, words_of
+from bot.answer.presence import presence
 from bot.text import is_table_like, quote_quality
 
 
@@ -49,6 +50,17 @@ def test_short_years_and_aliases():
     a = analyse("全球甲产品2007～2017年的产值年复合增长率是多少？")
     s = "2007～2017年这10年间全球甲产品产值年复合增长率达到了6.8%。"
     assert match(a, s, s, "", ["全球", "甲产品"]).bound == 1.0  # 「这10年间」 is not 2010, between the years and the rate
+
+
+def test_a_year_glued_after_a_name_ending_in_a_digit():
+    """「CR52043年」 is CR5 in 2043: the year is read (a question about a year no report gives must find none), while
+    a longer run of digits holds no year (「52043年」, 「12020台」)."""
+    a = analyse("CR52043年的销售收入占比是多少？")
+    assert a.subject == "CR5" and a.years == ("2043",)
+    assert analyse("Q32020年的营业收入是多少？").years == ("2020",)
+    assert analyse("某数据52043年的规模是多少？").years == ()
+    no_pos = lambda text: []  # noqa: E731
+    assert presence("CR52043年的销售收入占比是多少？", "CR5的销售收入占比为38%。", "", no_pos).years_ok is False
 
 
 def test_forecast_years_written_short_after_a_year():

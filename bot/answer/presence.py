@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+YEAR = re.compile(r"(?<!(?<![A-Za-z])\d)((?:19|20)\d{2})(?!\d)")  # 「CR52043年」: CR5 in 2043
 
 # a quantity: a number with a unit or magnitude, or a percentage (dates and years are not quantities)
 _DATES = re.compile(r"\d{4}\s*[年-]|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月|\d{1,2}\s*[日号]")
