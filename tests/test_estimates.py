@@ -66,6 +66,8 @@ def test_size_question_leads_with_the_stated_figure_and_its_check(sized):
     ans = engine.ask("2025年内镜清洗设备市场空间有多大？")
     first = ans.answer.splitlines()[0]
     assert "60亿元" in first and "一致" in first and "[1]" in first
+    [r] = sized[0].sources()  # the lead says which report estimates it, as a fact answer's lead does
+    assert first.startswith(f"据{r.broker}《{r.title}》") and "估算为60亿元[1]" in first, first
     assert "1.5万台" in ans.answer and "40万元" in ans.answer
     assert ans.citations and all(c.quote in ans.answer for c in ans.citations)
 

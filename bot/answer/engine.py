@@ -329,7 +329,7 @@ class Engine:
 
     def _numeric_answer(self, q: str, zh: bool, calcs) -> Answer:
         dicts, citations = numeric.cite_calculations(calcs, self.library.reports_by_id().get)
-        first = numeric.lead(calcs, zh)
+        first = numeric.lead(calcs, zh, citations)
         for c, d in zip(calcs, dicts):  # the verdict is said once, in the lead
             if first and c.extra.get("message"):
                 d["note"] = d["note"].replace(" " + c.extra["message"], "")

@@ -13,6 +13,7 @@ from ..tools import route
 from ..tools.formulas import Calculation
 from ..types import Citation, ReportMeta
 from .cite import cite
+from .compose import source_phrase
 
 
 def plan(question: str, figures: list, estimates: Sequence = ()) -> tuple[list[Calculation], str]:
@@ -61,9 +62,10 @@ def cite_calculations(calcs: list[Calculation], reports: Callable[[str], ReportM
     return out, citations
 
 
-def lead(calcs: list[Calculation], zh: bool) -> str:
-    """The answer's first line for an estimate: what the report states (cited), and what its own inputs give —
-    or, for a what-if, the result with the user's values next to the report's."""
+def lead(calcs: list[Calculation], zh: bool, citations: Sequence[Citation] = ()) -> str:
+    """The answer's first line for an estimate: what the report states (cited, saying which report as a fact
+    answer does: 「据X《…》（date）：」), and what its own inputs give — or, for a what-if, the result with the user's
+    values next to the report's."""
     first = next((c for c in calcs if c.tool == "rebuild_estimate"), None)
     if first is None:
         return ""
@@ -87,9 +89,13 @@ def lead(calcs: list[Calculation], zh: bool) -> str:
         line = f"With your assumption ({users}), {subject} {period} would be {result}"
         return line + (f"; the report's inputs give {_result(own.to_dict()['result'])} and it states {stated}{mark}." if own else ".")
     verdict = first.extra.get("message" if zh else "message_en", "")
+    cited = next((c for c in citations if c.n == n), None) if n else None
     if zh:
-        return f"报告估算{period}{subject}为{stated}{mark}。{verdict}"
-    return f"The report estimates {subject} {period} at {stated}{mark}. {verdict}"
+        said = f"{source_phrase(cited, zh)}：{period}{subject}估算为" if cited else f"报告估算{period}{subject}为"
+        return f"{said}{stated}{mark}。{verdict}"
+    said = f"{source_phrase(cited, zh)}, {subject} {period} is estimated at" if cited else \
+        f"The report estimates {subject} {period} at"
+    return f"{said} {stated}{mark}. {verdict}"
 
 
 def _shown(v) -> str:
