@@ -86,6 +86,8 @@ def paraphrases(term: str) -> list[str]:
 
 
 def _usable(span: NumberSpan) -> bool:
+    if not span.unit and span.high is None and re.fullmatch(r"(?:19|20)\d\d", span.text.strip()):
+        return False  # a bare year ("the 2030 market size") sets no input's value
     try:
         return span.dimension not in (Dimension.YEARS, Dimension.DURATION, Dimension.PAGES)
     except Exception:

@@ -33,6 +33,10 @@ def test_several_assumptions_and_none():
     assert [a.term for a in found] == ["渗透率", "成本占比", "市场规模"]
     assert parse_assumptions("11491亿元是多少万亿") == []
     assert parse_assumptions("Sora是什么") == []
+    # a bare year sets nothing: "the 2030 market size" is the market in 2030, not a market of 2030
+    assert parse_assumptions("What is the 2030 market size of AIGC监管?") == []
+    [a] = parse_assumptions("If the 2030 market size is 10000亿元, how big is it?")
+    assert "market size" in a.term and a.value == Quantity("10000", "亿元")
 
 
 def test_change_from_to_takes_the_target():
