@@ -93,7 +93,7 @@ def lead(calcs: list[Calculation], zh: bool, citations: Sequence[Citation] = ())
     if zh:
         said = f"{source_phrase(cited, zh)}：{period}{subject}估算为" if cited else f"报告估算{period}{subject}为"
         return f"{said}{stated}{mark}。{verdict}"
-    said = f"{source_phrase(cited, zh)}, {subject} {period} is estimated at" if cited else \
+    said = f"{source_phrase(cited, zh)}: {subject} {period} is estimated at" if cited else \
         f"The report estimates {subject} {period} at"
     return f"{said} {stated}{mark}. {verdict}"
 
