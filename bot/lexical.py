@@ -18,6 +18,8 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
+from .text import written_in_chinese
+
 # Function words that carry no retrieval signal in questions ("…是多少", "…的…").
 STOPWORDS = set(
     "的 了 是 在 和 与 及 等 对 为 也 就 都 而 及其 或 被 把 从 到 由 于 以 之 其 这 那 这个 那个 什么 多少 哪些 哪个 怎么 如何 "
@@ -85,6 +87,11 @@ class Tokenizer:
         """
         out: dict[str, bool] = {}
         text = _LATIN_DIGITS.sub(" ", text)  # "TV2020年" is TV and 2020年, not a name "tv2020"
+        if re.search(r"[\u4e00-\u9fff]", text) and not written_in_chinese(text):
+            # an English question naming Chinese terms: the terms as a Chinese question's, the rest as English
+            chinese = " ".join(re.findall(r"[\u4e00-\u9fff]+", text))
+            english = dict(self.topics(re.sub(r"[\u4e00-\u9fff]+", " ", text)))
+            return list({**dict(self.topics(chinese)), **english}.items())
         if re.search(r"[\u4e00-\u9fff]", text):
             for word, flag in self.pos(text):
                 w = word.strip()

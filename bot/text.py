@@ -16,6 +16,23 @@ _VERBISH = re.compile(r"为|是|达|增|降|升|减|约|占|预计|实现|超过
                       r"扩大|缩小|保持|维持|显示|表明|推出|获批|完成|进入|成为|具有|拥有|需要|可以|已经|持续|加速|放缓")
 
 
+def written_in_chinese(text: str) -> bool:
+    """Chinese when the text has CJK characters — unless its last sentence is written in English around a Chinese
+    name or figure (「How big is the market for 内镜清洗设备?」: three English words or more, one of them a function
+    word; quoted titles do not count, and an instruction before a Chinese question is not the question)."""
+    if not _CJK.search(text):
+        return False
+    bare = re.sub(r"《[^》]*》|“[^”]*”|「[^」]*」", " ", text).strip()
+    last = ([s for s in re.split(r"(?<=[.?!。？！])\s*", bare) if s.strip()] or [bare])[-1]
+    words = re.findall(r"[A-Za-z]+", last)
+    return not (len(words) >= 3 and any(w.lower() in _ENGLISH_FUNCTION_WORDS for w in words))
+
+
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "what how is are was were the a an of in on for to by from with does do did which who whom whose when where why "
+    "much many will would could should can there its their this that and or if".split())
+
+
 def number_density(text: str) -> float:
     """Share of the characters that belong to numbers."""
     if not text:

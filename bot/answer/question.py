@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from ..errors import QuestionError
-from ..text import quote_names_title
+from ..text import quote_names_title, written_in_chinese
 
 # Words that say what kind of answer is wanted, not what it is about: they neither score a sentence
 # nor count as a topic the reports must cover.
@@ -33,21 +33,8 @@ def check_question(raw: str | None) -> str:
 
 
 def is_chinese(text: str) -> bool:
-    """Answer language: Chinese when the question has CJK characters — unless its last sentence is written in
-    English around a Chinese name or figure (「How big is the market for 内镜清洗设备?」: three English words or more,
-    one of them a function word; quoted titles do not count, and an instruction before a Chinese question is not
-    the question)."""
-    if not re.search(r"[\u4e00-\u9fff]", text):
-        return False
-    bare = re.sub(r"《[^》]*》|“[^”]*”|「[^」]*」", " ", text).strip()
-    last = ([s for s in re.split(r"(?<=[.?!。？！])\s*", bare) if s.strip()] or [bare])[-1]
-    words = re.findall(r"[A-Za-z]+", last)
-    return not (len(words) >= 3 and any(w.lower() in _ENGLISH_FUNCTION_WORDS for w in words))
-
-
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    "what how is are was were the a an of in on for to by from with does do did which who whom whose when where why "
-    "much many will would could should can there its their this that and or if".split())
+    """Answer language (see `text.written_in_chinese`)."""
+    return written_in_chinese(text)
 
 
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,200}>", re.IGNORECASE | re.DOTALL)
