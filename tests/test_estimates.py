@@ -86,6 +86,16 @@ def test_check_question_gives_the_implied_input(sized):
     ans = engine.ask("国产玻尿酸市场空间90亿元是怎么算出来的？")
     assert "不一致" in ans.answer.splitlines()[0]
     assert "37.5%" in ans.answer and "84亿元" in ans.answer
+    assert ans.answer.count("不一致") == 1  # the verdict is said once, in the lead, not again under the formula
+    assert "有效数字" not in ans.answer  # the formula's ≈ says a figure is rounded; no note on 28 digits
+
+
+def test_an_english_check_reads_in_english_but_for_the_reports_words(sized):
+    _, engine = sized
+    ans = engine.ask("Does the 90亿元 of 国产玻尿酸 follow from the report's inputs?")
+    assert ans.answer.startswith("According to") and "Does not agree" in ans.answer.splitlines()[0]
+    notes = [line for line in ans.answer.splitlines() if line.startswith(("Note: ", "Inputs: "))]
+    assert notes and not any(w in line for line in notes for w in ("所需的", "其余输入", "不一致", "报告所述结果")), notes
 
 
 @pytest.mark.parametrize("question, result", [

@@ -332,7 +332,7 @@ class Engine:
         first = numeric.lead(calcs, zh, citations)
         for c, d in zip(calcs, dicts):  # the verdict is said once, in the lead
             if first and c.extra.get("message"):
-                d["note"] = d["note"].replace(" " + c.extra["message"], "")
+                d["note"] = re.sub(r"[。 ]?" + re.escape(c.extra["message"]), "", d["note"])
         text = numeric.describe(dicts, zh)
         if first:
             text = first + "\n" + text
@@ -341,7 +341,7 @@ class Engine:
                 "\n".join(f"[{c.n}] {c.quote}" for c in citations)
         ans = Answer(question=q, answer=text, mode="extractive", citations=citations, calculations=dicts)
         ans.extra["calculations"] = calcs
-        return self.verify(ans, numeric.tool_text(dicts))
+        return self.verify(ans, numeric.tool_text(dicts) + "\n" + first)  # the lead is the tools' verdict
 
     def _summary_answer(self, q: str, zh: bool, hits: list[Hit], filters: Filters | None) -> Answer:
         """Key points of the report(s) asked about: the filtered or named ones, else the best-matching one (or,

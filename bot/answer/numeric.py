@@ -6,6 +6,7 @@ input's `citation` becomes that citation's number n. Inputs from the user are la
 from __future__ import annotations
 
 import json
+import re
 from typing import Callable, Sequence
 
 from ..errors import ToolError
@@ -123,6 +124,7 @@ def describe(calcs: list[dict], zh: bool) -> str:
         lines.append(("计算：" if zh else "Calculation: ") + d["formula"])
         parts = []
         for name, inp in d["inputs"].items():
+            name = name if zh else _EN_NAMES.get(name, name)
             if inp["source"] == "user":
                 parts.append(f"{name} {_value(inp)}（用户假设）" if zh else f"{name} {_value(inp)} (your assumption)")
             elif inp.get("citation"):
@@ -132,8 +134,26 @@ def describe(calcs: list[dict], zh: bool) -> str:
         if parts:
             lines.append(("输入：" if zh else "Inputs: ") + "；".join(parts) if zh else "Inputs: " + "; ".join(parts))
         if d.get("note"):
-            lines.append(("说明：" if zh else "Note: ") + d["note"])
+            lines.append("说明：" + d["note"] if zh else "Note: " + _note_en(d["note"]))
     return "\n".join(lines)
+
+
+# the tools write their notes in Chinese; an English answer says their fixed phrases in English (the names of
+# inputs stay as the report writes them)
+_EN_NAMES = {"报告所述结果": "the stated result"}
+_EN_PHRASES = [
+    (re.compile(r"报告所述结果所需的(.+?)（其余输入取中值不变）"), r"\1 the stated result needs (other inputs at their mid values)"),
+    (re.compile(r"报告所述占比所需的(.+)"), r"\1 the stated share needs"),
+    (re.compile(r"；用户假设："), "; your assumptions: "),
+    (re.compile(r"；其余输入取报告原值"), "; other inputs as the report gives them"),
+    (re.compile(r"。$"), "."),
+]
+
+
+def _note_en(note: str) -> str:
+    for pattern, english in _EN_PHRASES:
+        note = pattern.sub(english, note)
+    return note
 
 
 def tool_text(calcs: list[dict]) -> str:

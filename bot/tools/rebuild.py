@@ -373,7 +373,7 @@ def _implied(d: Derivation, names: list[str], ops: list[Operand], stated: Quanti
             "implied_input", _equals(inverse, q),
             {"报告所述结果": Operand(target, "report", citation(d, d.result)),
              **{names[j]: Operand(mids[j], ops[j].source, ops[j].citation) for j in range(len(mids)) if j != i}},
-            q, f"报告所述结果所需的{name}（其余输入取中值不变）" + ("" if exact else "；已四舍五入到28位有效数字")))
+            q, f"报告所述结果所需的{name}（其余输入取中值不变）"))
     return out, calcs
 
 
@@ -439,5 +439,5 @@ def _implied_term(d: Derivation, names: list[str], ops: list[Operand], mids: lis
             calcs.append(Calculation(
                 "implied_input", _equals(f"{equation} ⇒ {name}", q),
                 {"报告所述结果": Operand(target, "report", citation(d, d.result)), **others},
-                q, f"报告所述结果所需的{name}（其余输入取中值不变）" + ("" if exact else "；已四舍五入到28位有效数字")))
+                q, f"报告所述结果所需的{name}（其余输入取中值不变）"))
     return out, calcs
