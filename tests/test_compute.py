@@ -30,6 +30,8 @@ from bot.answer.compute import detect, value_for_year, values_for_year
      ["中国创新药2022年市场规模是多少？", "2022年全球创新药市场规模是多少？"]),
     ("2021年星河制药的营业收入比远山医药多多少？", "difference",
      ["2021年星河制药的营业收入是多少？", "2021年远山医药营业收入是多少？"]),
+    ("2022年中国创新药市场规模是2020年我国化学发光市场规模的几倍？", "ratio",  # two subjects, each at its year
+     ["2022年中国创新药市场规模是多少？", "2020年我国化学发光市场规模是多少？"]),
     ("What is the CAGR of Xinghe revenue from 2019 to 2021?", "cagr",
      ["What was Xinghe revenue in 2019?", "What was Xinghe revenue in 2021?"]),
 ])
@@ -183,6 +185,21 @@ def test_growth_ratio_and_total(engine):
     assert "1.5625倍" in first_line(ans) or "约1.56倍" in first_line(ans), ans.answer
     ans = engine.ask("星河制药2020年和2021年归母净利润合计是多少？", mode="extractive")
     assert "3.7亿元" in first_line(ans) and ans.calculations[0]["tool"] == "total", ans.answer
+
+
+def test_a_ratio_of_two_subjects_at_two_years_names_its_inputs_as_the_question_does(engine):
+    """「2022年A是2020年B的几倍」 took B to be A (the template of one subject at two years) and refused."""
+    ans = engine.ask("2022年中国创新药市场规模是2020年我国化学发光市场规模的几倍？", mode="extractive")
+    assert not ans.refused and "6倍" in first_line(ans), ans.answer
+    assert "输入：2022年中国创新药市场规模 1800亿元[1]；2020年我国化学发光市场规模 300亿元[2]" in ans.answer, ans.answer
+
+
+def test_a_rounded_result_is_shown_with_its_sign_not_a_note_on_digits():
+    from bot.answer.numeric import describe
+    from bot.tools.formulas import INEXACT_NOTE
+
+    shown = describe([{"formula": "1 ÷ 3 = ≈0.3333", "inputs": {}, "note": INEXACT_NOTE}], zh=True)
+    assert shown == "计算：1 ÷ 3 ≈0.3333"
 
 
 def test_figures_of_two_reports_are_never_combined(engine):

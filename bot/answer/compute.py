@@ -422,6 +422,9 @@ def _detect(question: str) -> Spec | None:
             return Spec("difference", parts, stem, verb, zh)
         return None
     if (m := _TIMES.search(q)) or (not zh and _EN_TIMES.search(q)):
+        if m and zh and len(set(years)) >= 2 and _YEAR_IN_Q.sub("", m.group("base")).strip(" 年的") and \
+                (parts := _two_subjects(q[:m.start()] + "比" + m.group("base"), "比")):
+            return Spec("ratio", parts, stem, zh=zh)  # 「2030年A是2022年B的几倍」: two subjects, each at its year
         if len(set(years)) >= 2:
             t = _template(_ASK_TAIL.sub("", q[:m.start()] + q[m.end():])) if m else None
             first, second = _ordered(q, years)
@@ -482,7 +485,8 @@ def _two_subjects(text: str, joint: str) -> tuple[Need, ...] | None:
         b_text = b_text.replace(right, right + own, 1)
     if year and not _years(b_text):
         b_text = f"{year}年{b_text}"
-    return (Need(f"{left}是多少？", year, left), Need(f"{b_text}是多少？", year, b_text))
+    own_year = (_years(b_text) or [year])[0]  # 「2030年A是2022年B的几倍」: B at its own year
+    return (Need(f"{left}是多少？", year, left), Need(f"{b_text}是多少？", own_year, b_text))
 
 
 def _many_subjects(text: str) -> tuple[Need, ...] | None:
@@ -805,7 +809,8 @@ def answer(engine, q: str, spec: Spec, filters=None, named: list[str] | None = N
         citations.append(cited)
     else:
         head = [computed]
-    lines = head + [numeric.describe(dicts, zh)]
+    keys = [k for k in dicts[0]["inputs"] if k != "years"] if dicts else []
+    lines = head + [numeric.describe(dicts, zh, dict(zip(keys, (n.label for n in spec.needs))))]
     if citations:
         r = citations[0]
         lines.append((f"报告原文（{r.broker}《{r.title}》{('，' + r.date) if r.date else ''}）：" if zh else

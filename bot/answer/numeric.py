@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 
 from ..errors import ToolError
 from ..tools import route
-from ..tools.formulas import Calculation
+from ..tools.formulas import INEXACT_NOTE, Calculation
 from ..types import Citation, ReportMeta
 from .cite import cite
 from .compose import source_phrase
@@ -117,14 +117,16 @@ def _value(inp: dict) -> str:
     return f"{shown}{unit}" if unit in ("%",) or not unit.isascii() else f"{shown} {unit}"
 
 
-def describe(calcs: list[dict], zh: bool) -> str:
-    """The formula lines with their cited inputs, user assumptions marked."""
+def describe(calcs: list[dict], zh: bool, labels: dict[str, str] | None = None) -> str:
+    """The formula lines with their cited inputs, user assumptions marked. `labels` names the first calculation's
+    inputs as the question does (「2030年中国AIGC市场规模」 for the tool's `value`)."""
     lines = []
-    for d in calcs:
-        lines.append(("计算：" if zh else "Calculation: ") + d["formula"])
+    for i, d in enumerate(calcs):
+        lines.append(("计算：" if zh else "Calculation: ") + d["formula"].replace("= ≈", "≈"))
         parts = []
         for name, inp in d["inputs"].items():
-            name = name if zh else _EN_NAMES.get(name, name)
+            name = (labels or {}).get(name, name) if i == 0 else name
+            name = _ZH_NAMES.get(name, name) if zh else _EN_NAMES.get(name, name)
             if inp["source"] == "user":
                 parts.append(f"{name} {_value(inp)}（用户假设）" if zh else f"{name} {_value(inp)} (your assumption)")
             elif inp.get("citation"):
@@ -133,14 +135,18 @@ def describe(calcs: list[dict], zh: bool) -> str:
                 parts.append(f"{name} {_value(inp)}")
         if parts:
             lines.append(("输入：" if zh else "Inputs: ") + "；".join(parts) if zh else "Inputs: " + "; ".join(parts))
-        if d.get("note"):
-            lines.append("说明：" + d["note"] if zh else "Note: " + _note_en(d["note"]))
+        # (a rounded result's note on the digits kept is the tools' contract; in the chat the formula's ≈ says it)
+        note = (d.get("note") or "").replace(INEXACT_NOTE, "").strip()
+        if note:
+            lines.append("说明：" + note if zh else "Note: " + _note_en(note))
     return "\n".join(lines)
 
 
 # the tools write their notes in Chinese; an English answer says their fixed phrases in English (the names of
 # inputs stay as the report writes them)
-_EN_NAMES = {"报告所述结果": "the stated result"}
+_EN_NAMES = {"报告所述结果": "the stated result", "start_value": "start value", "end_value": "end value"}
+_ZH_NAMES = {"years": "年数", "start_value": "起始值", "end_value": "期末值", "value": "数值", "base": "基数",
+             "part": "部分", "total": "总量", "rate": "增速"}
 _EN_PHRASES = [
     (re.compile(r"报告所述结果所需的(.+?)（其余输入取中值不变）"), r"\1 the stated result needs (other inputs at their mid values)"),
     (re.compile(r"报告所述占比所需的(.+)"), r"\1 the stated share needs"),

@@ -260,8 +260,11 @@ def share_of_market(part: Amount, total: Amount) -> Calculation:
     return Calculation("share_of_market", formula, {"part": p, "total": t}, share, _inexact_note(exact))
 
 
+INEXACT_NOTE = f"结果不能精确表示,已四舍五入到{INEXACT_PREC}位有效数字 (rounded to {INEXACT_PREC} significant digits)."
+
+
 def _inexact_note(exact: bool) -> str:
-    return "" if exact else f"结果不能精确表示,已四舍五入到{INEXACT_PREC}位有效数字 (rounded to {INEXACT_PREC} significant digits)."
+    return "" if exact else INEXACT_NOTE
 
 
 def _years(x: object, most: int) -> Operand:
