@@ -73,6 +73,20 @@ def test_a_sharing_sites_watermark_with_a_page_number_goes():
     assert all(p in text for p in pages) and "xyzbao" not in text and "1A2B" not in text
 
 
+def test_a_templates_field_markers_go_and_the_sentences_they_glued_start_clean():
+    """「＃createTime1＃2020年09月07日投资要点＃summary＃上半年业绩…」: a report template's field markers are layout, and
+    a cut (a chunk boundary) — the sentence after 「＃summary＃」 starts there. A hashtag keeps its word."""
+    from bot.ingest.chunk import sentence_spans
+
+    body = "上半年业绩整体承压，CRO板块营业收入同比增长18.86%。"
+    text = clean_text("甲行业中报总结\n甲行业中报总结＃createTime1＃2020年09月07日投资要点＃summary＃" + body +
+                      "＃emailAuthor＃分析师\n").text
+    assert "＃" not in text and "createTime" not in text and "summary" not in text
+    assert any(text[s.start:s.end] == body for s in sentence_spans(text)), text
+    for kept in ("话题#Sora#持续发酵，阅读量超过10亿。", "#industryid# 是小写的。"):
+        assert kept in clean_text("甲报告\n" + kept + "\n").text
+
+
 def test_analysts_contact_blocks_go_and_the_report_text_around_them_stays():
     """Names with roles, licence numbers, phones and e-mails run together on a cover or back page are furniture,
     whichever order the fields come in; the sentences around them stay whole, and an e-mail or a word like 研究员

@@ -32,6 +32,9 @@ NOTICE = re.compile(
     r"(部分|及[^。！？\n]{0,16}?(标准|说明|部分))?(\s*[-—]?\s*\d{1,3}(\s*(/|of)\s*\d{1,3})?(?!\d))?"
 )
 MARKUP = re.compile(r"(Header)?\[?Table_[A-Za-z]+\]?|\[table_[a-z]+\]", re.IGNORECASE)
+# a report template's field markers left in the text (「＃title＃」, 「＃createTime1＃2020年09月07日投资要点＃summary＃」):
+# an identifier between full-width ＃; between ASCII # only a camelCase one, so a hashtag (「#Sora#」) keeps its word
+TEMPLATE_FIELD = re.compile(r"＃[A-Za-z][A-Za-z0-9_]{1,40}＃|#[a-z]+[A-Z][A-Za-z0-9_]{0,40}#")
 # A table-of-contents entry: a title, a dot leader, a page number. The title may hold "1.1" section numbers.
 TOC_ENTRY = re.compile(r"(?:(?:图表|插图|表格)?目录)?(?:[^。！？\n.．…·]|\.(?=\d)){0,50}[.．…·]{5,}"
                        r"(?:\s*[-—]?\s*\d{1,3}\s*[-—]?(?!\d))?")
@@ -151,9 +154,11 @@ def _near(points: list[int], x: int, gap: int = 4) -> bool:
 
 
 def notices(text: str) -> list[Span]:
-    """Single notices ("请务必阅读正文之后的免责条款部分5/12") and layout tags ("[Table_Summary]")."""
+    """Single notices ("请务必阅读正文之后的免责条款部分5/12"), layout tags ("[Table_Summary]") and template field
+    markers ("＃summary＃")."""
     out: list[Span] = [(m.start(), m.end(), "notice") for m in NOTICE.finditer(text)]
     out += [(m.start(), m.end(), "markup") for m in MARKUP.finditer(text)]
+    out += [(m.start(), m.end(), "markup") for m in TEMPLATE_FIELD.finditer(text)]
     return out
 
 
