@@ -83,7 +83,8 @@ def test_a_templates_field_markers_go_and_the_sentences_they_glued_start_clean()
                       "＃emailAuthor＃分析师\n").text
     assert "＃" not in text and "createTime" not in text and "summary" not in text
     assert any(text[s.start:s.end] == body for s in sentence_spans(text)), text
-    for kept in ("话题#Sora#持续发酵，阅读量超过10亿。", "#industryid# 是小写的。"):
+    assert "industryId" not in clean_text("甲报告\n甲报告#industryId#电子" + body + "\n").text
+    for kept in ("话题#iPhone#持续发酵，阅读量超过10亿。", "话题#GPT#持续发酵。", "#industryid# 是小写的。"):
         assert kept in clean_text("甲报告\n" + kept + "\n").text
 
 

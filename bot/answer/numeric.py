@@ -119,7 +119,7 @@ def _value(inp: dict) -> str:
 
 def describe(calcs: list[dict], zh: bool, labels: dict[str, str] | None = None) -> str:
     """The formula lines with their cited inputs, user assumptions marked. `labels` names the first calculation's
-    inputs as the question does (「2030年中国AIGC市场规模」 for the tool's `value`)."""
+    inputs as the question does (「2025年甲行业市场规模」 for the tool's `value`)."""
     lines = []
     for i, d in enumerate(calcs):
         lines.append(("计算：" if zh else "Calculation: ") + d["formula"].replace("= ≈", "≈"))

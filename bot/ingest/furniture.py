@@ -33,8 +33,9 @@ NOTICE = re.compile(
 )
 MARKUP = re.compile(r"(Header)?\[?Table_[A-Za-z]+\]?|\[table_[a-z]+\]", re.IGNORECASE)
 # a report template's field markers left in the text (「＃title＃」, 「＃createTime1＃2020年09月07日投资要点＃summary＃」):
-# an identifier between full-width ＃; between ASCII # only a camelCase one, so a hashtag (「#Sora#」) keeps its word
-TEMPLATE_FIELD = re.compile(r"＃[A-Za-z][A-Za-z0-9_]{1,40}＃|#[a-z]+[A-Z][A-Za-z0-9_]{0,40}#")
+# an identifier between full-width ＃; between ASCII # only a camelCase one with a word before its hump
+# (「#industryId#」), so a hashtag (「#iPhone#」, 「#GPT#」) keeps its word
+TEMPLATE_FIELD = re.compile(r"＃[A-Za-z][A-Za-z0-9_]{1,40}＃|#[a-z]{3,}[A-Z][A-Za-z0-9_]{0,40}#")
 # A table-of-contents entry: a title, a dot leader, a page number. The title may hold "1.1" section numbers.
 TOC_ENTRY = re.compile(r"(?:(?:图表|插图|表格)?目录)?(?:[^。！？\n.．…·]|\.(?=\d)){0,50}[.．…·]{5,}"
                        r"(?:\s*[-—]?\s*\d{1,3}\s*[-—]?(?!\d))?")
