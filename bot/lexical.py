@@ -87,12 +87,12 @@ class Tokenizer:
         """
         out: dict[str, bool] = {}
         text = _LATIN_DIGITS.sub(" ", text)  # "TV2020年" is TV and 2020年, not a name "tv2020"
-        if re.search(r"[\u4e00-\u9fff]", text) and not written_in_chinese(text):
+        cjk = re.findall(r"[\u4e00-\u9fff]+", text)
+        if cjk and not written_in_chinese(text):
             # an English question naming Chinese terms: the terms as a Chinese question's, the rest as English
-            chinese = " ".join(re.findall(r"[\u4e00-\u9fff]+", text))
             english = dict(self.topics(re.sub(r"[\u4e00-\u9fff]+", " ", text)))
-            return list({**dict(self.topics(chinese)), **english}.items())
-        if re.search(r"[\u4e00-\u9fff]", text):
+            return list({**dict(self.topics(" ".join(cjk))), **english}.items())
+        if cjk:
             for word, flag in self.pos(text):
                 w = word.strip()
                 if not w or not _WORDLIKE.search(w) or w.lower() in STOPWORDS:

@@ -238,7 +238,7 @@ class Store:
         self.reports.modify(metadata=meta)
 
     def report_text(self, doc_id: str) -> str:
-        got = self._get_parts([doc_id], "text")
+        got = self.report_texts([doc_id])
         if doc_id not in got:
             raise StoreError(f"No report with id {doc_id}.")
         return got[doc_id]

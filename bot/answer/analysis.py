@@ -14,12 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from .compose import analysis_kind
-from .presence import asked_kind
+from .presence import YEAR_START, asked_kind
 from .question import is_chinese
 
 _DATA = Path(__file__).parent / "data" / "indicators.json"
-# (a year may follow a name ending in one digit: 「CR52043年」 is CR5 in 2043)
-YEAR = re.compile(r"(?<!(?<![A-Za-z])\d)(?<!\.)((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至到/]|H[12]|\D|$))")
+YEAR = re.compile(YEAR_START + r"(?<!\.)((?:19|20)\d{2})(?:\s*年|[EAF]|(?=[Qq\-—~～至到/]|H[12]|\D|$))")
 # the sub-period a question names after its year
 _SUB = re.compile(r"单?(前三季度?|上半年|下半年|全年|年底|年末|年初|第?[一二三四1-4]季(?:度|报)?|[Qq]1\s*[-~至]\s*[Qq]?[2-4](?!\d)|[Qq][1-4]|[1-4][Qq]|H[12]|\d{1,2}(?:-\d{1,2})?月|初|末|底)")
 _SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1-4](?:\s*[-~至]\s*Q[1-4])?|H[12]|E(?![A-Za-z])|"

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-YEAR = re.compile(r"(?<!(?<![A-Za-z])\d)((?:19|20)\d{2})(?!\d)")  # 「CR52043年」: CR5 in 2043
+# a year starts after no digit — but one digit may end a name before it: 「CR52043年」 is CR5 in 2043
+YEAR_START = r"(?<!(?<![A-Za-z])\d)"
+YEAR = re.compile(YEAR_START + r"((?:19|20)\d{2})(?!\d)")
 
 # a quantity: a number with a unit or magnitude, or a percentage (dates and years are not quantities)
 _DATES = re.compile(r"\d{4}\s*[年-]|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月|\d{1,2}\s*[日号]")
