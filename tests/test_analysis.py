@@ -32,6 +32,8 @@ from bot.text import is_table_like, quote_quality
     ("某公司2019年的产能利用率是多少？", "某公司", "2019年", "产能利用率", ""),  # a rate of a known measure
     ("全球ABQ3的出货量是多少？", "全球AB", "Q3", "出货量", ""),  # a quarter after a Latin name in capitals
     ("XYZ6年的市场规模年复合增长率是多少？", "XYZ", "6年", "市场规模", "年复合增长率"),  # six years, not a year
+    ("某器械今年1-7月的营业收入是多少？", "某器械", "今年1-7月", "营业收入", ""),  # the months, not this year
+    ("某公司去年Q3的毛利率是多少？", "某公司", "去年Q3", "毛利率", ""),
 ])
 def test_fact_questions_parse_into_subject_period_indicator(question, subject, period, indicator, modifier):
     a = analyse(question)
@@ -627,3 +629,43 @@ def test_a_year_a_change_is_compared_to_is_not_its_period():
     assert match(analyse("我国甲耗材2019年的市场规模同比是多少？"), s, s, "", words).complete
     # an amount after the compared year is still that year's (640亿元 is 2018's market)
     assert match(analyse("我国甲耗材2018年的市场规模是多少？"), s, s, "", words).complete
+
+
+def test_months_after_this_year_are_the_period_asked():
+    """「今年1-7月」 asks January to July: a sentence on 「今年1-10月」 names this year too, but not the months asked."""
+    a = analyse("某器械今年1-7月的营业收入是多少？")
+    assert a.sub_period == "1-7月"
+    words = ["某器械"]
+    other = match(a, "今年1-10月，某器械行业实现累计营业收入1,901.19亿元。", "", "", words)
+    right = match(a, "今年1-7月，某器械行业实现累计营业收入1,274.46亿元。", "", "", words)
+    assert right.complete and not other.complete
+
+
+def test_a_rate_of_another_region_in_the_year_asked_is_not_the_regions():
+    """「相比乙国的某店连锁率2018年已经达到62%，我国某店连锁率在2019年为55.34%」: the 2018 figure is 乙国's, the 我国 one is
+    2019's — no 2018 figure for 我国; a sentence giving 我国's own 2018 rate states it, and a share's whole
+    (「占全球…的38.7%」) owns nothing."""
+    a = analyse("我国某店2018年的连锁率是多少？")
+    words = ["我国", "某店"]
+    other = "相比美国的某店连锁率2018年已经达到62%，我国某店连锁率在2019年为55.34%，提升空间较大。"
+    assert not match(a, other, other, "", words).complete
+    own = "我国某店连锁率从2011年的34.69%提升至2018年的52.15%，对比美国尚且有较大空间。"
+    assert match(a, own, own, "", words).complete
+    share = analyse("美国某类药2018年的市场规模占比是多少？")
+    s = "2018年，美国某类药市场规模为4,908亿美元，占全球某类药市场的38.7%。"
+    assert match(share, s, s, "", ["美国", "某类药"]).bound == 1
+
+
+def test_the_whole_year_is_not_a_part_of_it():
+    """Asked for a quarter or a half, 「2020年全年实现营收…」 states the whole year's figure, not the part asked."""
+    s = "某生物2020年全年实现营收7.09亿元（+27.1%），扣非归母净利润为4.24亿元（+42.9%）。"
+    for q in ("某生物2020Q2的扣非归母净利润是多少？", "某生物2020年上半年的扣非归母净利润是多少？"):
+        assert not match(analyse(q), s, s, "", ["某生物"]).complete
+    assert match(analyse("某生物2020年的扣非归母净利润是多少？"), s, s, "", ["某生物"]).complete
+
+
+def test_a_list_of_owners_and_shares_keeps_the_first_owners_share():
+    """「市占率前五的企业分别为韩国甲（23%）、美国乙（20%）」: 23% is 韩国甲's (the 占 of 市占率 names no whole)."""
+    s = "2019年全球某类填充剂市占率前五的企业分别为韩国甲品牌（23%）、美国乙品牌（20%）、中国丙品牌（14%）。"
+    assert match(analyse("韩国甲品牌2019年的市占率是多少？"), s, s, "", ["韩国", "甲品牌"]).complete
+    assert match(analyse("美国乙品牌2019年的市占率是多少？"), s, s, "", ["美国", "乙品牌"]).complete

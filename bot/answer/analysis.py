@@ -39,6 +39,7 @@ _SUB_ALONE = re.compile(r"单?((?:前|近)?\d{1,2}(?:-\d{1,2})?个?月份?|(?<![
                         r"第?[一二三四]季(?:度|报)?|上半年|下半年|前三季度?|"
                         r"上周|本周|上月|本月|今年|去年|明年|年初|年末|年底|最?近[一二三四五两\d]+年|未来[一二三四五两\d]*年?|"
                         r"(?<![\d.])[1-9]年(?!间|内|来|以|期|\d))")
+_RELATIVE_YEARS = ("今年", "去年", "明年")
 _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|多大|多高|几)(钱|亿元?|万元?)?[？?。！!]*$|[？?]+$|是什么[？?]*$")
 _OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
 _REPORT_REF = re.compile(r"(这份|该|本|此|这篇)?(研究)?(报告|研报)(中|里面|里|提到|指出|认为|称|显示)")  # where, not what
@@ -174,6 +175,10 @@ def analyse(question: str) -> Analysis:
     m = re.search(rf"((?:19|20)\d{{2}})(?:{_SHORT_AFTER_SLASH})*\s*年?\s*(?:度)?" + _SUB.pattern + "?", body) or _SHORT_RANGE.search(body) \
         or _SHORT_PERIOD.search(body) or _NAME_SHORT_YEAR.search(body) or _QUARTER_FIRST.search(body) \
         or _SUB_ALONE.search(body)
+    start = m.start() if m else 0  # where the period starts (before a part of the year that follows 今年)
+    if m and m.re is _SUB_ALONE and m.group(1) in _RELATIVE_YEARS and \
+            (part := _SUB_ALONE.match(body, m.end())) and part.group(1) not in _RELATIVE_YEARS:
+        m = part  # 「今年1-7月」: the months asked, not the whole of this year (a report's 「今年1-10月」 is not it)
     if m and m.re is _QUARTER_FIRST:
         years = years or ("20" + m.group(2),)
     if m and m.re is _SHORT_RANGE:
@@ -181,7 +186,7 @@ def analyse(question: str) -> Analysis:
     elif m and m.re in (_SHORT_PERIOD, _NAME_SHORT_YEAR) and not years:
         years = ("20" + m.group(1),)  # 20Q1 is 2020Q1
     if m:
-        period = m.group(0)
+        period = body[start:m.end()]
         sub = m.group(1) if m.re in (_SUB_ALONE, _QUARTER_FIRST) else "" if m.re in (_SHORT_RANGE, _NAME_SHORT_YEAR) \
             else (m.group(2) or "")
         sub = sub.replace("月份", "月").replace("个月", "月")
@@ -200,13 +205,13 @@ def analyse(question: str) -> Analysis:
             if ind:
                 i = body.find(ind.name, m.end())
                 j = i + len(ind.name)
-        subject = _subject(body, (m.start(), m.end()) if m else None, (i, j) if ind and i >= 0 else None)
+        subject = _subject(body, (start, m.end()) if m else None, (i, j) if ind and i >= 0 else None)
         if ind is None and (own := re.search(r"的([^的，,？?]{2,12}?)(?:是|为|有)?多少", body)):
             ind = _own_indicator(own.group(1))  # 「X的国产率是多少」
-            subject = _subject(body, (m.start(), m.end()) if m else None, own.span(1))
+            subject = _subject(body, (start, m.end()) if m else None, own.span(1))
         if ind is None and (ask := re.search(r"(有|是|为)?多少", body)):
             ind = _own_indicator(body[ask.end():]) if ask.end() < len(body) - 1 else None
-    if zh and ind is not None and ind.name == ind.modifier and m and i > m.end() and body[:m.start()].strip():
+    if zh and ind is not None and ind.name == ind.modifier and m and i > m.end() and body[:start].strip():
         # 「X2020年的项目数量占比」 with 项目数量 unknown to the vocabulary: the words between the period and the rate
         # are the indicator the rate is of, X (before the period) the subject
         base = body[m.end():i].strip(" 的，,")
@@ -214,7 +219,7 @@ def analyse(question: str) -> Analysis:
             ind = Indicator(name=base, aliases=(base,), modifier=ind.modifier, modifier_aliases=ind.modifier_aliases,
                             own=True)
             if subject == base:
-                subject = body[:m.start()].strip(" ，,的")
+                subject = body[:start].strip(" ，,的")
     if ind is not None and ind.name == ind.modifier and "的" in subject:
         # 「X的出口额环比」 with 出口额 unknown to the vocabulary: X is the subject, 出口额 the indicator the rate is of
         head, _, base = subject.rpartition("的")

@@ -329,8 +329,10 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
         # (「前2月」 is January and February together, not the 2月 asked)
         if sub_period_pattern(a.sub_period).search(s):
             m.sub_period = 1.0
-        else:  # another month or quarter named instead of the one asked is a different figure
-            m.sub_period = -0.5 if _SUB_PERIOD.search(s) else 0.0
+        else:  # another month or quarter named instead of the one asked is a different figure, and so is the
+            # whole year when a part of it is asked (「2020年全年实现营收…」 for 2020Q2)
+            m.sub_period = -0.5 if _SUB_PERIOD.search(s) or ("全年" in s and _PART_OF_YEAR.fullmatch(a.sub_period)) \
+                else 0.0
     ratio: bool | None | str = bool(ind) and (any(r in ind.name for r in RATIO_INDICATORS) or bool(ind.modifier))
     change = bool(ind and ind.modifier in _CHANGE_RATES)  # a change rate (同比, 环比, CAGR) is asked
     if ind and _MULTIPLE_INDICATOR.search(ind.name):
@@ -338,6 +340,7 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     elif ind and not ratio and _INDEX.search(ind.name):
         ratio = None  # an index is stated as its level (11507.51点) or its change (上涨0.63%): either answers
     masked = _DATES.sub(lambda x: " " * len(x.group()), s)
+    regions = tuple(f for w in words if w in REGIONS for f in (w,) + SUBJECT_SYNONYMS.get(w, ()))  # the place asked
     if words:
         before = p[:max(0, p.find(s))] if s in p else ""  # what the passage says before the sentence
         # a name's brackets are not its words (「碘[125I]」 is asked as 碘125I)
@@ -386,7 +389,7 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     if a.years:
         # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
         m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio,
-                          change=change)
+                          change=change, regions=regions)
     if ind and not m.indicator and not ind.own and not ind.modifier and m.years == 1 and m.subject >= 1 \
             and m.bound == 1 and implied(ind.name, sentence):
         m.indicator = IMPLIED
@@ -476,29 +479,40 @@ def year_mentions(s: str) -> list[tuple[int, int, str]]:
 _COMPARED_TO = re.compile(r"(?:与|和|较|比|相比|相较|相较于|相比于|对比)\s*$")
 
 
-def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool, change: bool = False) -> float:
+def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool, change: bool = False,
+            regions: tuple[str, ...] = ()) -> float:
     """Whether a value of the kind asked is stated for the period asked: the year mention nearest before it
     (with the years joined to it: 2019-2024年, 2017/2018/2019年) holds an asked year — and, when the question asks
     for a whole year, no part of a year (上半年, H1, 1-10月) stands between that year and the value. 1 when some
     value is so bound, -0.5 when every value follows another period, 0 when no year precedes any value.
     `change`: asked for a change rate (同比…), a year it is compared to may also be passed over (「2019年…810.9亿元，
     与2018年市场规模640亿元相比，其增长率为26.70%」 is 2019's growth; reports and readers also file 「2013年…较2012年增长
-    37.85%」 under the year compared to, so that reading still counts)."""
+    37.85%」 under the year compared to, so that reading still counts).
+    `regions`: the names of the region asked (全球, 世界…); a value whose clause names another region last is that
+    region's, whatever its year (「相比美国的药店连锁率2018年已经达到62%，我国…在2019年为55.34%」 states no 2018 figure
+    for 我国): -0.5 when every value bound to a year is another region's."""
     mentions = year_mentions(s)
+    others = _others_values(s, masked, regions, ratio) if regions else frozenset()
     if change:
         own = [m for m in mentions if not _COMPARED_TO.search(s[max(0, m[0] - 4):m[0]])]
         if len(own) < len(mentions):
-            return max(_bound(s, masked, years, sub_asked, ratio, mentions, mentions),
-                       _bound(s, masked, years, sub_asked, ratio, own, mentions))
-    return _bound(s, masked, years, sub_asked, ratio, mentions, mentions)
+            return max(_bound(s, masked, years, sub_asked, ratio, mentions, mentions, others),
+                       _bound(s, masked, years, sub_asked, ratio, own, mentions, others))
+    return _bound(s, masked, years, sub_asked, ratio, mentions, mentions, others)
 
 
-def _bound(s: str, masked: str, years, sub_asked: bool, ratio: bool, mentions: list, named: list) -> float:
-    """`binding` over the year `mentions` a value may belong to (`named`: every year the sentence names)."""
+def _bound(s: str, masked: str, years, sub_asked: bool, ratio: bool, mentions: list, named: list,
+           others: frozenset[int] = frozenset()) -> float:
+    """`binding` over the year `mentions` a value may belong to (`named`: every year the sentence names; `others`:
+    where the values of another region start)."""
     best = None
     for v in wanted(ratio).finditer(masked):
         if not v.group()[:1].isdigit() or any(a < v.end() and v.start() < b for a, b, _ in named):
             continue  # 「19年」 is a year, not a count of years; 「（单位：十亿元）」 is no value
+        if v.start() in others:
+            if any(m[1] <= v.start() for m in mentions):
+                best = -0.5 if best is None else best
+            continue
         before = [m for m in mentions if m[1] <= v.start()]
         if not before:
             continue
@@ -632,12 +646,7 @@ def _other_region_owns(s: str, masked: str, forms, change: bool = False) -> bool
     continues the clause before it (「3Q20印度智能手机出货量5425.79万部，同比增长16.50%」 gives 印度's rate)."""
     if any(_pairs_regions(s, r.start()) for r in _RESPECTIVELY.finditer(s)):
         return False
-    marks: list[tuple[int, int, bool]] = []
-    for i, r in sorted(((i, r) for r in _REGION_MARKS for i in _at(r, s)), key=lambda x: (x[0], -len(x[1]))):
-        if marks and i < marks[-1][1]:
-            continue  # inside the mark before it: 「我国外周」 holds 国外
-        asked = r in forms or bool(marks and marks[-1][1] == i and marks[-1][2])  # 「日本国内」: still 日本
-        marks.append((i, i + len(r), asked))
+    marks = _region_marks(s, forms)
     owned = False
     for v in (_PERCENT if change else _AMOUNT).finditer(masked):
         if not v.group()[:1].isdigit():
@@ -652,6 +661,47 @@ def _other_region_owns(s: str, masked: str, forms, change: bool = False) -> bool
             return False
         owned = owned or bool(last)
     return owned
+
+
+def _region_marks(s: str, forms) -> list[tuple[int, int, bool]]:
+    """(start, end, is the region asked) of every region the sentence names, in order. 「日本国内」 is 日本; the 国外
+    in 「我国外周」 is no region."""
+    marks: list[tuple[int, int, bool]] = []
+    for i, r in sorted(((i, r) for r in _REGION_MARKS for i in _at(r, s)), key=lambda x: (x[0], -len(x[1]))):
+        if marks and i < marks[-1][1]:
+            continue  # inside the mark before it: 「我国外周」 holds 国外
+        asked = r in forms or bool(marks and marks[-1][1] == i and marks[-1][2])  # 「日本国内」: still 日本
+        marks.append((i, i + len(r), asked))
+    return marks
+
+
+_SHARE_OF = re.compile(r"(?<!市)占(?!比|率|有率)")  # 「占全球…的38.7%」: what follows is the whole (not 市占率, 占比)
+
+
+def _others_values(s: str, masked: str, forms, ratio) -> frozenset[int]:
+    """Where the values of the kind asked start whose clause names another region than the one asked, last before
+    them (a percentage in a clause naming none continues the clause before it: 「美国…出货量…，同比增长16%」). The
+    whole a share is of (「占全球…的38.7%」) owns nothing; a 「分别」 pairing regions with values is left alone."""
+    if ratio not in (True, False) or any(_pairs_regions(s, r.start()) for r in _RESPECTIVELY.finditer(s)):
+        return frozenset()
+    marks = _region_marks(s, forms)
+    if not any(not asked for *_, asked in marks):
+        return frozenset()
+    out = set()
+    for v in wanted(ratio).finditer(masked):
+        if not v.group()[:1].isdigit():
+            continue
+        ends = [c.end() for c in _CLAUSE_END.finditer(s, 0, v.start())]
+        clause = ends[-1] if ends else 0
+        share = _SHARE_OF.search(s, clause, v.start())
+        whole = share.start() if share else -1
+        last = [asked for i, _, asked in marks if clause <= i < v.start() and not (0 <= whole < i)]
+        if ratio and not last and ends and whole < 0:
+            clause = ends[-2] if len(ends) >= 2 else 0
+            last = [asked for i, _, asked in marks if clause <= i < ends[-1]]
+        if last and not last[-1]:
+            out.add(v.start())
+    return frozenset(out)
 
 
 _LIST_SEP = re.compile(r"、|和|及|与")
