@@ -669,3 +669,10 @@ def test_a_list_of_owners_and_shares_keeps_the_first_owners_share():
     s = "2019年全球某类填充剂市占率前五的企业分别为韩国甲品牌（23%）、美国乙品牌（20%）、中国丙品牌（14%）。"
     assert match(analyse("韩国甲品牌2019年的市占率是多少？"), s, s, "", ["韩国", "甲品牌"]).complete
     assert match(analyse("美国乙品牌2019年的市占率是多少？"), s, s, "", ["美国", "乙品牌"]).complete
+
+
+def test_plasma_collection_is_found_however_reports_word_it():
+    """采浆量 is also written 血浆采集量 and 采血浆量 (the vocabulary is data, bot/answer/data/indicators.json)."""
+    a = analyse("某国2018年的采浆量是多少？")
+    for s in ("2018年某国的采血浆量仅为8600余吨。", "2018年某国血浆采集量为8600余吨。"):
+        assert match(a, s, s, "", ["某国"]).complete
