@@ -676,3 +676,18 @@ def test_plasma_collection_is_found_however_reports_word_it():
     a = analyse("某国2018年的采浆量是多少？")
     for s in ("2018年某国的采血浆量仅为8600余吨。", "2018年某国血浆采集量为8600余吨。"):
         assert match(a, s, s, "", ["某国"]).complete
+
+
+def test_a_span_of_years_from_now_is_read_in_digits_or_characters():
+    """「未来三年」 is written 未来3年 too, 「近五年」 近5年 or 过去5年: a sentence naming the span asked is the one that
+    states it (a CAGR over a past span of dates is another figure), whichever way it writes the number."""
+    from bot.answer.extractive import lead_tier
+
+    a = analyse("某行业未来三年的市场规模年复合增长率是多少？")
+    ahead = "2020年国内某行业市场规模83亿美元，预期未来3年复合增速27.49%，远远高于全球市场增速。"
+    past = "某行业市场规模从2016年的40亿美元增长到2019年的60亿美元，年复合增长率为14.5%。"
+    m_ahead, m_past = (match(a, s, s, "", ["某行业"]) for s in (ahead, past))
+    assert m_ahead.sub_period == 1 and lead_tier(m_ahead) < lead_tier(m_past)
+    near = analyse("某行业近五年的市场规模年复合增长率是多少？")
+    assert match(near, "某行业近5年市场规模年复合增长率达34.73%。", "", "", ["某行业"]).sub_period == 1
+    assert match(near, "某行业近15年市场规模年复合增长率达34.73%。", "", "", ["某行业"]).sub_period != 1

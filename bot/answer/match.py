@@ -79,6 +79,8 @@ _PART_OF_YEAR = re.compile(r"[Qq][1-4]|[1-4][Qq]|H[12]|[一二三四]季度|上�
 
 
 _CN_QUARTERS = "一二三四"
+_CN_NUMBERS = "一二三四五六七八九十"
+_RELATIVE_SPAN = re.compile(r"(未来|今后|最?近|过去)([一二三四五六七八九十]|\d{1,2})个?年")
 _BRACKETS = re.compile(r"[\[\]［］【】]")
 _QUARTER_ASKED = re.compile(r"^第?([一二三四1-4])季度$|^[Qq]([1-4])$|^([1-4])[Qq]$")
 _CUMULATIVE_ASKED = re.compile(r"^q1\s*[-~至]\s*q?([2-4])$|^前三季度$")
@@ -109,6 +111,12 @@ def sub_period_pattern(sub: str) -> re.Pattern[str]:
     if low in _HALF_ASKED:
         n = _HALF_ASKED[low]
         return re.compile(rf"{'上' if n == '1' else '下'}半年|(?<![a-z])h{n}(?!\d)|(?<![\d\-])[{n}]h(?![a-z])", re.I)
+    if span := _RELATIVE_SPAN.fullmatch(low):  # 未来三年 is also written 未来3年, 近五年 近5年 or 过去5年
+        n = span.group(2)
+        digit = str(_CN_NUMBERS.index(n) + 1) if n in _CN_NUMBERS else n
+        cn = _CN_NUMBERS[int(digit) - 1] if digit.isdigit() and 1 <= int(digit) <= len(_CN_NUMBERS) else digit
+        ahead = span.group(1) in ("未来", "今后")
+        return re.compile(rf"{'(?:未来|今后)' if ahead else '(?:最?近|过去)'}\s*(?:{digit}|{cn})\s*(?:个)?年")
     if mo := re.fullmatch(r"(\d{1,2})月", low):  # 9月 is also written 2020M9, M09 (never inside M1-9)
         return re.compile(rf"(?<![\d\-前]){mo.group(1)}月|(?<![a-z])m0?{mo.group(1)}(?![\d\-])", re.I)
     before = r"(?<![\d\-前])" if low[:1].isdigit() else r"(?<![a-z])"
