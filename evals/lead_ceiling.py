@@ -26,7 +26,7 @@ from evals import reports
 
 def main(argv: list[str] | None = None) -> dict:
     from bot.answer import Engine
-    from bot.answer.extractive import lead_tier, score_sentences
+    from bot.answer.extractive import fact_score, lead_key, score_sentences
     from bot.answer.match import indicator_words, match, subject_words
     from bot.answer.question import check_question, plain
     from bot.cli import _bench_ingest
@@ -57,18 +57,16 @@ def main(argv: list[str] | None = None) -> dict:
             out["not_read_as_fact"] += 1
             continue
         hits = engine.retrieve(asked, query, a, filters, None, named)
-        about = set(engine.about(a, filters, named))
+        prefer, about = set(named), set(engine.about(a, filters, named))
         words, ind_words = subject_words(a, tokenize), indicator_words(a, tokenize)
         cands = []
-        for x in score_sentences(query, hits, tokenize):
+        for x in score_sentences(query, hits, tokenize):  # scored and ordered as extract_fact does
             s = x.sentence
-            fm = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words, ind_words)
-            score = fm.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)  # as extract_fact scores it
-            doc = s.hit.report.doc_id
-            key = (*lead_tier(fm), doc not in named, doc not in about, -score)
+            x.fact = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words, ind_words)
+            x.score = fact_score(x)
             right = bool(set(corpus.files_of(s.hit.report.source)) & set(q.files)) and \
                 any(reports.has_value(s.text, v) for v in q.values)
-            cands.append((key, fm, right))
+            cands.append((lead_key(x, prefer, about), x.fact, right))
         if not cands:
             out["nothing_retrieved"] += 1
             continue

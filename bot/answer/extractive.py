@@ -125,6 +125,19 @@ def lead_tier(fm: FactMatch) -> tuple[bool, bool]:
     return not fm.complete, fm.sub_period is not None and fm.sub_period < 1
 
 
+def fact_score(x: Scored) -> float:
+    """A candidate's score for leading a fact answer: its fact match, the question's terms it covers, its passage's
+    rank (`x.fact` set)."""
+    return x.fact.score + 0.5 * x.coverage + 0.3 / (1 + x.sentence.rank)
+
+
+def lead_key(x: Scored, prefer: set[str], about: set[str]) -> tuple:
+    """A fact answer's lead order (smallest first): `lead_tier`, then a report the question names (`prefer`), then
+    a report on the company asked about (`about`), then `x.score`."""
+    doc = x.sentence.hit.report.doc_id
+    return (*lead_tier(x.fact), doc not in prefer, doc not in about, -x.score)
+
+
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2,
                  prefer: set[str] = frozenset(), about: set[str] = frozenset()) -> tuple[list[Scored], list[Citation]]:
     """A single-fact question: the sentence whose subject, period and indicator match, with a number, leads;
@@ -138,7 +151,7 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
     for x in scored:
         s = x.sentence
         x.fact = match(a, s.text, s.hit.chunk.text, s.hit.report.title, words, ind_words)
-        x.score = x.fact.score + 0.5 * x.coverage + 0.3 / (1 + s.rank)
+        x.score = fact_score(x)
     # a sentence stating the whole fact first; of those, one naming the part of the year asked (「前三季度」,
     # 「Q3单季度」) before one stating a figure for the whole year, then one of a report the question names, then one
     # of a report on the company the subject names (`about`). (Tried as further tiers on all 427 reports and dropped:
@@ -146,8 +159,7 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
     # 分别为…」, 8 right answers lost for 2; a sentence naming every word of the subject before one leaving a word to
     # a heading — 15 for 12; a subject named as itself before one inside a longer name, 「汽车MEMS」 — 「样本医院
     # 吲哚美辛」, 「整体医药生物上市公司」 are the subject too, 43 for 43.)
-    scored.sort(key=lambda x: (*lead_tier(x.fact), x.sentence.hit.report.doc_id not in prefer,
-                               x.sentence.hit.report.doc_id not in about, -x.score))
+    scored.sort(key=lambda x: lead_key(x, prefer, about))
     lead = scored[0]
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score

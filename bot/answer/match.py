@@ -114,7 +114,7 @@ def sub_period_pattern(sub: str) -> re.Pattern[str]:
     if span := _RELATIVE_SPAN.fullmatch(low):  # 未来三年 is also written 未来3年, 近五年 近5年 or 过去5年
         n = span.group(2)
         digit = str(_CN_NUMBERS.index(n) + 1) if n in _CN_NUMBERS else n
-        cn = _CN_NUMBERS[int(digit) - 1] if digit.isdigit() and 1 <= int(digit) <= len(_CN_NUMBERS) else digit
+        cn = _CN_NUMBERS[int(digit) - 1] if 1 <= int(digit) <= len(_CN_NUMBERS) else digit
         ahead = span.group(1) in ("未来", "今后")
         return re.compile(rf"{'(?:未来|今后)' if ahead else '(?:最?近|过去)'}\s*(?:{digit}|{cn})\s*(?:个)?年")
     if mo := re.fullmatch(r"(\d{1,2})月", low):  # 9月 is also written 2020M9, M09 (never inside M1-9)
@@ -659,15 +659,10 @@ def _other_region_owns(s: str, masked: str, forms, change: bool = False) -> bool
     for v in (_PERCENT if change else _AMOUNT).finditer(masked):
         if not v.group()[:1].isdigit():
             continue
-        ends = [c.end() for c in _CLAUSE_END.finditer(s, 0, v.start())]
-        clause = ends[-1] if ends else 0
-        last = [asked for i, _, asked in marks if clause <= i < v.start()]
-        if change and not last and len(ends) >= 1:
-            clause = ends[-2] if len(ends) >= 2 else 0
-            last = [asked for i, _, asked in marks if clause <= i < v.start()]
-        if last and last[-1]:
+        asked = _clause_region(s, marks, v.start(), back=change)
+        if asked:
             return False
-        owned = owned or bool(last)
+        owned = owned or asked is not None
     return owned
 
 
@@ -695,21 +690,25 @@ def _others_values(s: str, masked: str, forms, ratio) -> frozenset[int]:
     marks = _region_marks(s, forms)
     if not any(not asked for *_, asked in marks):
         return frozenset()
-    out = set()
-    for v in wanted(ratio).finditer(masked):
-        if not v.group()[:1].isdigit():
-            continue
-        ends = [c.end() for c in _CLAUSE_END.finditer(s, 0, v.start())]
-        clause = ends[-1] if ends else 0
-        share = _SHARE_OF.search(s, clause, v.start())
-        whole = share.start() if share else -1
-        last = [asked for i, _, asked in marks if clause <= i < v.start() and not (0 <= whole < i)]
-        if ratio and not last and ends and whole < 0:
-            clause = ends[-2] if len(ends) >= 2 else 0
-            last = [asked for i, _, asked in marks if clause <= i < ends[-1]]
-        if last and not last[-1]:
-            out.add(v.start())
-    return frozenset(out)
+    return frozenset(v.start() for v in wanted(ratio).finditer(masked) if v.group()[:1].isdigit()
+                     and _clause_region(s, marks, v.start(), back=ratio, share_whole=True) is False)
+
+
+def _clause_region(s: str, marks: list[tuple[int, int, bool]], at: int, back: bool,
+                   share_whole: bool = False) -> bool | None:
+    """Whether the region named last before `at` in its clause is the one asked (None: the clause names none).
+    `back`: a clause naming none continues the clause before it (a percentage after its amount). `share_whole`: the
+    regions after a share's 占 are the whole it is of (「占全球…的38.7%」), not its owner — and the clause then says
+    whose share it is, so it does not continue the one before."""
+    ends = [c.end() for c in _CLAUSE_END.finditer(s, 0, at)]
+    clause = ends[-1] if ends else 0
+    share = _SHARE_OF.search(s, clause, at) if share_whole else None
+    whole = share.start() if share else -1
+    last = [asked for i, _, asked in marks if clause <= i < at and not (0 <= whole < i)]
+    if back and not last and ends and whole < 0:
+        clause = ends[-2] if len(ends) >= 2 else 0
+        last = [asked for i, _, asked in marks if clause <= i < at]
+    return last[-1] if last else None
 
 
 _LIST_SEP = re.compile(r"、|和|及|与")
