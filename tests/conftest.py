@@ -14,6 +14,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The tests marked `heavy` first (in their usual order): with two workers (`-n 2`) each worker takes one
+    of them at the start and the light tests fill the gaps, instead of the longest test starting last and the
+    other worker idling while it runs."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)  # stable: the rest keep their order
+
+
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, monkeypatch):
     """No test writes outside its tmp dir, and none sees a developer's LLM settings."""

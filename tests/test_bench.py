@@ -11,6 +11,7 @@ from support import CORPUS, ROOT, make_settings
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_bench_small_scale(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "d")}
@@ -180,6 +181,7 @@ def _library_bench(tmp_path, *args):
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_bench_library_upload_and_users_during_an_ingest(tmp_path):
     dev = tiny_reports_dev(tmp_path / "dev")
     lib = _library_bench(tmp_path, "--reports-dir", str(dev), "--sample", "3", "--part", "upload", "--part", "load",
@@ -193,6 +195,7 @@ def test_bench_library_upload_and_users_during_an_ingest(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_bench_library_page_and_picker(tmp_path):
     page = _library_bench(tmp_path, "--part", "page", "--picker-reports", "30")["page"]
     assert page["reports"] == 30 and page["picker"]["entries"] == 30 and page["welcome_lines"] >= 5
@@ -201,6 +204,7 @@ def test_bench_library_page_and_picker(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_bench_scale_store_times_a_new_report_and_leaves_the_store_as_found(tmp_path):
     """--scale-store on a (small) existing library: the longest report of --reports-dir, in process and uploaded in
     Chromium to `bot serve` on that store, is cited by an answer; afterwards the store holds what it held."""

@@ -9,7 +9,8 @@ from support import ROOT
 from evals.bench_library import CHROMIUM
 from test_web import Server
 
-pytestmark = pytest.mark.slow
+# one worker (of `-n 2`) runs this module: its module fixture (a server, a store) is built once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 ARTIFACTS = ROOT / "test-artifacts"
 
 

@@ -11,7 +11,8 @@ from support import ROOT
 from test_browser import ask, opened
 from test_web import Server
 
-pytestmark = pytest.mark.slow
+# one worker (of `-n 2`) runs this module: its module fixture (a server, a store) is built once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser_library")]
 N_REPORTS = 300
 BROKERS = ["东吴证券", "国信证券", "华泰证券", "中金公司", "海通证券", "招商证券", "兴业证券", "光大证券"]
 SECTORS = ["光伏", "储能", "半导体", "创新药", "医疗器械", "消费电子", "白酒", "汽车零部件", "军工", "化工新材料"]

@@ -10,6 +10,9 @@ from support import CORPUS, ROOT
 
 BOT = [sys.executable, "-m", "bot.cli"]
 
+# one worker (of `-n 2`) runs this module: its module fixture (a server, a store) is built once
+pytestmark = pytest.mark.xdist_group("cli")
+
 
 def run(args, data_dir, input=None, env=None):
     e = {**os.environ, "BOT_DATA_DIR": str(data_dir), **(env or {})}

@@ -220,6 +220,7 @@ def test_gate_applies_only_to_its_sample_and_seed(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not REAL.exists(), reason="no shared eval data")
+@pytest.mark.heavy
 def test_bot_eval_reports_on_the_gate_sample(tmp_path):
     gate = json.loads(reports.THRESHOLDS.read_text(encoding="utf-8"))["reports"]
     out = tmp_path / "out" / "reports.json"

@@ -45,6 +45,7 @@ def clean_total(data_dir):
     return state(data_dir)[2]
 
 
+@pytest.mark.heavy
 def test_sigkill_mid_ingest_then_rerun_equals_a_clean_ingest(tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     killed = tmp_path / "killed"
@@ -137,6 +138,7 @@ def test_secrets_never_reach_output_or_feedback(tmp_path):
     assert not logs.exists() or all("sk-very-secret-key" not in f.read_text() for f in logs.iterdir())
 
 
+@pytest.mark.heavy
 def test_answers_stay_correct_while_ingesting(tmp_path, fresh_library):
     """One thread ingests 6 more reports while another keeps asking: every answer is right and cited."""
     import threading
@@ -186,6 +188,7 @@ NEW_REPORT = """华泰证券：全息短剧行业点评
 """
 
 
+@pytest.mark.heavy
 def test_web_chat_keeps_answering_while_another_process_ingests(tmp_path):
     """`bot serve` and a separate `bot ingest` share a real `chroma run`: every answer over HTTP stays right
     during the ingest; the serving process answers from a new report by keywords while the writer is still
@@ -241,6 +244,7 @@ def test_web_chat_keeps_answering_while_another_process_ingests(tmp_path):
         stop(chroma)
 
 
+@pytest.mark.heavy
 def test_cli_ingest_beside_the_served_embedded_store_is_refused_clearly(tmp_path):
     """Embedded Chroma has one writing process: `bot ingest` next to `bot serve` says so in one line and
     changes nothing; the web chat goes on answering."""

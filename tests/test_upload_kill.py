@@ -27,6 +27,7 @@ def chunk_state(data_dir):
     return by_source, {r.source: r.status for r in lib.sources()}, lib.store.pending_count(), sorted(lib.lexical.ids)
 
 
+@pytest.mark.heavy
 def test_server_killed_mid_upload_finishes_it_on_restart(tmp_path):
     files = tmp_path / "files"
     files.mkdir()

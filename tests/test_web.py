@@ -12,7 +12,8 @@ import pytest
 from evals.servers import start_bot_serve, stop
 from support import ROOT, free_port
 
-pytestmark = pytest.mark.slow
+# one worker (of `-n 2`) runs this module: its module fixture (a server, a store) is built once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("web")]
 
 
 class Server:
