@@ -209,3 +209,13 @@ def test_a_question_about_now_is_answered_from_the_newest_report_stating_the_fac
     q2 = "甲乙板块2021年3月的涨跌幅是多少？"
     a2 = analyse(q2)
     assert not a2.about_now and analyse("甲乙公司目前的市占率是多少？").about_now
+
+
+def test_a_report_writing_net_profit_short_states_the_deducted_net_profit_asked(tokenize):
+    """Reports shorten 净利润 to 净利 (「归母扣非净利1.4亿元」): asked for 归母扣非净利润 of a quarter, that figure leads,
+    not the 归母净利 beside it."""
+    q = "甲乙生物2020Q2的归母扣非净利润是多少？"
+    text = ("2020Q2单季收入5.79亿元/+27.7%，环比提速，归母净利1.59亿元/+0.7%，归母扣非净利1.4亿元/-9.9%；"
+            "经营性现金流量净额2.98亿元。")
+    lead = extract_fact(analyse(q), q, [hit("a", "甲乙生物（688000）中报点评", text, 1.0)], tokenize)[0][0]
+    assert lead.fact.complete and "1.4亿元" in lead.sentence.text
