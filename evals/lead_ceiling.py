@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> dict:
             x.score = fact_score(x)
             right = bool(set(corpus.files_of(s.hit.report.source)) & set(q.files)) and \
                 any(reports.has_value(s.text, v) for v in q.values)
-            cands.append((lead_key(x, prefer, about, a.about_now), x.fact, right))
+            cands.append((lead_key(x, prefer, about), x.fact, right))
         if not cands:
             out["nothing_retrieved"] += 1
             continue

@@ -14,8 +14,8 @@ def tokenize(tmp_path_factory):
     return Tokenizer(tmp_path_factory.mktemp("jieba"))
 
 
-def hit(doc: str, title: str, text: str, score: float, date: str = "") -> Hit:
-    report = ReportMeta(doc_id=doc, title=title, source=f"{title}.txt", date=date)
+def hit(doc: str, title: str, text: str, score: float) -> Hit:
+    report = ReportMeta(doc_id=doc, title=title, source=f"{title}.txt")
     return Hit(chunk=Chunk(chunk_id=f"{doc}-0", doc_id=doc, text=text, start=0, end=len(text)), report=report,
                score=score)
 
@@ -193,22 +193,6 @@ def test_a_sentence_the_chunk_edge_cuts_is_read_whole(tokenize):
     chosen, cites = extract_fact(analyse(q), q, [h1, h2], tokenize)
     assert "16.86%" in chosen[0].sentence.text and chosen[0].fact.complete
     assert text[cites[0].start:cites[0].end] == cites[0].quote and cites[0].quote.startswith("乙板块")
-
-
-def test_a_question_about_now_is_answered_from_the_newest_report_stating_the_fact(tokenize):
-    """「本周」, 「目前」: three weekly reports state the week's figure; the newest leads whatever the ranking (an
-    undated one last), never over a report whose sentence does not state the fact; a question naming its year
-    keeps the ranking's order."""
-    q = "甲乙板块本周的涨跌幅是多少？"
-    old = hit("a", "甲乙行业周报第10期", "本周甲乙板块涨跌幅为上涨2.1%，跑赢沪深300指数。", 1.0, "2021-03-07")
-    new = hit("b", "甲乙行业周报第12期", "本周甲乙板块涨跌幅为下跌1.4%，跑输沪深300指数。", 0.6, "2021-03-21")
-    undated = hit("c", "甲乙行业周报", "本周甲乙板块涨跌幅为上涨0.3%。", 0.9)
-    assert "下跌1.4%" in extract_fact(analyse(q), q, [old, undated, new], tokenize)[0][0].sentence.text
-    vague = hit("d", "甲乙行业周报第13期", "本周市场情绪回暖，成交额放大。", 0.8, "2021-03-28")
-    assert "下跌1.4%" in extract_fact(analyse(q), q, [old, vague, new], tokenize)[0][0].sentence.text
-    q2 = "甲乙板块2021年3月的涨跌幅是多少？"
-    a2 = analyse(q2)
-    assert not a2.about_now and analyse("甲乙公司目前的市占率是多少？").about_now
 
 
 def test_a_report_writing_net_profit_short_states_the_deducted_net_profit_asked(tokenize):

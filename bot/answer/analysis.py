@@ -44,8 +44,6 @@ _ASK_TAIL = re.compile(r"(分别)?(是|为|有|达到?|约为?)?(多少|几何|�
 _OTHER_ASK = re.compile(r"哪[家个位些里年天]|谁|何时|什么时候|什么|为什么|为何|如何|怎么|是否|吗[？?]?$")  # not "how much"
 _REPORT_REF = re.compile(r"(这份|该|本|此|这篇)?(研究)?(报告|研报)(中|里面|里|提到|指出|认为|称|显示)")  # where, not what
 _CLAUSES = re.compile(r"[，,；;]")
-# words that date a question by the day it is asked, not by a calendar year: the newest report answers it
-_NOW = re.compile(r"本周|上周|本月|上月|今年|去年|年初至今|年初以来|目前|当前|现在|如今|最新|近期")
 _FILLER = re.compile(r"^(请问|请|你好|根据报告|报告中|报告里|研报中)[，,：:\s]*|(的|之|到|至|直至|直到|截至|截止|截止到|自|从|目前|当前|现在)$")
 
 
@@ -71,12 +69,6 @@ class Analysis:
     subject: str = ""
     quoted_titles: tuple[str, ...] = field(default=())  # 《…》 in the question
     qualifier: str = ""  # words between the period and a known indicator: 「X2019年的出口市场规模」 → 出口
-
-    @property
-    def about_now(self) -> bool:
-        """The question is dated by the day it is asked (本周, 今年, 目前…), names no year: of the reports that state
-        the fact, the newest says it of the time nearest the asker's."""
-        return not self.years and bool(_NOW.search(self.text))
 
     @property
     def is_fact(self) -> bool:

@@ -131,19 +131,11 @@ def fact_score(x: Scored) -> float:
     return x.fact.score + 0.5 * x.coverage + 0.3 / (1 + x.sentence.rank)
 
 
-def lead_key(x: Scored, prefer: set[str], about: set[str], newest: bool = False) -> tuple:
+def lead_key(x: Scored, prefer: set[str], about: set[str]) -> tuple:
     """A fact answer's lead order (smallest first): `lead_tier`, then a report the question names (`prefer`), then
-    a report on the company asked about (`about`), then — for a question about now (`newest`: 本周, 目前…) — the
-    newest report (an undated one last), then `x.score`."""
-    report = x.sentence.hit.report
-    return (*lead_tier(x.fact), report.doc_id not in prefer, report.doc_id not in about,
-            -_day(report.date) if newest else 0, -x.score)
-
-
-def _day(date: str) -> int:
-    """An ISO date (2021-03, 2021-03-21) as a number that orders dates; 0 when unknown."""
-    digits = re.sub(r"\D", "", date)[:8]
-    return int(digits.ljust(8, "0")) if len(digits) >= 4 else 0
+    a report on the company asked about (`about`), then `x.score`."""
+    doc = x.sentence.hit.report.doc_id
+    return (*lead_tier(x.fact), doc not in prefer, doc not in about, -x.score)
 
 
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2,
@@ -167,7 +159,7 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
     # 分别为…」, 8 right answers lost for 2; a sentence naming every word of the subject before one leaving a word to
     # a heading — 15 for 12; a subject named as itself before one inside a longer name, 「汽车MEMS」 — 「样本医院
     # 吲哚美辛」, 「整体医药生物上市公司」 are the subject too, 43 for 43.)
-    scored.sort(key=lambda x: lead_key(x, prefer, about, a.about_now))
+    scored.sort(key=lambda x: lead_key(x, prefer, about))
     lead = scored[0]
     doc = lead.sentence.hit.report.doc_id
     chosen = [lead] + [x for x in scored[1:] if x.sentence.hit.report.doc_id == doc and x.score >= 0.8 * lead.score
