@@ -203,3 +203,13 @@ def test_a_report_writing_net_profit_short_states_the_deducted_net_profit_asked(
             "经营性现金流量净额2.98亿元。")
     lead = extract_fact(analyse(q), q, [hit("a", "甲乙生物（688000）中报点评", text, 1.0)], tokenize)[0][0]
     assert lead.fact.complete and "1.4亿元" in lead.sentence.text
+
+
+def test_a_shipment_value_is_not_the_shipment_count_asked(tokenize):
+    """出货量 asked: 「出货金额为1091.26亿美元」 names the money the shipments come to (出货 + 金额), not the count; the
+    better-ranked sentence on it does not lead over the one stating the count."""
+    q = "全球智能手机3Q20的出货量是多少？"
+    value = hit("a", "消费电子季报", "从出货金额的角度看，3Q20全球智能手机出货金额为1091.26亿美元，同比下降5.03%。", 1.0)
+    count = hit("b", "消费电子季报二", "3Q20全球智能手机出货3.55亿部，同比下降1.06%。", 0.5)
+    lead = extract_fact(analyse(q), q, [value, count], tokenize)[0][0]
+    assert "3.55亿部" in lead.sentence.text and lead.fact.complete

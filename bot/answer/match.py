@@ -205,11 +205,19 @@ def _rate_of(word: str, text: str, i: int) -> bool:
     return text[i + len(word):i + len(word) + 1] == "率"
 
 
-def _found_indicator(aliases, text: str) -> bool:
+def _amount_of(word: str, text: str, i: int) -> bool:
+    """Whether `word` at `i` is the name of an amount of money of it (出货 in 「出货金额」「出货额」)."""
+    return text.startswith(("额", "金额"), i + len(word))
+
+
+def _found_indicator(aliases, text: str, count: bool = False) -> bool:
     """`_found`, except that an amount's name followed by 率 is another indicator: 净利润率 is a margin, not the
-    净利润 asked (a name that is itself a rate, 渗透率, is found as usual)."""
+    净利润 asked (a name that is itself a rate, 渗透率, is found as usual); and for a `count` (出货量, 需求量) a short
+    name of it followed by 额 or 金额 is the money it comes to (「出货金额为1091亿美元」), not the count."""
     for a in (x.lower() for x in aliases if x):
-        if a in text if a.endswith("率") else any(not _rate_of(a, text, i) for i in _at(a, text)):
+        if a in text if a.endswith("率") else any(
+                not _rate_of(a, text, i) and not (count and not COUNT_INDICATOR.search(a) and _amount_of(a, text, i))
+                for i in _at(a, text)):
             return True
     return False
 
@@ -312,7 +320,9 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     m = FactMatch(quality=quote_quality(sentence))
     ind = a.indicator
     if ind:
-        m.indicator = 1.0 if _found_indicator(ind.aliases, s) else (0.5 if _found_indicator(ind.aliases, p) else 0.0)
+        count = bool(COUNT_INDICATOR.search(ind.name))
+        m.indicator = 1.0 if _found_indicator(ind.aliases, s, count) else (
+            0.5 if _found_indicator(ind.aliases, p, count) else 0.0)
         if m.indicator == 0.5 and not ind.own and _names_another_indicator(ind, s):
             m.indicator = 0.0  # the passage names 营业收入, the sentence's figure is 归母净利润's (「…归母净利润同比+14.59%」)
         if ind.own and not m.indicator:  # the question's own wording: its words or characters, not the phrase
