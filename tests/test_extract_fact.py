@@ -213,3 +213,7 @@ def test_a_shipment_value_is_not_the_shipment_count_asked(tokenize):
     count = hit("b", "消费电子季报二", "3Q20全球智能手机出货3.55亿部，同比下降1.06%。", 0.5)
     lead = extract_fact(analyse(q), q, [value, count], tokenize)[0][0]
     assert "3.55亿部" in lead.sentence.text and lead.fact.complete
+    # asked for the money (出货金额), the sentence naming it states it
+    q2 = "全球智能手机3Q20的出货金额是多少？"
+    lead = extract_fact(analyse(q2), q2, [count, value], tokenize)[0][0]
+    assert "1091.26亿美元" in lead.sentence.text and lead.fact.complete
