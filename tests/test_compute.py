@@ -84,6 +84,9 @@ def test_a_parallel_from_to_pair_takes_the_years_of_the_one_before():
 def test_the_subject_named_in_a_figures_clause_wins():
     s = "2021年我国生产甲剂型820万支，冻干甲剂型12万支。"
     assert value_for_year(s, 2021, words=("我国", "冻干", "甲剂型")).text == "12万支"
+    # a unit note in brackets between them (「（2.5g折标）」) is no figure of the year: 14.6万瓶 is still the second
+    s2 = "2017年我国批签发甲剂型1065.6万瓶（2.5g折标），冻干甲剂型14.6万瓶（2.5g折标）；2016年我国批签发甲剂型1028万瓶。"
+    assert value_for_year(s2, 2017, words=("我国", "冻干", "甲剂型"), aliases=("批签发量", "批签发")).text == "14.6万瓶"
     s = "2022年平板和智能手表出货量预计分别为3.5亿台、0.9亿台。"
     assert value_for_year(s, 2022, words=("智能手表",)).text == "0.9亿台"
     s = "美国市场从2016年的72亿美元增至2020年的95亿美元，而日本市场从2016年的30亿美元增至2020年的41亿美元。"

@@ -183,7 +183,10 @@ def ranked_values(text: str, year: int, ratio: bool = False, words: tuple[str, .
                     len(listed) > 2 or not g.span or _RESPECTIVELY.search(between)):
                 picked = [after[listed.index(year)]]
         listed_at = _listed_position(text, g, after, words, weights)
-        for k, n in enumerate(picked):
+        # a figure's place after its year, not counting the notes in brackets before it (「2017年…静丙1065.6万瓶
+        # （2.5g折标），冻干静丙14.6万瓶」: 14.6 is the second figure, 2.5g a unit note)
+        places = [sum(not _bracketed(text, m.start) for m in picked[:k]) for k in range(len(picked))]
+        for k, n in zip(places, picked):
             prev = max([m.end for m in nums if m.end <= n.start] + [0])
             clause = max([c.end() for c in _CLAUSE.finditer(text, 0, g.start)] + [0])
             # the words since the previous figure, and the figure's own clause (「而日本市场从2016年的30亿美元增至
@@ -211,6 +214,15 @@ def ranked_values(text: str, year: int, ratio: bool = False, words: tuple[str, .
         if all(n is not m for m, _ in out):
             out.append((n, cue))
     return out
+
+
+def _bracketed(text: str, i: int) -> bool:
+    """Whether text[i] is inside brackets opened in its sentence (「（2.5g折标）」)."""
+    depth = 0
+    for ch in text[max(text.rfind(c, 0, i) for c in "。；;！？!?") + 1:i]:
+        depth += ch in "（("
+        depth -= ch in "）)" and depth > 0
+    return depth > 0
 
 
 def _parallel_from(text: str, groups: list[YearGroup], nums: list[NumberSpan]) -> dict[int, int]:
