@@ -323,3 +323,40 @@ def test_a_stated_range_agrees_with_a_recomputation_inside_it():
     stated = SimpleNamespace(rate="17-19%")
     assert _agrees(stated, calc("18.92")) and not _agrees(stated, calc("-19")) and not _agrees(stated, calc("25"))
     assert _agrees(SimpleNamespace(rate="-5%"), calc("-5.3")) and not _agrees(SimpleNamespace(rate="-5%"), calc("5"))
+
+
+def test_a_pair_stated_in_one_sentence_wins_when_its_later_figure_is_stated_twice():
+    """「2018年中国乙品市场规模达1028亿元，2022年预计可达2197亿元」 states the pair; another sentence states 2197 with
+    its subject named, and other markets' 2018 figures (甲品 64.6亿元, stated twice) rank above 1028. The figure stated
+    twice counts as its clearer statement, a figure stated twice takes one of the candidate places: the pair of one
+    sentence wins, not 甲品's 2018 figure with 乙品's 2022 one."""
+    from bot.answer.compute import Found, choose
+    from bot.tools.numbers import find_numbers
+    from bot.types import Chunk, Hit, ReportMeta
+
+    spec = detect("中国2018年到2022年市场规模的年均复合增长率是多少？")
+    hit = Hit(chunk=Chunk(chunk_id="d-0", doc_id="d", text="", start=0, end=0),
+              report=ReportMeta(doc_id="d", title="医美专题", source="医美专题.txt"), score=1.0)
+
+    text = ""  # the report: each sentence once, in turn
+
+    def found(i, sentence, figure, score):
+        nonlocal text
+        if sentence not in text:
+            text += sentence
+        n = next(n for n in find_numbers(sentence) if n.text == figure)
+        start = text.index(sentence)
+        return Found(spec.needs[i], hit, sentence, start, start + len(sentence), n, score)
+
+    a = "2018年中国甲品市场规模64.6亿元，潜在市场规模达400亿。"
+    a2 = "据统计，2018年中国甲品市场规模64.6亿元，十年复合增长率15.5%。"
+    b = "整理2018年中国丙品市场规模：1448亿。"
+    b2 = "2018年中国丙品市场规模达1448亿元。"
+    pair = "2018年中国乙品市场规模达1028亿元，2022年预计可达2197亿元。"
+    named = "以2018年乙品占比测算，2022年中国乙品市场规模可达2197亿元。"
+    start = [found(0, a, "64.6亿元", 8.25), found(0, b, "1448亿", 8.2), found(0, a2, "64.6亿元", 8.18),
+             found(0, b2, "1448亿元", 8.16), found(0, pair, "1028亿元", 8.15)]
+    end = [found(1, named, "2197亿元", 8.4), found(1, pair, "2197亿元", 6.7)]
+    figs, calc, _ = choose(spec, [start, end])
+    assert [f.number.text for f in figs] == ["1028亿元", "2197亿元"] and figs[1].text == pair
+    assert str(calc.result.value).startswith("20.9")

@@ -656,13 +656,22 @@ def choose(spec: Spec, found: list[list[Found]], prefer: str | None = None
         if not all(per_need):
             continue
         combos: list[list[Found]] = [[]]
-        for fs in per_need:
-            combos = [c + [f] for c in combos for f in fs[:CANDIDATES_PER_NEED]]
+        for fs in per_need:  # the statements of the need's best figures (a figure stated twice is one figure)
+            top = list(dict.fromkeys(_figure(f) for f in fs))[:CANDIDATES_PER_NEED]
+            combos = [c + [f] for c in combos for f in fs if _figure(f) in top]
+        # a figure the report states twice is as clear as its clearer statement: 「2018年中国微整形市场规模达1028亿元，
+        # 2022年预计可达2197亿元」 leaves 2197's subject to the clause before, 「2022年中国微整形市场规模可达2197亿元」
+        # names it — the pair in one sentence should not lose to another market's 2018 figure for that
+        best = [{} for _ in per_need]
+        for i, fs in enumerate(per_need):
+            for f in fs:
+                best[i][_figure(f)] = max(best[i].get(_figure(f), f.score), f.score)
         for c in combos:
             spans = {(f.start + f.number.start) for f in c}
             if len(spans) < len(c):
                 continue  # one number cannot be two figures
-            score = sum(f.score for f in c) + (TOGETHER_BONUS if len({f.start for f in c}) == 1 else 0.0)
+            score = sum(best[i][_figure(f)] for i, f in enumerate(c)) + \
+                (TOGETHER_BONUS if len({f.start for f in c}) == 1 else 0.0)
             options.append((score + (SERIES_BONUS if _series(c) else 0.0) + (STATED_BONUS if doc == prefer else 0.0), c))
     options.sort(key=lambda o: -o[0])
     error = ""
@@ -674,6 +683,11 @@ def choose(spec: Spec, found: list[list[Found]], prefer: str | None = None
         except ToolError as e:
             error = error or str(e)
     return None, None, error
+
+
+def _figure(f: Found) -> str:
+    """A figure as written, whatever the spacing (「2197 亿元」 is 「2197亿元」)."""
+    return re.sub(r"\s+", "", f.number.text)
 
 
 def _series(figs: list[Found]) -> bool:
