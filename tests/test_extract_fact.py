@@ -217,3 +217,11 @@ def test_a_shipment_value_is_not_the_shipment_count_asked(tokenize):
     q2 = "全球智能手机3Q20的出货金额是多少？"
     lead = extract_fact(analyse(q2), q2, [count, value], tokenize)[0][0]
     assert "1091.26亿美元" in lead.sentence.text and lead.fact.complete
+
+
+def test_a_change_of_a_duration_is_stated_in_days(tokenize):
+    """「应收账款周转天数环比」 is answered by 「环比+2.2天」: a duration's change is in days, not only in per cent."""
+    q = "甲板块的应收账款周转天数环比是多少？"
+    text = "甲板块汇总：20Q1存货周转天数环比+7.4天，应收账款周转天数环比+2.2天"
+    lead = extract_fact(analyse(q), q, [hit("a", "电子行业专题研究", text, 1.0)], tokenize)[0][0]
+    assert lead.fact.complete and "+2.2天" in lead.sentence.text

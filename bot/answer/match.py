@@ -58,6 +58,7 @@ _NATIONAL = {"中国", "我国", "国内", "全国"}
 # sentence's topic.
 SUBJECT_FLOOR = 0.75
 _CHANGE_RATES = ("同比", "环比", "年复合增长率")  # a region's change rate is its own, as its amount is (not a share)
+_DURATION = re.compile(r"天数$|周期$|时长$")  # an indicator measured in days
 ELSEWHERE = 0.5  # the most a subject scores in a sentence about another place than the one asked
 # Words a subject is named by interchangeably in Chinese reports (a question's 中国 is the report's 我国).
 SUBJECT_SYNONYMS = {"中国": ("我国", "国内", "全国"), "我国": ("中国", "国内"), "国内": ("中国", "我国"),
@@ -357,6 +358,8 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
         ratio = MULTIPLE  # 市盈率 ends in 率 but is stated in 倍 (or 「94X」), never in %
     elif ind and not ratio and _INDEX.search(ind.name):
         ratio = None  # an index is stated as its level (11507.51点) or its change (上涨0.63%): either answers
+    elif ind and change and _DURATION.search(ind.name):
+        ratio = None  # a duration's change is stated in days (「应收账款周转天数环比+2.2天」) or in per cent
     masked = _DATES.sub(lambda x: " " * len(x.group()), s)
     regions = tuple(f for w in words if w in REGIONS for f in (w,) + SUBJECT_SYNONYMS.get(w, ()))  # the place asked
     if words:
