@@ -691,3 +691,14 @@ def test_a_span_of_years_from_now_is_read_in_digits_or_characters():
     near = analyse("某行业近五年的市场规模年复合增长率是多少？")
     assert match(near, "某行业近5年市场规模年复合增长率达34.73%。", "", "", ["某行业"]).sub_period == 1
     assert match(near, "某行业近15年市场规模年复合增长率达34.73%。", "", "", ["某行业"]).sub_period != 1
+
+
+def test_a_pair_of_short_years_is_two_years_and_not_the_subject():
+    """「PC18、19年的出货量」 asks about 2018 and 2019 (the subject is PC, not 「PC18、」), and a sentence writing
+    「18、19年…PC出货量在2.6亿台左右」 names both years."""
+    from bot.answer.match import has_year
+
+    a = analyse("PC18、19年的出货量是多少？")
+    assert a.years == ("2018", "2019") and a.subject == "PC"
+    s = "各类终端需求也在近2-3年趋于稳定，18、19年平板电脑年出货量在1.5亿台左右，PC出货量在2.6亿台左右。"
+    assert has_year("2018", s) and has_year("2019", s) and not has_year("2017", s)

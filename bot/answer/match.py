@@ -254,8 +254,8 @@ def has_year(year: str, text: str) -> bool:
     short = year[2:]
     return bool(re.search(rf"(?<!\d){year}(?!\d)|{year}(?=年|[EAQH]|\s*[-~至])", text, re.I)
                 or re.search(rf"(?<![\d.]){short}(?:年(?![间内来以]|期(?![末初]))|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text, re.I)
-                # a short-year range: 「15-19年」 names 2015 as well as 2019
-                or re.search(rf"(?<![\d.]){short}\s*[-~～至到]\s*\d{{2}}(?:年|E)", text, re.I)
+                # a short-year range or pair: 「15-19年」 names 2015 as well as 2019, so does 「15、19年」
+                or re.search(rf"(?<![\d.]){short}\s*[-~～至到、和与及]\s*\d{{2}}(?:年|E)", text, re.I)
                 # forecasts by year: 「2020/21营收13.72/18.28亿元」 names 2021 as well as 2020
                 or re.search(rf"(?<![\d.])(?:19|20)\d{{2}}(?:\s*[/／]\s*\d{{2}})*\s*[/／]\s*{short}(?![\d.%])", text)
                 or _in_listed_span(year, text))
