@@ -133,16 +133,9 @@ def fact_score(x: Scored) -> float:
 
 def lead_key(x: Scored, prefer: set[str], about: set[str]) -> tuple:
     """A fact answer's lead order (smallest first): `lead_tier`, then a report the question names (`prefer`), then
-    a report on the company asked about (`about`), then a sentence where a figure follows the subject's own mention
-    (`unowned`), then `x.score`."""
+    a report on the company asked about (`about`), then `x.score`."""
     doc = x.sentence.hit.report.doc_id
-    return (*lead_tier(x.fact), doc not in prefer, doc not in about, unowned(x.fact), -x.score)
-
-
-def unowned(fm: FactMatch) -> bool:
-    """The sentence names the subject away from every figure of the kind asked (「…三摄…出货量占比74.66%…；国内主摄像素
-    在48MP及以上的智」: the subject's clause holds none): another subject's figure, more often than not."""
-    return fm.owner == 0
+    return (*lead_tier(x.fact), doc not in prefer, doc not in about, -x.score)
 
 
 def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporting: int = 2,
@@ -197,12 +190,12 @@ def fact_order(a: Analysis, hits: list[Hit], tokenize, named: set[str] = frozens
     words, ind_words = subject_words(a, tokenize), indicator_words(a, tokenize)
     keys = []
     for i, h in enumerate(hits):
-        best: tuple = (True, True, True, 0.0)
-        doc = h.report.doc_id
+        best: tuple = (True, True, 0.0)
         for sp in sentence_spans(h.chunk.text, full_stops_only=True):
             fm = match(a, h.chunk.text[sp.start:sp.end], h.chunk.text, h.report.title, words, ind_words)
-            best = min(best, (*lead_tier(fm), unowned(fm), -fm.score))
-        keys.append((best[0], best[1], doc not in named, doc not in about, best[2], best[3] - prior / (1 + i)))
+            best = min(best, (*lead_tier(fm), -fm.score))
+        doc = h.report.doc_id
+        keys.append((best[0], best[1], doc not in named, doc not in about, best[2] - prior / (1 + i)))
     return sorted(range(len(hits)), key=lambda i: keys[i])
 
 
