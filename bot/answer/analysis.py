@@ -25,7 +25,8 @@ _SHORT_PERIOD = re.compile(r"(?<![\dA-Za-z近前后这过去未来])([12]\d)(Q[1
                            r"年(?:\d{1,2}(?:-\d{1,2})?月|第?[一二三四]季度|[上下]半年|前三季度)|"  # 21年2月, 20年上半年
                            r"年[初末底]?(?!间|内|来|以|期(?![末初])))")
 # a range of short years, also right after a Latin name (MiniLED20-23年 is MiniLED, 2020 to 2023)
-_SHORT_RANGE = re.compile(r"(?<!\d)([12]\d)\s*[-~～至到、和与及]\s*([12]\d)\s*(?:年(?!间|内|来|以|期(?![末初]))|E(?![A-Za-z]))")
+SHORT_YEAR_JOIN = r"[-~～至到、和与及]"  # between two short years of a range or a pair: 18-19年, 18、19年
+_SHORT_RANGE = re.compile(rf"(?<!\d)([12]\d)\s*{SHORT_YEAR_JOIN}\s*([12]\d)\s*(?:年(?!间|内|来|以|期(?![末初]))|E(?![A-Za-z]))")
 # a year followed by short years, as forecasts write them: 2020/21/22 (each), 2020-22年 (2020 to 2022)
 _SHORT_AFTER_SLASH = r"\s*[/／]\s*\d{2}(?![\d.%])"
 _YEAR_THEN_SHORT = re.compile(rf"(?<![\d.])((?:19|20)\d{{2}})((?:{_SHORT_AFTER_SLASH})+|\s*[-~～至到]\s*\d{{2}}(?![\d.%]))")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import accumulate
 
 from ..errors import ToolError
 from ..retrieve import Filters
@@ -29,7 +30,8 @@ from . import numeric
 from .analysis import analyse
 from .extractive import NAMED_REPORT_BOOST, score_sentences
 from .glossary import expand_query, expand_terms
-from .match import COUNT_INDICATOR, REGIONS, SUBJECT_FLOOR, SUBJECT_SYNONYMS, indicator_words, match, subject_words
+from .match import (COUNT_INDICATOR, REGIONS, SUBJECT_FLOOR, SUBJECT_SYNONYMS, in_brackets, indicator_words, match,
+                    subject_words)
 from .question import is_chinese
 
 # --- which number a sentence states for a year -------------------------------------------------------------
@@ -185,7 +187,8 @@ def ranked_values(text: str, year: int, ratio: bool = False, words: tuple[str, .
         listed_at = _listed_position(text, g, after, words, weights)
         # a figure's place after its year, not counting the notes in brackets before it (「2017年…静丙1065.6万瓶
         # （2.5g折标），冻干静丙14.6万瓶」: 14.6 is the second figure, 2.5g a unit note)
-        places = [sum(not _bracketed(text, m.start) for m in picked[:k]) for k in range(len(picked))]
+        places = list(accumulate((not in_brackets(text, m.start, _clause_start(text, m.start)) for m in picked),
+                                 initial=0))
         for k, n in zip(places, picked):
             prev = max([m.end for m in nums if m.end <= n.start] + [0])
             clause = max([c.end() for c in _CLAUSE.finditer(text, 0, g.start)] + [0])
@@ -216,13 +219,9 @@ def ranked_values(text: str, year: int, ratio: bool = False, words: tuple[str, .
     return out
 
 
-def _bracketed(text: str, i: int) -> bool:
-    """Whether text[i] is inside brackets opened in its sentence (「（2.5g折标）」)."""
-    depth = 0
-    for ch in text[max(text.rfind(c, 0, i) for c in "。；;！？!?") + 1:i]:
-        depth += ch in "（("
-        depth -= ch in "）)" and depth > 0
-    return depth > 0
+def _clause_start(text: str, i: int) -> int:
+    """Where the sentence (or 「；」 clause) holding text[i] starts."""
+    return max(text.rfind(c, 0, i) for c in "。；;！？!?") + 1
 
 
 def _parallel_from(text: str, groups: list[YearGroup], nums: list[NumberSpan]) -> dict[int, int]:
@@ -662,10 +661,11 @@ def choose(spec: Spec, found: list[list[Found]], prefer: str | None = None
         # a figure the report states twice is as clear as its clearer statement: 「2018年中国微整形市场规模达1028亿元，
         # 2022年预计可达2197亿元」 leaves 2197's subject to the clause before, 「2022年中国微整形市场规模可达2197亿元」
         # names it — the pair in one sentence should not lose to another market's 2018 figure for that
-        best = [{} for _ in per_need]
+        best: list[dict[str, float]] = [{} for _ in per_need]
         for i, fs in enumerate(per_need):
             for f in fs:
-                best[i][_figure(f)] = max(best[i].get(_figure(f), f.score), f.score)
+                key = _figure(f)
+                best[i][key] = max(best[i].get(key, f.score), f.score)
         for c in combos:
             spans = {(f.start + f.number.start) for f in c}
             if len(spans) < len(c):

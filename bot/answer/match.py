@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import quote_quality
-from .analysis import Analysis, modifier_words, vocabulary
+from .analysis import SHORT_YEAR_JOIN, Analysis, modifier_words, vocabulary
 from .presence import _DATES, _QUANTITY
 
 REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外", "国外", "美国", "欧洲", "日本", "韩国", "印度")
@@ -182,11 +182,16 @@ def _alone(s: str, i: int, j: int) -> bool:
     not inside brackets."""
     if ((i and _LIST_SEP.match(s, i - 1)) or _LIST_SEP.match(s, j)) and not _RESPECTIVELY.search(s):
         return False
+    return not in_brackets(s, i)
+
+
+def in_brackets(s: str, i: int, start: int = 0) -> bool:
+    """Whether s[i] is inside brackets opened in s[start:i] (「（2.5g折标）」)."""
     depth = 0
-    for ch in s[:i]:
+    for ch in s[start:i]:
         depth += ch in _OPEN
         depth -= ch in _CLOSE and depth > 0
-    return depth == 0
+    return depth > 0
 
 
 def _found(aliases, text: str) -> bool:
@@ -255,7 +260,7 @@ def has_year(year: str, text: str) -> bool:
     return bool(re.search(rf"(?<!\d){year}(?!\d)|{year}(?=年|[EAQH]|\s*[-~至])", text, re.I)
                 or re.search(rf"(?<![\d.]){short}(?:年(?![间内来以]|期(?![末初]))|[EAQH]|Q[1-4])|[1-4]Q{short}(?!\d)", text, re.I)
                 # a short-year range or pair: 「15-19年」 names 2015 as well as 2019, so does 「15、19年」
-                or re.search(rf"(?<![\d.]){short}\s*[-~～至到、和与及]\s*\d{{2}}(?:年|E)", text, re.I)
+                or re.search(rf"(?<![\d.]){short}\s*{SHORT_YEAR_JOIN}\s*\d{{2}}(?:年|E)", text, re.I)
                 # forecasts by year: 「2020/21营收13.72/18.28亿元」 names 2021 as well as 2020
                 or re.search(rf"(?<![\d.])(?:19|20)\d{{2}}(?:\s*[/／]\s*\d{{2}})*\s*[/／]\s*{short}(?![\d.%])", text)
                 or _in_listed_span(year, text))
