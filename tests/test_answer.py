@@ -5,7 +5,8 @@ from hypothesis import given, strategies as st
 from bot.answer import Engine
 from bot.answer.verify import audit_numbers, numbers_in, verify_citations
 from bot.errors import QuestionError
-from bot.types import Chunk, Citation
+from bot.ingest.chunk import chunk_text
+from bot.types import Chunk, Citation, Hit
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +256,28 @@ def test_other_reports_stating_the_fact_follow_the_lead(tmp_path, fresh_library)
     other = "242万台" if "144万台" in lines[0] else "144万台"
     assert any(line.startswith("另见") and other in line for line in lines[1:]), ans.answer
     assert {c.title for c in ans.citations} == {title_a, title_b}
+
+
+def test_a_name_asked_is_looked_for_in_the_whole_lead_sentence_not_only_its_chunk(tmp_path, fresh_library):
+    """A long 「；」-joined sentence the chunker split after its first item: the lead sentence is read whole from the
+    report, past its chunk's end, and the Latin name asked (48MP) is in that sentence though not in the chunk — the
+    answer states the figure instead of being refused because the chunk lacks the name."""
+    fill = "".join(f"第{i}季度国内手机市场整体平稳，渠道库存处于正常水平。" for i in range(1, 6))
+    long = ("根据调研数据，光学方面，2021年1月国内搭载后置三摄及以上的智能手机出货量占比74.66%，环比下降4.11pct，同比提升1.40pct；"
+            "国内主摄像素在48MP及以上的智能手机出货量占比49.43%，环比提升2.66pct，同比提升3.29pct；"
+            "国内配置3D人脸识别智能手机出货量占比17.50%，环比提升0.09pct。")
+    path = tmp_path / "青禾手机月报.txt"
+    path.write_text("青禾手机月报\n" + fill + long + "\n后续关注新品发布。\n", encoding="utf-8")
+    lib = fresh_library()
+    lib.ingest([path])
+    report = lib.sources()[0]
+    text = lib.report_text(report)
+    chunks = chunk_text(text, report.doc_id, report.content_hash, lib.settings.chunk_tokens, lib.settings.chunk_overlap)
+    cut = next(c for c in chunks if c.text.endswith("1.40pct；"))
+    assert "48MP" not in cut.text  # the case: the name asked is past the chunk's end
+    # the cut chunk ranked first, the next one (holding the rest of the sentence) after it
+    hits = [Hit(chunk=c, report=report, score=1.0 / (1 + i), raw={"dense": 0.95}, report_text=text)
+            for i, c in enumerate(chunks[chunks.index(cut):])]
+    q = "国内主摄像素在48MP及以上的智能手机2021年1月的出货量占比是多少？"
+    ans = Engine(lib)._sentence_answer(q, q, True, hits)
+    assert not ans.refused and "49.43%" in ans.answer.splitlines()[0], (ans.answer, ans.extra)

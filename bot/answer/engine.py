@@ -406,7 +406,9 @@ class Engine:
             # a name the question is about must be where the answer is: the reports may mention it elsewhere
             # (「X是哪天推出的」 answered with the launch dates of everything but X)
             names = _names_of_question(sig.names, a)
-            missing_fact = bool(names_absent(names, f"{best.hit.report.broker} {best.hit.report.title}\n{best.hit.chunk.text}"))
+            # (the sentence itself too: one its chunk cut is read whole from the report, past the chunk's end)
+            missing_fact = bool(names_absent(names, f"{best.hit.report.broker} {best.hit.report.title}\n"
+                                                    f"{best.hit.chunk.text}\n{best.text}"))
         if not citations or missing_fact or should_refuse(sig, PROFILES[self.settings.refusal], analysis=kind is not None):
             ans = Answer(question=q, answer=refusal_text(zh, self.library), mode="extractive", refused=True)
             ans.extra["signals"] = sig.to_dict() | ({"fact": fact.to_dict()} if fact else {})
