@@ -225,3 +225,13 @@ def test_a_change_of_a_duration_is_stated_in_days(tokenize):
     text = "甲板块汇总：20Q1存货周转天数环比+7.4天，应收账款周转天数环比+2.2天"
     lead = extract_fact(analyse(q), q, [hit("a", "电子行业专题研究", text, 1.0)], tokenize)[0][0]
     assert lead.fact.complete and "+2.2天" in lead.sentence.text
+
+
+def test_peak_sales_are_the_sales_of_their_year(tokenize):
+    """「2007年达到了销售峰值34.2亿美元」 states that year's sales: asked for the 销售收入 of 2007, it states the whole
+    fact (销售峰值 is a way reports write a drug's sales)."""
+    q = "美国瑞培酮常规制剂2007年的销售收入是多少？"
+    text = ("瑞培酮是第二代抗精神分裂药物的First-in-class为，最早于1993年在英国上市，1994年登陆美国，瑞培酮常规制剂"
+            "（Ruiperdal：口服片、口服液、口崩片）在2007年达到了销售峰值34.2亿美元，此后由于专利到期，市场份额呈断崖式下滑。")
+    lead = extract_fact(analyse(q), q, [hit("a", "创新药行业深度报告", text, 1.0)], tokenize)[0][0]
+    assert lead.fact.complete and "34.2亿美元" in lead.sentence.text
