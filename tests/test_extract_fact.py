@@ -235,3 +235,22 @@ def test_peak_sales_are_the_sales_of_their_year(tokenize):
             "（Ruiperdal：口服片、口服液、口崩片）在2007年达到了销售峰值34.2亿美元，此后由于专利到期，市场份额呈断崖式下滑。")
     lead = extract_fact(analyse(q), q, [hit("a", "创新药行业深度报告", text, 1.0)], tokenize)[0][0]
     assert lead.fact.complete and "34.2亿美元" in lead.sentence.text
+
+
+def test_a_subject_labelling_its_sentence_owns_the_figures_after_the_label(tokenize):
+    """「乙板块：收入影响可控，费用控制良好：2020年上半年收入…至818亿港元」: the subject written as the sentence's label
+    (「X：」 at its start, after a bullet — PDF text writes Wingdings bullets as private-use characters — or another
+    label) owns the figures that follow, however far; it leads over a better-ranked sentence where another subject
+    owns the figure."""
+    q = "乙板块2020年上半年的营业收入是多少？"
+    other = hit("a", "海外医药中报总结", "上半年业绩整体承压，乙板块一枝独秀：2020年上半年医药板块营业收入同比下降5.72%至1300亿港元。",
+                1.0)
+    half = hit("b", "海外医药中报总结二", "\uf06c乙板块：收入影响可控，费用控制良好：2020年上半年收入同比减少5.35%至818亿港元；"
+               "归母净利润139亿港元，同比增长16.86%。", 0.5)
+    lead = extract_fact(analyse(q), q, [other, half], tokenize)[0][0]
+    assert lead.fact.complete and lead.fact.owner == 1.0 and "818亿港元" in lead.sentence.text
+    labelled = hit("c", "血制品季报", "特免类：丙免疫球蛋白：2020年第一季度批签发共247万支（以200IU/支规格折算），同比增长35%。", 1.0)
+    q2 = "丙免疫球蛋白2020年第一季度的批签发量同比是多少？"
+    assert extract_fact(analyse(q2), q2, [labelled], tokenize)[0][0].fact.owner == 1.0
+    # a subject named mid-sentence before 「：」 labels nothing: the figures after it are another subject's
+    assert extract_fact(analyse(q), q, [other], tokenize)[0][0].fact.owner == 0.0

@@ -630,6 +630,9 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
         return None
     if any(_listed_value(s, masked, start, end, ratio) for start, end in mentions):
         return 1.0
+    if any(_label(s, start, end) and any(v.start() > end and v.group()[:1].isdigit() for v in wanted(ratio).finditer(masked))
+           for start, end in mentions):
+        return 1.0  # 「专科药：收入影响可控，费用控制良好：2020年上半年收入同比减少5.35%至818亿港元」: the label's figures
     for v in wanted(ratio).finditer(masked):
         if not v.group()[:1].isdigit():
             continue
@@ -733,6 +736,22 @@ _LIST_SEP = re.compile(r"、|和|及|与")
 _CLAUSE_START = re.compile(r"[，,；;。：:（(]")
 _RESPECTIVELY = re.compile(r"分别|依次")
 _LIST_END = re.compile(r"[。；;]|分别|依次")  # the values a 「分别」 gives run to the sentence's end or the next one
+# A subject written as the label of what follows: at the sentence's start (after a bullet, an item number or another
+# label), followed by 「：」 — 「•专科药：…」, 「（2）CRO：…」, 「特免类：狂犬病人免疫球蛋白：…」.
+# (PDF text writes Wingdings bullets as private-use characters, 「Ø」 or 「ü」)
+_LABEL_BEFORE = re.compile(r"(?:^|[：:])\s*(?:[⚫■□•·➢◆◇●○▶▪◼★☆❖√§Øü\ue000-\uf8ff\-*]\s*"
+                           r"|[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、]\s*)*$")
+
+
+_LABEL_AFTER = re.compile(r"[^，,。；;：:、\s]{0,12}[：:]")  # the rest of the label (「丙免疫」 + 「球蛋白：」), then 「：」
+
+
+def _label(s: str, start: int, end: int) -> bool:
+    """Whether the mention s[start:end] labels the sentence: 「：」 ends the clause it starts and nothing but a bullet,
+    an item number or another label comes before it."""
+    return bool(_LABEL_AFTER.match(s, end)) and bool(_LABEL_BEFORE.search(s, 0, start))
+
+
 _OWNER_BREAK = re.compile(r"[。；;•➢]|分别|依次")  # between a mention and a value: not its own figure
 
 
