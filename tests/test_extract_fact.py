@@ -254,3 +254,17 @@ def test_a_subject_labelling_its_sentence_owns_the_figures_after_the_label(token
     assert extract_fact(analyse(q2), q2, [labelled], tokenize)[0][0].fact.owner == 1.0
     # a subject named mid-sentence before 「：」 labels nothing: the figures after it are another subject's
     assert extract_fact(analyse(q), q, [other], tokenize)[0][0].fact.owner == 0.0
+
+
+def test_a_compound_rate_is_no_year_on_year_change(tokenize):
+    """Asked for 2021年…同比, 「2021-2023年…出货量复合增速为2.2%」 is a rate over three years: the 增速 inside 复合增速 does
+    not make it the year-on-year change, which the lower-ranked sentence states (「年成长3.1%」, as Taiwanese
+    sources write it)."""
+    q = "全球电视2021年的出货量同比是多少？"
+    cagr = hit("a", "面板显示系列报告", "我们按照2021-2023年全球液晶电视出货量复合增速为2.2%测算，到2023年全球电视面板出货面积有望达到"
+               "2.03亿平方米。", 1.0)
+    yoy = hit("b", "电子周报", "根据调研机构数据，2021年全球电视出货量预估将达2.23亿台，年成长3.1%。", 0.5)
+    lead = extract_fact(analyse(q), q, [cagr, yoy], tokenize)[0][0]
+    assert "3.1%" in lead.sentence.text and lead.fact.modifier == 1.0
+    both = hit("c", "电子周报二", "2021年全球电视出货量同比增长3.0%，2021-2023年复合增速为2.2%。", 1.0)
+    assert extract_fact(analyse(q), q, [both], tokenize)[0][0].fact.modifier == 1.0

@@ -338,7 +338,8 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
             m.indicator = max(by_words, by_chars)
             m.own_indicator = True
         if ind.modifier:
-            m.modifier = 1.0 if _found(ind.modifier_aliases, s) or (ind.modifier == "同比" and _YOY_FORM.search(s)) \
+            s_mod = _without_cagr(s) if ind.modifier == "同比" else s
+            m.modifier = 1.0 if _found(ind.modifier_aliases, s_mod) or (ind.modifier == "同比" and _YOY_FORM.search(s)) \
                 else 0.0
             if m.modifier and not m.indicator and _short_base(ind, s):
                 m.indicator = 0.5  # the rate is the figure: 「市场复合增速」 states the 市场规模's CAGR in short
@@ -406,7 +407,8 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     if m.number < 1.0:
         return m
     if ind:
-        m.near = _nearness(s, masked, ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
+        m.near = _nearness(_without_cagr(s) if ind.modifier == "同比" else s, masked,
+                           ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
     if words and m.subject >= 1:
         m.owner = _owner(s, masked, [f for w in words for f in (w,) + SUBJECT_SYNONYMS.get(w, ()) if w not in REGIONS],
                          ratio)
@@ -773,6 +775,18 @@ def _listed_value(s: str, masked: str, start: int, end: int, ratio) -> bool:
         if len(values) == n:
             return k < n
     return False
+
+
+@lru_cache(maxsize=1)
+def _cagr_names() -> re.Pattern:
+    names = sorted(vocabulary()[1].get("年复合增长率", ()), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n.lower()) for n in names)) if names else re.compile(r"(?!)")
+
+
+def _without_cagr(s: str) -> str:
+    """`s` with every name of a compound annual rate blanked (same length): 「复合增速」 holds 同比's 增速, but a CAGR
+    over 2021-2023 is no year-on-year change (「2021-2023年全球液晶电视出货量复合增速为2.2%」 for 2021年…同比)."""
+    return _cagr_names().sub(lambda x: " " * len(x.group()), s)
 
 
 def _nearness(s: str, masked: str, aliases, ratio: bool) -> float:
