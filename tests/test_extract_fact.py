@@ -268,3 +268,14 @@ def test_a_compound_rate_is_no_year_on_year_change(tokenize):
     assert "3.1%" in lead.sentence.text and lead.fact.modifier == 1.0
     both = hit("c", "电子周报二", "2021年全球电视出货量同比增长3.0%，2021-2023年复合增速为2.2%。", 1.0)
     assert extract_fact(analyse(q), q, [both], tokenize)[0][0].fact.modifier == 1.0
+
+
+def test_a_year_glued_to_its_item_number_is_read(tokenize):
+    """PDF text glues an item number to the year after it (「1 2020年1月…」 → 「12020年1月…」): the sentence still states
+    2020's figure, and leads over a better-ranked one whose figure is another subject's."""
+    q = "丁品种2020年1月的批签发量同比是多少？"
+    company = hit("a", "血制品批签发月报", "➢甲生物：2020年1月，甲生物合计批签发血制品44.46万瓶，同比增长334.16%，其中乙品种、丁品种分别"
+                  "批签发20.51万瓶、11.03万瓶；", 1.0)
+    total = hit("b", "血制品批签发月报二", "12020年1月丁品种合计批签发100.06万瓶，同比下降11.58%。", 0.5)
+    lead = extract_fact(analyse(q), q, [company, total], tokenize)[0][0]
+    assert "11.58%" in lead.sentence.text and lead.fact.bound == 1.0

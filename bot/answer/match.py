@@ -495,13 +495,18 @@ def implied(indicator: str, sentence: str) -> bool:
     return False
 
 
+# A year glued to the item number before it: PDF text writes 「1 2020年1月…」 as 「12020年1月…」.
+_NUMBERED_YEAR = re.compile(r"(?<![\d.])\d((?:19|20)\d{2})(?=年)")
+
+
 def year_mentions(s: str) -> list[tuple[int, int, str]]:
     """(start, end, four-digit year) of every year the text names, in order."""
     out = []
     for x in _YEAR_AT.finditer(s):
         y = x.group(1) or "20" + (x.group(2) or x.group(3))
         out.append((x.start(), x.end(), y))
-    return out
+    glued = [(x.start(1), x.end(1), x.group(1)) for x in _NUMBERED_YEAR.finditer(s)]
+    return sorted(out + glued) if glued else out
 
 
 _COMPARED_TO = re.compile(r"(?:与|和|较|比|相比|相较|相较于|相比于|对比)\s*$")
