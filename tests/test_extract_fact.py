@@ -279,3 +279,15 @@ def test_a_year_glued_to_its_item_number_is_read(tokenize):
     total = hit("b", "血制品批签发月报二", "12020年1月丁品种合计批签发100.06万瓶，同比下降11.58%。", 0.5)
     lead = extract_fact(analyse(q), q, [company, total], tokenize)[0][0]
     assert "11.58%" in lead.sentence.text and lead.fact.bound == 1.0
+
+
+def test_a_figure_after_among_is_a_members_not_the_subjects(tokenize):
+    """「纤原中，博雅的1-7月份批签发增速为-53%」 and 「…，其中博雅…增速为-53%」 give one company's figure among 纤原's: the
+    sentence stating 纤原's own growth leads, though ranked lower."""
+    q = "戊品种1-7月份的批签发量同比是多少？"
+    member = hit("a", "血制品批签发数据", "戊品种中，甲生物的1-7月份批签发增速为-53%；己品种中，乙生物的1-7月份批签发增速为111%。", 1.0)
+    whole = hit("b", "血制品批签发数据二", "戊品种1-7月份批签发量为13万瓶，同比增长22%，保持稳健。", 0.5)
+    lead = extract_fact(analyse(q), q, [member, whole], tokenize)[0][0]
+    assert "22%" in lead.sentence.text
+    among = hit("c", "血制品批签发数据三", "戊品种1-7月份批签发13万瓶，其中甲生物的批签发增速为-53%。", 1.0)
+    assert extract_fact(analyse(q), q, [among], tokenize)[0][0].fact.owner == 0.0

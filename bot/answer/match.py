@@ -759,7 +759,8 @@ def _label(s: str, start: int, end: int) -> bool:
     return bool(_LABEL_AFTER.match(s, end)) and bool(_LABEL_BEFORE.search(s, 0, start))
 
 
-_OWNER_BREAK = re.compile(r"[。；;•➢]|分别|依次")  # between a mention and a value: not its own figure
+# between a mention and a value: not its own figure (「戊品种中，甲生物的…增速为-53%」, 「…，其中甲生物…」: a member's)
+_OWNER_BREAK = re.compile(r"[。；;•➢]|分别|依次|其中|中[，,]")
 
 
 def _listed_value(s: str, masked: str, start: int, end: int, ratio) -> bool:
