@@ -291,3 +291,18 @@ def test_a_figure_after_among_is_a_members_not_the_subjects(tokenize):
     assert "22%" in lead.sentence.text
     among = hit("c", "血制品批签发数据三", "戊品种1-7月份批签发13万瓶，其中甲生物的批签发增速为-53%。", 1.0)
     assert extract_fact(analyse(q), q, [among], tokenize)[0][0].fact.owner == 0.0
+
+
+def test_a_market_share_written_out_states_the_share(tokenize):
+    """「占膳食补充剂市场约6%的比例」, 「约占世界医疗器械市场5.5-6%左右」 state a share of the market (市占率) with the figure
+    right after 市场: they answer it."""
+    q = "全球庚补充剂的市占率是多少？"
+    written = hit("a", "膳食补充剂行业研究", "数据显示，全球庚补充剂市场规模达60亿美元，占膳食补充剂市场约6%的比例，已经成为增速最快的细分领域之一。",
+                  0.5)
+    lead = extract_fact(analyse(q), q, [written], tokenize)[0][0]
+    assert lead.fact.complete and lead.fact.indicator == 1.0
+    # the figure comes right after 市场: as near its indicator as 「市场份额为5.5%」
+    q2 = "中国辛器械的市占率是多少？"
+    share = hit("c", "辛器械深度研究", "根据国外研究机构估计，中国辛器械市场约占世界辛器械市场5.5-6%左右，且国内企业在国内市场份额呈提升趋势。",
+                0.5)
+    assert extract_fact(analyse(q2), q2, [share], tokenize)[0][0].fact.near == 1.0

@@ -36,6 +36,8 @@ _MULTIPLE = re.compile(r"\d(?:[\d.,]*)\s*(?:倍|[Xx](?![A-Za-z\d]))")
 _MULTIPLE_INDICATOR = re.compile(r"市盈率|市净率|市销率|估值倍数|^P/?[EBS]$|EV/EBITDA", re.I)
 MULTIPLE = "multiple"
 _INDEX_MOVE = re.compile(r"涨跌幅|涨幅|跌幅|上涨|下跌|收涨|收跌")
+# A market share written out: 「占膳食补充剂市场约6%的比例」, 「约占世界医疗器械市场5.5-6%左右」 (占 … 市场 … the figure)
+_SHARE_OF_MARKET = re.compile(r"占[^，。；;,:：]{0,20}市场[^，。；;,:：\d]{0,6}\d")
 
 
 def wanted(ratio: bool | None | str) -> re.Pattern[str]:
@@ -396,6 +398,9 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
         m.subject = 1.0  # the question names no subject: nothing to miss
     if a.qualifier:
         m.qualifier = 1.0 if a.qualifier.lower() in s else 0.0
+    share_phrase = bool(ind and ind.name == "市占率" and _SHARE_OF_MARKET.search(s))
+    if share_phrase:
+        m.indicator = 1.0  # 「占…市场…6%的比例」 states the share of the market
     if ratio is None and m.indicator < 1 and _INDEX_MOVE.search(s):
         m.indicator = 1.0  # 「医疗器械II上涨0.63%」「涨幅分别为…」 states the index's move
     plain = _DATES.sub(" ", sentence)
@@ -407,8 +412,8 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     if m.number < 1.0:
         return m
     if ind:
-        m.near = _nearness(_without_cagr(s) if ind.modifier == "同比" else s, masked,
-                           ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
+        m.near = 1.0 if share_phrase else _nearness(_without_cagr(s) if ind.modifier == "同比" else s, masked,
+                                                    ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
     if words and m.subject >= 1:
         m.owner = _owner(s, masked, [f for w in words for f in (w,) + SUBJECT_SYNONYMS.get(w, ()) if w not in REGIONS],
                          ratio)
