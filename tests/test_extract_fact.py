@@ -306,3 +306,15 @@ def test_a_market_share_written_out_states_the_share(tokenize):
     share = hit("c", "辛器械深度研究", "根据国外研究机构估计，中国辛器械市场约占世界辛器械市场5.5-6%左右，且国内企业在国内市场份额呈提升趋势。",
                 0.5)
     assert extract_fact(analyse(q2), q2, [share], tokenize)[0][0].fact.near == 1.0
+
+
+def test_a_figure_said_to_be_current_answers_a_question_asking_for_now(tokenize):
+    """「国内口腔目前的市场规模」: the sentence stating the figure as it stands (「目前…1800亿元」) leads over a better-ranked
+    one dated 2017; with no such sentence, the dated figure still answers."""
+    q = "国内壬科目前的市场规模是多少？"
+    dated = hit("a", "壬科医疗深度报告", "根据招股书，2017年国内壬科服务市场规模880亿，浙江占比约4%。", 1.0)
+    now = hit("b", "壬科连锁研究", "目前国内整体壬科市场规模为1800亿元，美国为1224亿美元。", 0.5)
+    lead = extract_fact(analyse(q), q, [dated, now], tokenize)[0][0]
+    assert "1800亿元" in lead.sentence.text and lead.fact.sub_period == 1.0
+    alone = extract_fact(analyse(q), q, [dated], tokenize)[0][0]
+    assert alone.fact.complete and "880亿" in alone.sentence.text

@@ -15,6 +15,8 @@ from .analysis import SHORT_YEAR_JOIN, Analysis, modifier_words, vocabulary
 from .presence import _DATES, _QUANTITY
 
 REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外", "国外", "美国", "欧洲", "日本", "韩国", "印度")
+_NOW_ASKED = ("目前", "当前")
+_NOW = re.compile(r"目前|当前|现阶段|现在|截至目前|如今")
 _SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|(?<![A-Za-z])M\d{1,2}(?:-\d{1,2})?(?!\d)|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
 # A change on the year before written without 同比: 「5285万瓶(+11%)」, 「5.79亿元/+27.7%」, 「2021年增长23%」 (not a
 # rate over years, 「年均增长20%」).
@@ -354,7 +356,9 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     if a.sub_period:
         # 「1月」 must not match inside 「11月」, but a quarter or half glued to its year is how reports write it (19H1)
         # (「前2月」 is January and February together, not the 2月 asked)
-        if sub_period_pattern(a.sub_period).search(s):
+        if a.sub_period in _NOW_ASKED:  # 「目前」 asks the figure as it stands: one said to be current leads, a dated
+            m.sub_period = 1.0 if _NOW.search(s) else 0.0  # one still answers
+        elif sub_period_pattern(a.sub_period).search(s):
             m.sub_period = 1.0
         else:  # another month or quarter named instead of the one asked is a different figure, and so is the
             # whole year when a part of it is asked (「2020年全年实现营收…」 for 2020Q2)
