@@ -540,6 +540,10 @@ def test_a_quarter_glued_to_a_known_latin_name_is_no_unknown_name():
     vocab = {"pc": 1, "出货量": 1}
     sig = signals([("pcq3", True), ("pch1", True), ("xyq3", True)], vocab, 0.5, 0.9)
     assert sig.unknown_names == ["xyq3"]
+    # 「MEMS6年的…年复合增长率」: six years of MEMS; a model number of two digits is a name of its own
+    vocab = {"mems": 1, "iphone": 1}
+    sig = signals([("mems6", True), ("iphone12", True), ("xy6", True)], vocab, 0.5, 0.9)
+    assert sig.unknown_names == ["iphone12", "xy6"]
 
 
 def test_a_known_measure_followed_by_a_rate_word_is_a_rate_of_its_own():

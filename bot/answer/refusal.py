@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# (q21: jieba's piece of 「1Q21」, the first quarter of 2021)
-_PERIOD_TAIL = re.compile(r"(?<=[a-z])(?:q[1-4]|h[12])$", re.I)
+# (q21: jieba's piece of 「1Q21」, the first quarter of 2021; 「MEMS6年」 is MEMS over six years)
+_PERIOD_TAIL = re.compile(r"(?<=[a-z])(?:q[1-4]|h[12]|[1-9])$", re.I)
 _PERIOD = re.compile(r"^(q[1-4]|q[12]\d|h[12]|\d{1,2}[qhm]\d{0,4}|fy\d{2,4}|\d{2,4}[qh]\d?|\d{4}[ea]?)$", re.I)
 
 
@@ -85,7 +85,7 @@ def _known(word: str, vocab: dict, split: Callable[[str], list[str]]) -> bool:
         return True
     stem = _PERIOD_TAIL.sub("", word)
     if stem != word and len(stem) >= 2 and stem in vocab:
-        return True  # jieba glued the period asked to a Latin name: 「全球PCQ3」 is PC in Q3
+        return True  # jieba glued the period asked to a Latin name: 「全球PCQ3」 is PC in Q3, 「MEMS6年」 MEMS in 6 years
     if _CJK.search(word) and len(word) >= 3 and (word[1:] in vocab or word[:-1] in vocab):
         return True  # jieba glued a function word to a name ("那海通" = 那 + 海通)
     if _CJK.search(word):
