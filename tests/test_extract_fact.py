@@ -318,15 +318,3 @@ def test_a_figure_said_to_be_current_answers_a_question_asking_for_now(tokenize)
     assert "1800亿元" in lead.sentence.text and lead.fact.sub_period == 1.0
     alone = extract_fact(analyse(q), q, [dated], tokenize)[0][0]
     assert alone.fact.complete and "880亿" in alone.sentence.text
-
-
-def test_an_average_over_a_span_of_years_is_no_single_years_amount(tokenize):
-    """「2017-2018年我国癸品种年平均批签发量为26.4吨」 averages two years: asked for 2018's amount, it states no figure for
-    2018, and the sentence that does leads though ranked lower; a span's figures given one by one still answer."""
-    q = "我国癸品种2018年的批签发量是多少？"
-    average = hit("a", "血制品深度报告", "根据中检院数据，2017-2018年我国癸品种年平均批签发量为26.4吨，对应市场渗透率为9.7%。", 1.0)
-    year = hit("b", "血制品投资框架", "根据药智数据估计，2018年我国大约批签发癸品种1056万瓶（按2.5g/瓶折合）。", 0.5)
-    lead = extract_fact(analyse(q), q, [average, year], tokenize)[0][0]
-    assert "1056万瓶" in lead.sentence.text
-    each = hit("c", "血制品年报", "2017-2018年我国癸品种批签发量分别为980万瓶、1056万瓶。", 1.0)
-    assert extract_fact(analyse(q), q, [each], tokenize)[0][0].fact.bound == 1.0

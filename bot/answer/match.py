@@ -242,7 +242,6 @@ def _short_base(ind, s: str) -> bool:
 
 
 # Two years joined as a span (2020-2022年, 2020至2022年): the years between are in it too.
-_SPAN_AVERAGE = re.compile(r"年平均|年均|平均每年|每年平均")  # an amount averaged over the span of years before it
 _SPAN_JOIN = re.compile(r"\s*(?:年|E|A)?\s*[-–—~～至到]\s*$", re.I)
 # A span whose figures are listed one a year: 「2020-2022年…分别为3.98/6.15/9.42亿元」 states 2021's.
 _LISTED_SPAN = re.compile(r"(?<![\d.])((?:19|20)?\d{2})\s*(?:年|E)?\s*[-–—~～至到]\s*((?:19|20)?\d{2})\s*(?:年|E)"
@@ -576,9 +575,6 @@ def _bound(s: str, masked: str, years, sub_asked: bool, ratio: bool, mentions: l
         if (any(y in years for _, _, y in group) or spanned) and not (quarter and not sub_asked):
             between = _YEAR_END.sub(" ", s[group[-1][1]:v.start()])  # 「截至2021年12月31日」 is the whole year
             got = 1.0 if sub_asked or not _PART_OF_YEAR.search(between) else -0.5
-            if got == 1.0 and ratio is False and len(years) == 1 and len(group) == 2 and \
-                    _SPAN_JOIN.match(s[group[0][1]:group[1][0]]) and _SPAN_AVERAGE.search(between):
-                got = -0.5  # 「2017-2018年…年平均批签发量为26.4吨」: the span's average is no one year's amount
         best = got if best is None else max(best, got)
         if best == 1.0:
             break
