@@ -16,7 +16,7 @@ from .presence import _DATES, _QUANTITY
 
 REGIONS = ("全球", "世界", "中国", "我国", "国内", "全国", "海外", "国外", "美国", "欧洲", "日本", "韩国", "印度")
 _NOW_ASKED = ("目前", "当前")
-_NOW = re.compile(r"目前|当前|现阶段|现在|截至目前|如今")
+_NOW = re.compile(r"目前|当前|现阶段|现在|如今")
 _SUB_PERIOD = re.compile(r"\d{1,2}(?:-\d{1,2})?月|(?<![A-Za-z])M\d{1,2}(?:-\d{1,2})?(?!\d)|[Qq][1-4]|[1-4][Qq]|[一二三四]季度|上半年|下半年|前三季度|H[12]")
 # A change on the year before written without 同比: 「5285万瓶(+11%)」, 「5.79亿元/+27.7%」, 「2021年增长23%」 (not a
 # rate over years, 「年均增长20%」).
@@ -329,6 +329,8 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     s, p, t = sentence.lower(), passage.lower(), title.lower()
     m = FactMatch(quality=quote_quality(sentence))
     ind = a.indicator
+    # asked for 同比, the sentence without its CAGR names (「复合增速」 holds 同比's 增速)
+    s_rate = _without_cagr(s) if ind and ind.modifier == "同比" else s
     if ind:
         count = bool(COUNT_INDICATOR.search(ind.name))
         m.indicator = 1.0 if _found_indicator(ind.aliases, s, count) else (
@@ -342,8 +344,7 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
             m.indicator = max(by_words, by_chars)
             m.own_indicator = True
         if ind.modifier:
-            s_mod = _without_cagr(s) if ind.modifier == "同比" else s
-            m.modifier = 1.0 if _found(ind.modifier_aliases, s_mod) or (ind.modifier == "同比" and _YOY_FORM.search(s)) \
+            m.modifier = 1.0 if _found(ind.modifier_aliases, s_rate) or (ind.modifier == "同比" and _YOY_FORM.search(s)) \
                 else 0.0
             if m.modifier and not m.indicator and _short_base(ind, s):
                 m.indicator = 0.5  # the rate is the figure: 「市场复合增速」 states the 市场规模's CAGR in short
@@ -416,8 +417,8 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     if m.number < 1.0:
         return m
     if ind:
-        m.near = 1.0 if share_phrase else _nearness(_without_cagr(s) if ind.modifier == "同比" else s, masked,
-                                                    ind.modifier_aliases if ind.modifier else ind.aliases, ratio)
+        m.near = 1.0 if share_phrase else _nearness(s_rate, masked, ind.modifier_aliases if ind.modifier else ind.aliases,
+                                                    ratio)
     if words and m.subject >= 1:
         m.owner = _owner(s, masked, [f for w in words for f in (w,) + SUBJECT_SYNONYMS.get(w, ()) if w not in REGIONS],
                          ratio)
@@ -646,12 +647,10 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
         return None
     if any(_listed_value(s, masked, start, end, ratio) for start, end in mentions):
         return 1.0
-    if any(_label(s, start, end) and any(v.start() > end and v.group()[:1].isdigit() for v in wanted(ratio).finditer(masked))
-           for start, end in mentions):
+    values = [v for v in wanted(ratio).finditer(masked) if v.group()[:1].isdigit()]
+    if any(_label(s, start, end) and any(v.start() > end for v in values) for start, end in mentions):
         return 1.0  # 「专科药：收入影响可控，费用控制良好：2020年上半年收入同比减少5.35%至818亿港元」: the label's figures
-    for v in wanted(ratio).finditer(masked):
-        if not v.group()[:1].isdigit():
-            continue
+    for v in values:
         # (a value after 「分别」 is the listed items' (「甲中，A、B的增速分别为…」), the mention's only when it is one)
         if any(0 <= v.start() - end <= OWNER_NEAR and not _OWNER_BREAK.search(s, end, v.start())
                for _, end in mentions):
@@ -757,8 +756,6 @@ _LIST_END = re.compile(r"[。；;]|分别|依次")  # the values a 「分别」 
 # (PDF text writes Wingdings bullets as private-use characters, 「Ø」 or 「ü」)
 _LABEL_BEFORE = re.compile(r"(?:^|[：:])\s*(?:[⚫■□•·➢◆◇●○▶▪◼★☆❖√§Øü\ue000-\uf8ff\-*]\s*"
                            r"|[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、]\s*)*$")
-
-
 _LABEL_AFTER = re.compile(r"[^，,。；;：:、\s]{0,12}[：:]")  # the rest of the label (「丙免疫」 + 「球蛋白：」), then 「：」
 
 
