@@ -318,3 +318,41 @@ def test_a_figure_said_to_be_current_answers_a_question_asking_for_now(tokenize)
     assert "1800亿元" in lead.sentence.text and lead.fact.sub_period == 1.0
     alone = extract_fact(analyse(q), q, [dated], tokenize)[0][0]
     assert alone.fact.complete and "880亿" in alone.sentence.text
+
+
+def test_a_list_in_the_clause_before_its_respectively_gives_each_item_its_figure(tokenize):
+    """「甲地和乙地在全球的市占率基本相当，2018年的市占率分别为10%和9%」: the list ends its clause, the next one holds the
+    「分别」; 「…分别实现营收8.04/8.69/1.91亿元」 is three values; 「…分别占注射项目的66.59%、32.67%，同比增速…」 counts
+    the values of the 「分别」's own clause. Each item owns its figure there."""
+    q = "甲地2018年的市占率是多少？"
+    pair = hit("a", "晶圆代工系列", "仅从晶圆制造来看，丙地占据了全球半数以上的市场份额，甲地和乙地在全球的市占率基本相当，"
+               "2018年的市占率分别为10%和9%。", 1.0)
+    assert extract_fact(analyse(q), q, [pair], tokenize)[0][0].fact.owner == 1.0
+    q2 = "丁医美2019年的营业收入是多少？"
+    slashed = hit("b", "医美机构比较", "从可比的医美业务来看，2019年戊整形、己医美、丁医美、庚医疗医美业务分别实现营收8.04/8.69/"
+                  "1.91/6.28亿元，各机构地域侧重有所不同。", 1.0)
+    assert extract_fact(analyse(q2), q2, [slashed], tokenize)[0][0].fact.owner == 1.0
+    q3 = "辛素的项目数量占比是多少？"
+    clause = hit("c", "医美白皮书解读", "注射类医美约占我国医美总消费量的57.04%，其中壬酸、辛素分别占注射项目的66.59%、32.67%，"
+                 "同比增速53.11%、90.56%，分别为503、330万例。", 1.0)
+    assert extract_fact(analyse(q3), q3, [clause], tokenize)[0][0].fact.owner == 1.0
+    # a list further back (two clauses) or a 「分别」 clause listing again is not the mention's
+    far = hit("d", "晶圆代工系列二", "甲地和乙地的市占率基本相当，差距不大，2018年的市占率分别为10%和9%。", 1.0)
+    assert extract_fact(analyse(q), q, [far], tokenize)[0][0].fact.owner == 0.0
+
+
+def test_a_respectively_giving_a_list_of_times_gives_the_subjects_figures(tokenize):
+    """「19年11月、12月和20年1月甲丙批签量分别为…」, 「2020年Q1~Q2，国内甲丙批签发量分别为381、230万瓶」: nothing is listed
+    after the subject, so the values after 「分别」 are its own for each time (and 「19年11月、12月和20年」 is one mention of
+    both years); after a list of other things (「国产与进口」, three values for two items) they are not."""
+    q = "甲丙19年11月的批签发量是多少？"
+    months = hit("a", "批签发月报", "根据批签发数据，19年11月、12月和20年1月甲丙批签量分别为122.64万瓶、89.71万瓶和107.81万瓶，"
+                 "总计320.16万瓶，市场供应紧缺程度较为可控。", 1.0)
+    lead = extract_fact(analyse(q), q, [months], tokenize)[0][0]
+    assert lead.fact.owner == 1.0 and lead.fact.complete
+    q2 = "国内甲丙2020年Q1~Q2的批签发量是多少？"
+    quarters = hit("b", "跨市场周报", "2020年Q1~Q2，国内甲丙批签发量（统一换算为2.5g规格）分别为381、230万瓶，同比增长114%、13%。", 1.0)
+    assert extract_fact(analyse(q2), q2, [quarters], tokenize)[0][0].fact.owner == 1.0
+    q3 = "甲丙2020年的批签发量是多少？"
+    split = hit("c", "批签发年报", "随着疫情缓解，2020年甲丙的国产与进口批签发量分别为426万、834万和12万支。", 1.0)
+    assert extract_fact(analyse(q3), q3, [split], tokenize)[0][0].fact.owner == 0.0

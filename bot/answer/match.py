@@ -77,8 +77,9 @@ _YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?![\d.]|\s*[%％元万亿�
                       r"|[1-4]Q(\d{2})(?!\d))", re.I)
 # Years joined into one mention: 2019-2024年, 2017/2018/2019年, 2019年至2024年, 2020和2021年.
 # A part of the year may sit between them: 「2021年第一季度和2020年第四季度…分别增长71.4%和…」.
-_YEAR_JOIN = re.compile(r"\s*(?:年|E|A)?\s*(?:第?[一二三四1-4]季度|[Qq][1-4]|H[12]|[上下]半年|前三季度|\d{1,2}月(?:份)?)?"
-                        r"\s*(?:的)?\s*[-—~～/、至到和与及]\s*$", re.I)
+# Several parts may (「19年11月、12月和20年1月…分别为」).
+_YEAR_JOIN = re.compile(r"\s*(?:年|E|A)?(?:\s*(?:第?[一二三四1-4]季度|[Qq][1-4]|H[12]|[上下]半年|前三季度|\d{1,2}月(?:份)?)?"
+                        r"\s*(?:的)?\s*[-—~～/、至到和与及])+\s*$", re.I)
 _YEAR_END = re.compile(r"^\s*年?\s*(?:12\s*月\s*31\s*日|年[底末])")
 _PART_OF_YEAR = re.compile(r"[Qq][1-4]|[1-4][Qq]|H[12]|[一二三四]季度|上半年|下半年|前三季度|\d{1,2}(?:\s*-\s*\d{1,2})?\s*月", re.I)
 
@@ -652,8 +653,7 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
         return 1.0  # 「专科药：收入影响可控，费用控制良好：2020年上半年收入同比减少5.35%至818亿港元」: the label's figures
     for v in values:
         # (a value after 「分别」 is the listed items' (「甲中，A、B的增速分别为…」), the mention's only when it is one)
-        if any(0 <= v.start() - end <= OWNER_NEAR and not _OWNER_BREAK.search(s, end, v.start())
-               for _, end in mentions):
+        if any(0 <= v.start() - end <= OWNER_NEAR and not _broken(s, end, v.start()) for _, end in mentions):
             return 1.0
     return 0.0
 
@@ -769,24 +769,52 @@ def _label(s: str, start: int, end: int) -> bool:
 _OWNER_BREAK = re.compile(r"[。；;•➢]|分别|依次|其中|中[，,]")
 
 
+def _broken(s: str, end: int, at: int) -> bool:
+    """Whether an `_OWNER_BREAK` lies between a mention ending at `end` and a value at `at`. A 「分别」 with nothing
+    listed after the mention gives the mention's values for a list of times (「19年11月、12月静丙批签发量分别为…」,
+    「2020年Q1~Q2，国内静丙批签发量分别为381、230万瓶」); after a list (「甲的国产与进口分别为…」) they are its items'."""
+    return any(m.group() not in ("分别", "依次") or _LIST_SEP.search(s, end, m.start())
+               for m in _OWNER_BREAK.finditer(s, end, at))
+
+
 def _listed_value(s: str, masked: str, start: int, end: int, ratio) -> bool:
     """Whether the mention s[start:end] is an item of a list (「甲、乙、丙」) whose values a later 「分别」 gives in the
-    same order and number (「…同比增速分别为19%、-5%和-6%」): the item's value is its own figure."""
+    same order and number (「…同比增速分别为19%、-5%和-6%」): the item's value is its own figure. The list may end
+    its clause when the next one holds the 「分别」 and nothing listed (「甲和乙的市占率相当，2018年分别为10%和9%」);
+    the values run to the sentence's end or, if that gives another number of them, to their clause's end; a slashed
+    run shares its last unit (「分别实现营收8.04/8.69/1.91亿元」 is three)."""
     head = max((m.end() for m in _CLAUSE_START.finditer(s, 0, start)), default=0)
     first = _RESPECTIVELY.search(s, end)
-    if not first or _CLAUSE_START.search(s, end, first.start()):
-        return False  # the list must run from the mention's clause to its 「分别」
+    if not first:
+        return False
+    stop, cuts = first.start(), list(_LIST_CUT.finditer(s, end, first.start()))
+    if cuts:  # the list ends its clause: the 「分别」 must be in the next one, which lists nothing
+        if len(cuts) > 1 or _LIST_SEP.search(s, cuts[0].end(), stop) or _values(masked, cuts[0].end(), stop, ratio):
+            return False
+        stop = cuts[0].start()
     k = len(_LIST_SEP.findall(s, head, start))
-    n = len(_LIST_SEP.findall(s, head, first.start())) + 1
+    n = len(_LIST_SEP.findall(s, head, stop)) + 1
     if n < 2:
         return False
     for r in _RESPECTIVELY.finditer(s, end):
-        stop = _LIST_END.search(s, r.end())
-        values = [v for v in wanted(ratio).finditer(masked, r.end(), stop.start() if stop else len(s))
-                  if v.group()[:1].isdigit() or v.group()[:1] in "-−+"]
-        if len(values) == n:
+        ends = (_LIST_END.search(s, r.end()), _CLAUSE_END.search(s, r.end()))
+        if any(_values(masked, r.end(), e.start() if e else len(s), ratio) == n for e in ends):
             return k < n
     return False
+
+
+_LIST_CUT = re.compile(r"[，,；;：:]")  # a list's clause ends (brackets inside it do not)
+_SLASHED = re.compile(r"(?:[-−+]?\d[\d.]*/)+$")
+
+
+def _values(masked: str, a: int, b: int, ratio) -> int:
+    """How many values of the kind asked masked[a:b] gives, a slashed run (「8.04/8.69/1.91亿元」) counting each."""
+    n = 0
+    for v in wanted(ratio).finditer(masked, a, b):
+        if v.group()[:1].isdigit() or v.group()[:1] in "-−+":
+            run = _SLASHED.search(masked, a, v.start())
+            n += 1 + (run.group().count("/") if run else 0)
+    return n
 
 
 @lru_cache(maxsize=1)
