@@ -356,3 +356,18 @@ def test_a_respectively_giving_a_list_of_times_gives_the_subjects_figures(tokeni
     q3 = "甲丙2020年的批签发量是多少？"
     split = hit("c", "批签发年报", "随着疫情缓解，2020年甲丙的国产与进口批签发量分别为426万、834万和12万支。", 1.0)
     assert extract_fact(analyse(q3), q3, [split], tokenize)[0][0].fact.owner == 0.0
+
+
+def test_a_listed_subject_followed_by_its_own_value_is_not_shared(tokenize):
+    """「包括甲5.19万、乙丙14.57万、丁3.35万」 and 「低于日本（11.0%）、美国（16.6%）」 give each item its own figure: the item
+    asked is not a list sharing one figure (「甲、乙丙出货量达6.11亿台」 still is; a year after the item is no value)."""
+    q = "乙丙的批签发量是多少？"
+    own = hit("a", "某月度跟踪", "本月累计实现血制品批签发106.85万瓶，包括甲5.19万、乙丙14.57万、丁3.35万，其余品种未有批签发。", 1.0)
+    assert extract_fact(analyse(q), q, [own], tokenize)[0][0].fact.shared is None
+    q2 = "戊国2019年的渗透率是多少？"
+    brackets = hit("b", "医美深度", "渗透率仍远低于己国（11.0%）、戊国（16.6%）和庚国（20.5%），未来空间广阔。", 1.0)
+    assert extract_fact(analyse(q2), q2, [brackets], tokenize)[0][0].fact.shared is None
+    shared = hit("c", "某行业报告", "甲、乙丙出货量达6.11亿台，预计2023年达21亿台。", 1.0)
+    assert extract_fact(analyse(q), q, [shared], tokenize)[0][0].fact.shared == 1.0
+    dated = hit("d", "某行业报告", "甲、乙丙2019年出货量达6.11亿台。", 1.0)
+    assert extract_fact(analyse(q), q, [dated], tokenize)[0][0].fact.shared == 1.0

@@ -183,11 +183,16 @@ _OPEN, _CLOSE = "（(", "）)"
 
 def _alone(s: str, i: int, j: int) -> bool:
     """The mention s[i:j] is named on its own: not an item of a list (「、」「和」 right before or after it) — unless
-    「分别」 gives each item its value (「狂免、破免、乙免…同比增速分别为32%、20%和-21%」, 「分别为A（48%）、B（29%）」) — and
-    not inside brackets."""
-    if ((i and _LIST_SEP.match(s, i - 1)) or _LIST_SEP.match(s, j)) and not _RESPECTIVELY.search(s):
+    「分别」 gives each item its value (「狂免、破免、乙免…同比增速分别为32%、20%和-21%」, 「分别为A（48%）、B（29%）」) or
+    its own value follows it (「包括甲5.19万、乙11.18万」, 「低于日本（11.0%）、美国（16.6%）」) — and not inside brackets."""
+    if ((i and _LIST_SEP.match(s, i - 1)) or _LIST_SEP.match(s, j)) and not _RESPECTIVELY.search(s) \
+            and not _ITEM_VALUE.match(s, j):
         return False
     return not in_brackets(s, i)
+
+
+# a list item followed by its own value (「包括甲5.19万、乙11.18万」, 「日本（11.0%）、美国（16.6%）」), not a year
+_ITEM_VALUE = re.compile(r"\s*[（(]?\s*[-+−]?\d+(?:\.\d+)?(?![\d.]*\s*(?:年|月|日|季|[QqHh]\d))")
 
 
 def in_brackets(s: str, i: int, start: int = 0) -> bool:
