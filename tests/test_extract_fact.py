@@ -371,3 +371,15 @@ def test_a_listed_subject_followed_by_its_own_value_is_not_shared(tokenize):
     assert extract_fact(analyse(q), q, [shared], tokenize)[0][0].fact.shared == 1.0
     dated = hit("d", "某行业报告", "甲、乙丙2019年出货量达6.11亿台。", 1.0)
     assert extract_fact(analyse(q), q, [dated], tokenize)[0][0].fact.shared == 1.0
+
+
+def test_figures_following_one_another_after_the_subject_are_its_own(tokenize):
+    """「甲氧连续四年营业收入实现增长，2020年总营收达12.95亿元，同比增长12.45%」: the growth follows the revenue, which
+    follows the subject — both the subject's, though the growth is further from it than a figure's own distance; a
+    rate as far away with no figure leading to it is not."""
+    q = "甲氧2020年的营业收入同比是多少？"
+    chain = hit("a", "甲氧深度报告", "后疫情时代营收改善明显，甲氧连续四年营业收入实现增长，2020年总营收达12.95亿元，同比增长12.45%。", 1.0)
+    assert extract_fact(analyse(q), q, [chain], tokenize)[0][0].fact.owner == 1.0
+    far = hit("b", "甲氧深度报告二", "后疫情时代营收改善明显，甲氧连续四年营业收入实现增长且客户结构持续优化带动整体规模，2020年营收同比增长12.45%。",
+              1.0)
+    assert extract_fact(analyse(q), q, [far], tokenize)[0][0].fact.owner == 0.0

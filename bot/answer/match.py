@@ -656,10 +656,19 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
     values = [v for v in wanted(ratio).finditer(masked) if v.group()[:1].isdigit()]
     if any(_label(s, start, end) and any(v.start() > end for v in values) for start, end in mentions):
         return 1.0  # 「专科药：收入影响可控，费用控制良好：2020年上半年收入同比减少5.35%至818亿港元」: the label's figures
-    for v in values:
+    # a rate asked may follow the amount it changes: 「…营收达12.95亿元，同比增长12.45%」 are both the subject's
+    chain = [v.start() for v in (_EITHER if ratio is True else wanted(ratio)).finditer(masked) if v.group()[:1].isdigit()]
+    for _, end in mentions:
         # (a value after 「分别」 is the listed items' (「甲中，A、B的增速分别为…」), the mention's only when it is one)
-        if any(0 <= v.start() - end <= OWNER_NEAR and not _broken(s, end, v.start()) for _, end in mentions):
-            return 1.0
+        at = end
+        for c in chain:
+            if c < end:
+                continue
+            if c - at > OWNER_NEAR or _broken(s, end, c):
+                break
+            if any(v.start() == c for v in values):
+                return 1.0
+            at = c
     return 0.0
 
 
