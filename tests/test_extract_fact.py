@@ -383,3 +383,23 @@ def test_figures_following_one_another_after_the_subject_are_its_own(tokenize):
     far = hit("b", "甲氧深度报告二", "后疫情时代营收改善明显，甲氧连续四年营业收入实现增长且客户结构持续优化带动整体规模，2020年营收同比增长12.45%。",
               1.0)
     assert extract_fact(analyse(q), q, [far], tokenize)[0][0].fact.owner == 0.0
+
+
+def test_a_figure_is_near_its_indicator_written_before_it_in_a_slashed_run_or_as_the_index_move(tokenize):
+    """「将以13.1%的年复合增长率持续增长」 puts the figure before the indicator it qualifies; 「分别实现营收8.04/8.69/1.91亿元」
+    starts its run right after 营收; 「表现最好的为甲制剂，上涨0.93%」 states the index's move with the move word. Each is
+    as near its indicator as 「年复合增长率为13.1%」."""
+    q = "乙药的市场规模年复合增长率是多少？"
+    before = hit("a", "乙药行业概览", "在此背景下，整体乙药行业市场规模将以13.1%的年复合增长率持续增长，到2023年市场规模有望上升至375.9亿元。", 1.0)
+    assert extract_fact(analyse(q), q, [before], tokenize)[0][0].fact.near == 1.0
+    q2 = "丁医美2019年的营业收入是多少？"
+    slashed = hit("b", "医美机构比较", "从可比的医美业务来看，2019年戊整形、己医美、丁医美、庚医疗医美业务分别实现营收8.04/8.69/"
+                  "1.91/6.28亿元，各机构地域侧重有所不同。", 1.0)
+    assert extract_fact(analyse(q2), q2, [slashed], tokenize)[0][0].fact.near == 1.0
+    q3 = "甲制剂本周的股票指数是多少？"
+    move = hit("c", "医药行业周报", "子行业方面，本周表现最好的为甲制剂，上涨0.93%；表现最差的为乙服务，下跌5.32%。", 1.0)
+    assert extract_fact(analyse(q3), q3, [move], tokenize)[0][0].fact.near == 1.0
+    # a figure of another kind before the indicator is not its value
+    q4 = "乙药2019年的市场规模是多少？"
+    other = hit("d", "乙药行业概览二", "2019年乙药行业增长13.1%的市场规模数据尚未公布，行业集中度有所提升。", 1.0)
+    assert extract_fact(analyse(q4), q4, [other], tokenize)[0][0].fact.near == 0.0

@@ -425,6 +425,8 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     if ind:
         m.near = 1.0 if share_phrase else _nearness(s_rate, masked, ind.modifier_aliases if ind.modifier else ind.aliases,
                                                     ratio)
+        if ratio is None and m.near < 1 and _INDEX_MOVE.search(s_rate):  # 「化学制剂，上涨0.93%」: the move's figure
+            m.near = max(m.near, _nearness(s_rate, masked, _INDEX_MOVE.pattern.split("|"), ratio))
     if words and m.subject >= 1:
         m.owner = _owner(s, masked, [f for w in words for f in (w,) + SUBJECT_SYNONYMS.get(w, ()) if w not in REGIONS],
                          ratio)
@@ -855,6 +857,9 @@ def _nearness(s: str, masked: str, aliases, ratio: bool) -> float:
             start = i + 1
             m = kind.search(masked, i + len(a), i + len(a) + 40)
             if m:
-                gap = m.start() - (i + len(a))
+                run = _SLASHED.search(masked, i + len(a), m.start())  # 「营收8.04/8.69/1.91亿元」 starts at 8.04
+                gap = (run.start() if run else m.start()) - (i + len(a))
                 best = max(best, 1.0 if gap <= 12 else 0.5 if gap <= 40 else 0.0)
+            if any(masked[v.end():i].strip() == "的" for v in kind.finditer(masked, max(0, i - 20), i)):
+                best = 1.0  # 「以15.5%的年复合增长率增长」: the figure qualifies the indicator
     return best
