@@ -666,8 +666,8 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
         for c in chain:
             if c < end:
                 continue
-            if c - at > OWNER_NEAR or _broken(s, end, c):
-                break
+            if c - at > OWNER_NEAR or _broken(s, end, c) or (at > end and len(_HOP_CUT.findall(s, at, c)) > 1):
+                break  # (a hop from one figure to the next crosses one clause at most)
             if any(v.start() == c for v in values):
                 return 1.0
             at = c
@@ -819,6 +819,7 @@ def _listed_value(s: str, masked: str, start: int, end: int, ratio) -> bool:
     return False
 
 
+_HOP_CUT = re.compile(r"[，；;。！？!?]")  # (not 「,」: 「1,168.30亿元」)
 _LIST_CUT = re.compile(r"[，,；;：:]")  # a list's clause ends (brackets inside it do not)
 _SLASHED = re.compile(r"(?:[-−+]?\d[\d.]*/)+$")
 
