@@ -410,3 +410,17 @@ def test_a_figure_is_near_its_indicator_written_before_it_in_a_slashed_run_or_as
     q4 = "乙药2019年的市场规模是多少？"
     other = hit("d", "乙药行业概览二", "2019年乙药行业增长13.1%的市场规模数据尚未公布，行业集中度有所提升。", 1.0)
     assert extract_fact(analyse(q4), q4, [other], tokenize)[0][0].fact.near == 0.0
+
+
+def test_a_compound_rate_after_a_from_to_pair_is_the_rate_from_its_first_year(tokenize):
+    """「甲国的乙市场从2015年的85亿美元增至2019年的117亿美元，年复合增长率为8.3%」: asked for 2015's CAGR (the span it
+    starts), the rate is bound to the year asked; asked for 2015's amount, the pair is two years as before."""
+    text = "甲国的乙市场从2015年的85亿美元增至2019年的117亿美元，年复合增长率为8.3%，市场规模较大但整体增长趋于平稳。"
+    q = "甲国乙市场2015年的市场规模年复合增长率是多少？"
+    lead = extract_fact(analyse(q), q, [hit("a", "乙市场研究", text, 1.0)], tokenize)[0][0]
+    assert lead.fact.bound == 1.0 and lead.fact.complete
+    q2 = "甲国乙市场2019年的市场规模年复合增长率是多少？"
+    assert extract_fact(analyse(q2), q2, [hit("a", "乙市场研究", text, 1.0)], tokenize)[0][0].fact.bound == 1.0
+    # not a from-to pair (no 从/由 before the first year): two years, the rate the later one's
+    other = "甲国的乙市场2015年为85亿美元，2019年增至117亿美元，年复合增长率为8.3%。"
+    assert extract_fact(analyse(q), q, [hit("b", "乙市场研究二", other, 1.0)], tokenize)[0][0].fact.bound == -0.5

@@ -435,7 +435,7 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
     if a.years:
         # a part of a year the question names anywhere (「2008-2015年上半年」 leaves sub_period empty) is asked
         m.bound = binding(s, masked, a.years, bool(a.sub_period or _PART_OF_YEAR.search(a.text)), ratio,
-                          change=change, regions=regions)
+                          change=change, regions=regions, span=bool(ind and ind.modifier == SPAN_RATE))
     if ind and not m.indicator and not ind.own and not ind.modifier and m.years == 1 and m.subject >= 1 \
             and m.bound == 1 and implied(ind.name, sentence):
         m.indicator = IMPLIED
@@ -531,7 +531,7 @@ _COMPARED_TO = re.compile(r"(?:与|和|较|比|相比|相较|相较于|相比于
 
 
 def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool, change: bool = False,
-            regions: tuple[str, ...] = ()) -> float:
+            regions: tuple[str, ...] = (), span: bool = False) -> float:
     """Whether a value of the kind asked is stated for the period asked: the year mention nearest before it
     (with the years joined to it: 2019-2024年, 2017/2018/2019年) holds an asked year — and, when the question asks
     for a whole year, no part of a year (上半年, H1, 1-10月) stands between that year and the value. 1 when some
@@ -541,19 +541,21 @@ def binding(s: str, masked: str, years, sub_asked: bool, ratio: bool, change: bo
     37.85%」 under the year compared to, so that reading still counts).
     `regions`: the names of the region asked (全球, 世界…); a value whose clause names another region last is that
     region's, whatever its year (「相比美国的药店连锁率2018年已经达到62%，我国…在2019年为55.34%」 states no 2018 figure
-    for 我国): -0.5 when every value bound to a year is another region's."""
+    for 我国): -0.5 when every value bound to a year is another region's.
+    `span`: asked for a rate over years (CAGR), a from-to pair of years is one span: 「由2013年的596.7亿元增长至2017年的
+    1,105.6亿元，年复合增长率为16.7%」 is the rate from 2013 as well as to 2017."""
     mentions = year_mentions(s)
     others = _others_values(s, masked, regions, ratio) if regions else frozenset()
     if change:
         own = [m for m in mentions if not _COMPARED_TO.search(s[max(0, m[0] - 4):m[0]])]
         if len(own) < len(mentions):
-            return max(_bound(s, masked, years, sub_asked, ratio, mentions, mentions, others),
-                       _bound(s, masked, years, sub_asked, ratio, own, mentions, others))
-    return _bound(s, masked, years, sub_asked, ratio, mentions, mentions, others)
+            return max(_bound(s, masked, years, sub_asked, ratio, mentions, mentions, others, span),
+                       _bound(s, masked, years, sub_asked, ratio, own, mentions, others, span))
+    return _bound(s, masked, years, sub_asked, ratio, mentions, mentions, others, span)
 
 
 def _bound(s: str, masked: str, years, sub_asked: bool, ratio: bool, mentions: list, named: list,
-           others: frozenset[int] = frozenset()) -> float:
+           others: frozenset[int] = frozenset(), span: bool = False) -> float:
     """`binding` over the year `mentions` a value may belong to (`named`: every year the sentence names; `others`:
     where the values of another region start)."""
     best = None
@@ -572,8 +574,9 @@ def _bound(s: str, masked: str, years, sub_asked: bool, ratio: bool, mentions: l
             if not before:
                 continue
         group = [before[-1]]
-        for m in reversed(before[:-1]):  # walk back over joined years
-            if _YEAR_JOIN.match(s[m[1]:group[0][0]]):
+        for m in reversed(before[:-1]):  # walk back over joined years (and, for a CAGR, a from-to pair)
+            if _YEAR_JOIN.match(s[m[1]:group[0][0]]) or (span and _FROM_YEAR.search(s[max(0, m[0] - 2):m[0]])
+                                                         and _FROM_TO.match(s[m[1]:group[0][0]])):
                 group.insert(0, m)
             else:
                 break
@@ -591,6 +594,7 @@ def _bound(s: str, masked: str, years, sub_asked: bool, ratio: bool, mentions: l
 
 
 _FROM_YEAR = re.compile(r"[从由]\s*$")
+_FROM_TO = re.compile(r"^[^，。；;]{0,30}?(?:到|至)\s*$")
 _RISE_TO = re.compile(r"^\s*(?:[的，,]?\s*)?(?:上升|提升|提高|增长|增加|下降|下滑|降低|减少|扩大|缩小|增|降|升|跌)?\s*(?:到|至)\s*(?:约|近)?\s*$")
 
 
