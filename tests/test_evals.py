@@ -71,3 +71,32 @@ def test_cmrc_scoring_matches_the_official_definitions():
     assert cmrc.f1(["北京大学"], "北京大学") == 1.0
     assert abs(cmrc.f1(["北京大学"], "位于北京大学") - 2 * (4 / 6) * 1 / (4 / 6 + 1)) < 1e-9
     assert cmrc.f1(["上海"], "北京") == 0.0
+
+
+def test_lead_ceiling_replays_saved_candidates_with_the_current_fact_match(tmp_path):
+    """`python -m evals.lead_ceiling --replay` scores saved candidates again without a store: the lead is the
+    candidate stating the whole fact (not the better-ranked one whose figure is another year's), the ceiling counts a
+    right candidate, and --rows writes one line per question."""
+    import pickle
+
+    from bot.answer.analysis import analyse
+    from bot.answer.match import indicator_words, subject_words
+    from bot.lexical import Tokenizer
+    from evals import lead_ceiling
+
+    tokenize = Tokenizer(tmp_path / "jieba")
+    a = analyse("甲乙科技2020年的营业收入是多少？")
+    cand = {"passage": "", "title": "甲乙科技深度报告", "coverage": 1.0}
+    records = [{"question": a.text, "analysis": a, "prefer": set(), "about": set(),
+                "words": subject_words(a, tokenize), "indicator_words": indicator_words(a, tokenize),
+                "candidates": [cand | {"text": "甲乙科技2019年营业收入7.2亿元。", "doc": "a", "rank": 0, "right": False},
+                               cand | {"text": "甲乙科技2020年营业收入9.1亿元。", "doc": "b", "rank": 1, "right": True}]},
+               {"question": "没有年份的问题", "analysis": analyse("甲乙科技是做什么的？"), "candidates": []}]
+    saved = tmp_path / "candidates.pkl"
+    saved.write_bytes(pickle.dumps(records))
+    rows = tmp_path / "rows.jsonl"
+    result = lead_ceiling.main(["--replay", str(saved), "--rows", str(rows)])
+    assert result["questions"] == 2 and result["lead_right"] == 1 and result["ceiling"] == 1
+    assert result["not_read_as_fact"] == 1
+    lines = [json.loads(x) for x in rows.read_text(encoding="utf-8").splitlines()]
+    assert lines == [{"question": a.text, "lead_right": True, "lead": "甲乙科技2020年营业收入9.1亿元。"}]
