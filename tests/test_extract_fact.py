@@ -424,3 +424,17 @@ def test_a_compound_rate_after_a_from_to_pair_is_the_rate_from_its_first_year(to
     # not a from-to pair (no 从/由 before the first year): two years, the rate the later one's
     other = "甲国的乙市场2015年为85亿美元，2019年增至117亿美元，年复合增长率为8.3%。"
     assert extract_fact(analyse(q), q, [hit("b", "乙市场研究二", other, 1.0)], tokenize)[0][0].fact.bound == -0.5
+
+
+def test_a_market_written_with_its_money_states_its_size(tokenize):
+    """「其中，医用丙器械市场约为2690亿元」 and 「中国丁仪市场约20亿人民币」 state the market's size without the word 规模: they
+    answer 市场规模 as 「市场规模为…」 does; a share of the market (「市场约占12%」) or a count does not."""
+    q = "医用丙器械的市场规模是多少？"
+    money = hit("a", "丙器械行业报告", "其中，医用丙器械市场约为2690亿元，约占72.70%；家用丙器械市场约为1010亿元。", 1.0)
+    lead = extract_fact(analyse(q), q, [money], tokenize)[0][0]
+    assert lead.fact.indicator == 1.0 and lead.fact.near == 1.0 and lead.fact.complete
+    q2 = "中国丁仪2017年的市场规模是多少？"
+    rmb = hit("b", "丁仪深度", "2017年全球丁仪市场约30亿美金，中国丁仪市场约20亿人民币，戊公司市占率约40%。", 1.0)
+    assert extract_fact(analyse(q2), q2, [rmb], tokenize)[0][0].fact.indicator == 1.0
+    share = hit("c", "丙器械行业报告二", "医用丙器械市场约占72.70%，家用丙器械占比27.30%。", 1.0)
+    assert extract_fact(analyse(q), q, [share], tokenize)[0][0].fact.indicator < 1.0

@@ -38,6 +38,9 @@ _MULTIPLE = re.compile(r"\d(?:[\d.,]*)\s*(?:倍|[Xx](?![A-Za-z\d]))")
 _MULTIPLE_INDICATOR = re.compile(r"市盈率|市净率|市销率|估值倍数|^P/?[EBS]$|EV/EBITDA", re.I)
 MULTIPLE = "multiple"
 _INDEX_MOVE = re.compile(r"涨跌幅|涨幅|跌幅|上涨|下跌|收涨|收跌")
+# A market's size written as the market's money: 「医用医疗器械市场约为2690亿元」, 「中国监护仪市场约20亿人民币」
+_MARKET_MONEY = re.compile(r"市场(?:约为|约|为|达到|达|超过|超|规模)?\s*\d[\d.,]*\s*(?:万亿|千亿|百亿|亿|万)?\s*"
+                           r"(?:元|美元|美金|人民币|港元|港币|欧元|日元)")
 # A market share written out: 「占膳食补充剂市场约6%的比例」, 「约占世界医疗器械市场5.5-6%左右」 (占 … 市场 … the figure)
 _SHARE_OF_MARKET = re.compile(r"占[^，。；;,:：]{0,20}市场[^，。；;,:：\d]{0,6}\d")
 
@@ -409,9 +412,10 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
         m.subject = 1.0  # the question names no subject: nothing to miss
     if a.qualifier:
         m.qualifier = 1.0 if a.qualifier.lower() in s else 0.0
-    share_phrase = bool(ind and ind.name == "市占率" and _SHARE_OF_MARKET.search(s))
+    share_phrase = bool(ind and ind.name == "市占率" and _SHARE_OF_MARKET.search(s)) or \
+        bool(ind and ind.name == "市场规模" and not ind.modifier and _MARKET_MONEY.search(s))
     if share_phrase:
-        m.indicator = 1.0  # 「占…市场…6%的比例」 states the share of the market
+        m.indicator = 1.0  # 「占…市场…6%的比例」 states the share of the market, 「X市场约为2690亿元」 its size
     if ratio is None and m.indicator < 1 and _INDEX_MOVE.search(s):
         m.indicator = 1.0  # 「医疗器械II上涨0.63%」「涨幅分别为…」 states the index's move
     plain = _DATES.sub(" ", sentence)
