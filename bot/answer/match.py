@@ -80,7 +80,7 @@ _YEAR_AT = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})(?![\d.]|\s*[%％元万亿�
                       r"|[1-4]Q(\d{2})(?!\d))", re.I)
 # Years joined into one mention: 2019-2024年, 2017/2018/2019年, 2019年至2024年, 2020和2021年.
 # A part of the year may sit between them: 「2021年第一季度和2020年第四季度…分别增长71.4%和…」.
-# Several parts may (「19年11月、12月和20年1月…分别为」).
+# Several may, each followed by its separator: 「19年11月、12月和20年1月…分别为」.
 _YEAR_JOIN = re.compile(r"\s*(?:年|E|A)?(?:\s*(?:第?[一二三四1-4]季度|[Qq][1-4]|H[12]|[上下]半年|前三季度|\d{1,2}月(?:份)?)?"
                         r"\s*(?:的)?\s*[-—~～/、至到和与及])+\s*$", re.I)
 _YEAR_END = re.compile(r"^\s*年?\s*(?:12\s*月\s*31\s*日|年[底末])")
