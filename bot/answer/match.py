@@ -37,7 +37,8 @@ _INDEX = re.compile(r"指数$")
 _MULTIPLE = re.compile(r"\d(?:[\d.,]*)\s*(?:倍|[Xx](?![A-Za-z\d]))")
 _MULTIPLE_INDICATOR = re.compile(r"市盈率|市净率|市销率|估值倍数|^P/?[EBS]$|EV/EBITDA", re.I)
 MULTIPLE = "multiple"
-_INDEX_MOVE = re.compile(r"涨跌幅|涨幅|跌幅|上涨|下跌|收涨|收跌")
+_INDEX_MOVE_WORDS = ("涨跌幅", "涨幅", "跌幅", "上涨", "下跌", "收涨", "收跌")
+_INDEX_MOVE = re.compile("|".join(_INDEX_MOVE_WORDS))
 # A market's size written as the market's money: 「医用医疗器械市场约为2690亿元」, 「中国监护仪市场约20亿人民币」
 _MARKET_MONEY = re.compile(r"市场(?:约为|约|为|达到|达|超过|超|规模)?\s*\d[\d.,]*\s*(?:万亿|千亿|百亿|亿|万)?\s*"
                            r"(?:元|美元|美金|人民币|港元|港币|欧元|日元)")
@@ -430,7 +431,7 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
         m.near = 1.0 if share_phrase else _nearness(s_rate, masked, ind.modifier_aliases if ind.modifier else ind.aliases,
                                                     ratio)
         if ratio is None and m.near < 1 and _INDEX_MOVE.search(s_rate):  # 「化学制剂，上涨0.93%」: the move's figure
-            m.near = max(m.near, _nearness(s_rate, masked, _INDEX_MOVE.pattern.split("|"), ratio))
+            m.near = max(m.near, _nearness(s_rate, masked, _INDEX_MOVE_WORDS, ratio))
     if words and m.subject >= 1:
         m.owner = _owner(s, masked, [f for w in words for f in (w,) + SUBJECT_SYNONYMS.get(w, ()) if w not in REGIONS],
                          ratio)
@@ -668,6 +669,7 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
         return 1.0  # 「专科药：收入影响可控，费用控制良好：2020年上半年收入同比减少5.35%至818亿港元」: the label's figures
     # a rate asked may follow the amount it changes: 「…营收达12.95亿元，同比增长12.45%」 are both the subject's
     chain = [v.start() for v in (_EITHER if ratio is True else wanted(ratio)).finditer(masked) if v.group()[:1].isdigit()]
+    asked = {v.start() for v in values}
     for _, end in mentions:
         # (a value after 「分别」 is the listed items' (「甲中，A、B的增速分别为…」), the mention's only when it is one)
         at = end
@@ -676,7 +678,7 @@ def _owner(s: str, masked: str, forms: list[str], ratio) -> float | None:
                 continue
             if c - at > OWNER_NEAR or _broken(s, end, c) or (at > end and len(_HOP_CUT.findall(s, at, c)) > 1):
                 break  # (a hop from one figure to the next crosses one clause at most)
-            if any(v.start() == c for v in values):
+            if c in asked:
                 return 1.0
             at = c
     return 0.0
