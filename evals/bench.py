@@ -227,9 +227,7 @@ def web_load(data_dir: Path, clients: int, rounds: int, progress: Callable[[str]
     asking `rounds` questions one after another through /ask; throughput, latency and correctness."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from gradio_client import Client
-
-    from .servers import free_port, peak_rss_mb, start_bot_serve, stop
+    from .servers import free_port, peak_rss_mb, start_bot_serve, stop, web_client
 
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -239,7 +237,7 @@ def web_load(data_dir: Path, clients: int, rounds: int, progress: Callable[[str]
     ready_s = time.perf_counter() - t
     url = f"http://127.0.0.1:{port}/"
     try:
-        users = [Client(url, verbose=False) for _ in range(clients)]
+        users = [web_client(url) for _ in range(clients)]
         users[0].predict(WEB_QUESTIONS[0][0], api_name="/ask")  # warm
 
         def one(u: int) -> list[tuple[float, bool]]:

@@ -344,19 +344,17 @@ def upload_to_answer(base: Path, report: Path, question: str, browser, say: Say 
     """Upload one report to a fresh `bot serve` (seed corpus) — or one serving `store` as it is — through the
     browser; seconds from the end of the upload request to the first /ask answer that cites it (asked every POLL_S),
     and to the report being done."""
-    from gradio_client import Client
-
-    from .servers import peak_rss_mb
+    from .servers import peak_rss_mb, web_client
 
     with serving(store or base / "library-upload", fresh=store is None) as srv:
         say(f"upload: `bot serve` on {store or 'the seed corpus'} ready in {srv.ready_s} s; uploading {report.name}")
-        client = Client(srv.url, verbose=False)
+        client = web_client(srv.url)
         client.predict(WEB_QUESTIONS[0][0], api_name="/ask")  # warm, so the first poll is not the first question
         seed_page = page_loads(browser, srv.url, 3)
         page = new_page(browser)
         load_page(page, srv.url)
         open_upload(page)
-        watch = Progress(Client(srv.url, verbose=False), page, [report.name])
+        watch = Progress(web_client(srv.url), page, [report.name])
         t0 = upload(page, [report])
         answer_s = done_s = None
         asks, answer, ask_ms = 0, {}, []
@@ -473,16 +471,14 @@ def picker_latency(page, url: str, terms: list[str]) -> dict:
 
 def page_and_picker(base: Path, n_reports: int, browser, say: Say = lambda m: None, loads: int = 5) -> dict:
     """`bot serve` on n_reports small synthetic reports (ingested at start-up, real embedder); page load and picker."""
-    from gradio_client import Client
-
-    from .servers import peak_rss_mb
+    from .servers import peak_rss_mb, web_client
 
     folder = base / f"library-small-{n_reports}"
     shutil.rmtree(folder, ignore_errors=True)
     write_small_reports(folder, n_reports)
     say(f"page: `bot serve` ingesting {n_reports} small reports at start-up")
     with serving(base / "library-page", {"BOT_CORPUS_DIR": str(folder)}, timeout=1800) as srv:
-        client = Client(srv.url, verbose=False)
+        client = web_client(srv.url)
         deadline = time.time() + 1800  # a two-phase ingest may still be embedding in the background
         while has_status_api(client) and ingest_status(client).get("pending_reports") and time.time() < deadline:
             time.sleep(1)
@@ -557,16 +553,14 @@ def users_during_ingest(base: Path, files: list[Path], clients: int, rounds: int
                         timeout: float = 3 * 3600) -> dict:
     """`clients` users × `rounds` questions with nothing else going on; then the same users asking without pause
     (at least `rounds` each) from the moment a .zip of `files` is uploaded through the browser until it is done."""
-    from gradio_client import Client
-
-    from .servers import peak_rss_mb
+    from .servers import peak_rss_mb, web_client
 
     bundle = base / "library-load.zip"
     with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
         for f in files:
             z.write(f, f.name)
     with serving(base / "library-load") as srv:
-        users = [Client(srv.url, verbose=False) for _ in range(clients)]
+        users = [web_client(srv.url) for _ in range(clients)]
         users[0].predict(WEB_QUESTIONS[0][0], api_name="/ask")  # warm
         say(f"load: {clients} users × {rounds} questions, nothing else running")
         t = time.perf_counter()
@@ -577,7 +571,7 @@ def users_during_ingest(base: Path, files: list[Path], clients: int, rounds: int
         page = new_page(browser)
         load_page(page, srv.url)
         open_upload(page)
-        watch = Progress(Client(srv.url, verbose=False), page, [f.name for f in files])
+        watch = Progress(web_client(srv.url), page, [f.name for f in files])
         finished = threading.Event()
 
         def user(u: int) -> list[tuple[float, bool]]:

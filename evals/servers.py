@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +71,32 @@ def stop(proc: subprocess.Popen, grace: float = 15) -> None:
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+def resubmit_dropped(predict, *args, **kwargs):
+    """`predict(*args, **kwargs)`, submitted once more if gradio_client itself dropped the event.
+
+    gradio_client 2.x reads every event of a client over one SSE stream, which the server ends (`close_stream`)
+    as soon as its last pending event completes. A `predict` submitted just after the previous one returned, before
+    the reader has read that message, is tagged to the closing reader and cancelled with it: `CancelledError`, with
+    nothing from the server (seen once in CI, tests/test_reliability.py). The second submission opens a new reader;
+    a server that is really gone fails it with a connection error.
+    """
+    try:
+        return predict(*args, **kwargs)
+    except CancelledError:
+        return predict(*args, **kwargs)
+
+
+def web_client(url: str, **kwargs):
+    """A `gradio_client.Client` for `bot serve` at URL whose `predict` resubmits an event the client dropped."""
+    from gradio_client import Client
+
+    class WebClient(Client):
+        def predict(self, *args, **kw):
+            return resubmit_dropped(super().predict, *args, **kw)
+
+    return WebClient(url, verbose=False, **kwargs)
 
 
 def peak_rss_mb(pid: int | str) -> float | None:

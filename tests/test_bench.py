@@ -132,6 +132,39 @@ def test_upload_progress_uses_ingest_status_where_the_server_has_it():
     assert watch.done(time.perf_counter()) and watch.states == {"a.txt": "done", "b.txt": "failed"}
 
 
+
+def test_an_event_gradio_client_dropped_is_submitted_once_more():
+    """gradio_client can cancel a `predict` sent just as its SSE reader closes (CancelledError, nothing from the
+    server): the tests' client submits it once more; a second drop, or any other error, is raised."""
+    from concurrent.futures import CancelledError
+
+    from evals.servers import resubmit_dropped
+
+    calls = []
+
+    def predict(q, api_name):
+        calls.append((q, api_name))
+        if len(calls) <= drops:
+            raise CancelledError()
+        return {"answer": q}
+
+    drops = 1
+    assert resubmit_dropped(predict, "问", api_name="/ask") == {"answer": "问"} and calls == [("问", "/ask")] * 2
+    calls.clear()
+    drops = 2
+    with pytest.raises(CancelledError):
+        resubmit_dropped(predict, "问", api_name="/ask")
+    assert len(calls) == 2
+
+    def broken(q, api_name):
+        calls.append(q)
+        raise ConnectionError("gone")
+
+    calls.clear()
+    with pytest.raises(ConnectionError):
+        resubmit_dropped(broken, "问", api_name="/ask")
+    assert calls == ["问"]
+
 LIBRARY_RESULT = {
     "sample": 20, "seed": 0, "embedder": "local",
     "ingest": {"reports": 20, "in_store": 20, "embedded": 20, "chunks": 2400, "characters": 738856, "model_load_s": 1.9,

@@ -193,10 +193,8 @@ def test_web_chat_keeps_answering_while_another_process_ingests(tmp_path):
     """`bot serve` and a separate `bot ingest` share a real `chroma run`: every answer over HTTP stays right
     during the ingest; the serving process answers from a new report by keywords while the writer is still
     embedding (saying some reports are still being indexed), and by meaning too once it is done."""
-    from gradio_client import Client
-
     from evals.bench import WEB_QUESTIONS
-    from evals.servers import start_bot_serve, start_chroma, stop
+    from evals.servers import start_bot_serve, start_chroma, stop, web_client
     from support import free_port
 
     chroma_port = free_port()
@@ -211,7 +209,7 @@ def test_web_chat_keeps_answering_while_another_process_ingests(tmp_path):
             env = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "writer"), "BOT_CHROMA_URL": url}
             writer = subprocess.Popen([sys.executable, "-m", "bot.cli", "ingest", str(corpus)], cwd=ROOT, env=env,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            client = Client(f"http://127.0.0.1:{web_port}/", verbose=False)
+            client = web_client(f"http://127.0.0.1:{web_port}/")
             during = after = 0
             early = None  # the new report answered (by keywords) while the writer was still embedding
             while writer.poll() is None or after < len(WEB_QUESTIONS):
@@ -248,9 +246,7 @@ def test_web_chat_keeps_answering_while_another_process_ingests(tmp_path):
 def test_cli_ingest_beside_the_served_embedded_store_is_refused_clearly(tmp_path):
     """Embedded Chroma has one writing process: `bot ingest` next to `bot serve` says so in one line and
     changes nothing; the web chat goes on answering."""
-    from gradio_client import Client
-
-    from evals.servers import start_bot_serve, stop
+    from evals.servers import start_bot_serve, stop, web_client
     from support import free_port
 
     data = tmp_path / "data"
@@ -266,7 +262,7 @@ def test_cli_ingest_beside_the_served_embedded_store_is_refused_clearly(tmp_path
         assert r.stderr.strip().splitlines()[-1].startswith("Error: Another process is writing to this store")
         listed = json.loads(bot(["sources", "--json"], data).stdout)
         assert sorted(x["broker"] for x in listed) == ["中信证券", "华鑫证券"]
-        ans = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("Sora最长能生成多长的视频？", api_name="/ask")
+        ans = web_client(f"http://127.0.0.1:{port}/").predict("Sora最长能生成多长的视频？", api_name="/ask")
         assert "一分钟" in ans["answer"]
     finally:
         stop(web)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from evals.servers import start_bot_serve, stop
+from evals.servers import start_bot_serve, stop, web_client
 from support import ROOT, free_port
 
 # one worker (of `-n 2`) runs this module: its module fixture (a server, a store) is built once
@@ -38,9 +38,7 @@ def server(tmp_path_factory):
 
 
 def client(url):
-    from gradio_client import Client
-
-    return Client(url, verbose=False)
+    return web_client(url)
 
 
 def last_answer(result) -> str:
@@ -135,11 +133,9 @@ def test_login_and_admin_only_upload(tmp_path):
                        cwd=ROOT, env=env, check=True, capture_output=True)
     s = Server(data)
     try:
-        from gradio_client import Client
-
         with pytest.raises(Exception):
-            Client(s.url, verbose=False)  # no credentials: refused
-        c = Client(s.url, auth=("bob", "correct-horse-1"), verbose=False)
+            web_client(s.url)  # no credentials: refused
+        c = web_client(s.url, auth=("bob", "correct-horse-1"))
         assert "一分钟" in last_answer(c.predict("Sora最长能生成多长的视频？", [], "zh", api_name="/chat"))
         with sqlite3.connect(data / "users.sqlite") as db:
             row = db.execute("SELECT hash FROM users WHERE name='bob'").fetchone()
