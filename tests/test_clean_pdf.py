@@ -66,6 +66,22 @@ def test_table_of_contents_goes_but_a_single_mention_of_disclosure_in_prose_stay
     assert "toc" in c.stats and "disclaimer-tail" not in c.stats
 
 
+
+def test_table_of_contents_entries_with_a_short_leader_or_none_go_with_the_rest():
+    """A TOC entry is found by its dot leader; one with two dots or none, between two entries or right after the
+    「目录」 heading, is an entry too (it had led answers: 「目录2017年甲市场规模325亿，…」) — but the body after the
+    last entry stays, and a sentence between two entries ends the run."""
+    toc = ("目录2017年甲市场规模325亿，部分品种仍有提升空间..5乙产品的临床应用存在争议...........5"
+           "丙行业迎来拐点，进入加库存阶段9丁产品完成去库存..............9风险提示..............12")
+    body = "2017年甲市场规模325亿元，同比增长12%。" + "".join(PROSE) * 3
+    c = clean_text(toc + body)
+    assert "提升空间" not in c.text and "迎来拐点" not in c.text and "目录" not in c.text
+    assert body.split("。")[0] + "。" in c.text and all(s in c.text for s in PROSE)
+    # a sentence between two leader entries is report text, not an entry
+    prose = "某项业务在报告期内增长较快。"
+    c = clean_text("1、行业概况..........................4" + prose + "2、市场规模..........................7" + body)
+    assert prose in c.text and "行业概况" not in c.text
+
 def test_tail_heading_followed_by_long_prose_is_not_a_tail():
     text = "".join(PROSE) * 4 + "免责声明的法律效力问题" + "".join(PROSE) * 30 + "评级说明在报告最后。"
     c = clean_text(text)

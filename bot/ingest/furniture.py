@@ -55,6 +55,8 @@ _WEB = re.compile(r"www\.|https?://|\.(?:com|cn|net|org|xyz)(?![A-Za-z])", re.I)
 _PIECE = re.compile(r"[^。！？!?]+[。！？!?]*")
 _LEADING_PAGE = re.compile(r"[\d\s/\-—]*")
 _LEAD_TRIM = "。，；、：）)」”’!！?？ \t"
+TOC_GAP = 80  # characters between two table-of-contents entries, with no sentence end: an entry without a leader
+_SENTENCE_END = re.compile(r"[。！？!?]")
 K = 10  # window for repetition: shorter strings repeat in prose ("同比增长" …), furniture is longer
 MIN_REPEAT = 3
 MAX_TAIL_SECTION = 3000  # characters; the longest disclaimer paragraphs seen run ~2,000
@@ -217,7 +219,26 @@ def analyst_contacts(text: str) -> list[Span]:
 
 
 def table_of_contents(text: str) -> list[Span]:
-    return [(m.start(), m.end(), "toc") for m in TOC_ENTRY.finditer(text) if m.end() - m.start() >= 8]
+    """Runs of table-of-contents entries, one span each. An entry is found by its dot leader; what lies between two
+    entries, or between a 「目录」 heading and the first, is an entry too when it is short and ends no sentence — an
+    entry with a short leader or none (「目录2017年市场规模325亿，部分品种仍存在提升空间..5白蛋白…………5」)."""
+    out: list[list] = []
+    for m in TOC_ENTRY.finditer(text):
+        start, end = m.start(), m.end()
+        if end - start < 8:
+            continue
+        if out and _toc_gap(text[out[-1][1]:start]):
+            out[-1][1] = end
+            continue
+        head = text.rfind("目录", max(0, start - TOC_GAP), start)
+        if head >= 0 and _toc_gap(text[head:start]):
+            start = head
+        out.append([start, end])
+    return [(a, b, "toc") for a, b in out]
+
+
+def _toc_gap(gap: str) -> bool:
+    return len(gap) <= TOC_GAP and not _SENTENCE_END.search(gap)
 
 
 def _before(text: str, i: int, masked: list[bool] | None, width: int = 16) -> str:
