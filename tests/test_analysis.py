@@ -263,6 +263,11 @@ def test_a_rate_of_a_market_may_name_the_market_in_short():
     assert match(a, "2010-2019年某国皮肤学级销量复合增速为13.89%。", "", "", ["某国", "皮肤学级"]).indicator == 0.0
     margin = analyse("某板块的净利润同比是多少？")  # 净利率 is a rate of its own
     assert match(margin, "某板块净利率同比提升2.1pct。", "", "", ["某板块"]).indicator == 0.0
+    # and a rate asked is not named by its first word: 净利率's 「净利」 is the profit, whose growth is no margin's change
+    rate = analyse("某板块2020年的净利率同比是多少？")
+    profit = match(rate, "2020年，某板块的扣非后归母净利润总额为1006.72亿元，同比增长44.54%。", "", "", ["某板块"])
+    assert profit.indicator == 0.0 and not profit.complete
+    assert match(rate, "2020年某板块净利率为10.5%，同比提升1.34pct。", "", "", ["某板块"]).complete
 
 
 def test_the_pieces_jieba_leaves_of_a_quarter_first_period_are_no_names():

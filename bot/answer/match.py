@@ -244,7 +244,11 @@ def _found_indicator(aliases, text: str, count: bool = False) -> bool:
 
 def _short_base(ind, s: str) -> bool:
     """The indicator's first word, where the sentence states the rate asked: 「市场复合增速」 for 市场规模 + 年复合增长率,
-    「营业收入和利润增速」 for 营业利润 + 同比 — but not as part of a rate of its own (「净利润率…同比」, 「净利率」: a margin)."""
+    「营业收入和利润增速」 for 营业利润 + 同比 — but not as part of a rate of its own (「净利润率…同比」, 「净利率」: a margin),
+    and never for an indicator that is itself a rate: 净利率's 「净利」 is the profit (「净利润…同比增长44.54%」), not the
+    margin's change."""
+    if ind.name.endswith("率"):
+        return False
     for x in (a.lower() for a in ind.aliases if len(a) >= 3):
         if any(not _rate_of(x[:2], s, i) and not (s.startswith(x, i) and _rate_of(x, s, i)) for i in _at(x[:2], s)):
             return True
