@@ -20,6 +20,11 @@ def hit(doc: str, title: str, text: str, score: float) -> Hit:
                score=score)
 
 
+def lead_of(question: str, h: Hit, tokenize):
+    """The lead a single-fact answer to `question` takes from the one passage `h`."""
+    return extract_fact(analyse(question), question, [h], tokenize)[0][0]
+
+
 def test_a_sentence_naming_the_part_of_the_year_asked_leads_over_a_whole_year_figure(tokenize):
     """Asked for 前三季度, the sentence giving the whole year's 营收 (better ranked, subject named) must not lead."""
     q = "甲乙科技2020年前三季度的营业收入是多少？"
@@ -157,9 +162,9 @@ def test_a_share_stated_without_its_measure_answers_the_share_asked(tokenize):
     chosen, _ = extract_fact(analyse(q), q, [share], tokenize)
     assert chosen[0].fact.complete
     other = hit("b", "集成电路深度", "全球甲乙代工出货量占比由2010年的40%提升至2016年的45%。", 1.0)
-    assert not extract_fact(analyse(q), q, [other], tokenize)[0][0].fact.complete
+    assert not lead_of(q, other, tokenize).fact.complete
     year = hit("c", "集成电路深度", "2016年以来全球甲乙代工占比持续提升，2019年达到55%。", 1.0)
-    assert not extract_fact(analyse(q), q, [year], tokenize)[0][0].fact.complete
+    assert not lead_of(q, year, tokenize).fact.complete
 
 
 def test_a_level_is_not_answered_by_a_change_in_points(tokenize):
@@ -171,7 +176,7 @@ def test_a_level_is_not_answered_by_a_change_in_points(tokenize):
     chosen, _ = extract_fact(analyse(q), q, [points, level], tokenize)
     assert "3.6%" in chosen[0].sentence.text
     q2 = "中国医美2019年的渗透率提升了多少个百分点？"
-    assert extract_fact(analyse(q2), q2, [points], tokenize)[0][0].fact.number == 1.0
+    assert lead_of(q2, points, tokenize).fact.number == 1.0
 
 
 def test_a_sentence_the_chunk_edge_cuts_is_read_whole(tokenize):
@@ -251,9 +256,9 @@ def test_a_subject_labelling_its_sentence_owns_the_figures_after_the_label(token
     assert lead.fact.complete and lead.fact.owner == 1.0 and "818亿港元" in lead.sentence.text
     labelled = hit("c", "血制品季报", "特免类：丙免疫球蛋白：2020年第一季度批签发共247万支（以200IU/支规格折算），同比增长35%。", 1.0)
     q2 = "丙免疫球蛋白2020年第一季度的批签发量同比是多少？"
-    assert extract_fact(analyse(q2), q2, [labelled], tokenize)[0][0].fact.owner == 1.0
+    assert lead_of(q2, labelled, tokenize).fact.owner == 1.0
     # a subject named mid-sentence before 「：」 labels nothing: the figures after it are another subject's
-    assert extract_fact(analyse(q), q, [other], tokenize)[0][0].fact.owner == 0.0
+    assert lead_of(q, other, tokenize).fact.owner == 0.0
 
 
 def test_a_compound_rate_is_no_year_on_year_change(tokenize):
@@ -267,7 +272,7 @@ def test_a_compound_rate_is_no_year_on_year_change(tokenize):
     lead = extract_fact(analyse(q), q, [cagr, yoy], tokenize)[0][0]
     assert "3.1%" in lead.sentence.text and lead.fact.modifier == 1.0
     both = hit("c", "电子周报二", "2021年全球电视出货量同比增长3.0%，2021-2023年复合增速为2.2%。", 1.0)
-    assert extract_fact(analyse(q), q, [both], tokenize)[0][0].fact.modifier == 1.0
+    assert lead_of(q, both, tokenize).fact.modifier == 1.0
 
 
 def test_a_year_glued_to_its_item_number_is_read(tokenize):
@@ -290,7 +295,7 @@ def test_a_figure_after_among_is_a_members_not_the_subjects(tokenize):
     lead = extract_fact(analyse(q), q, [member, whole], tokenize)[0][0]
     assert "22%" in lead.sentence.text
     among = hit("c", "血制品批签发数据三", "戊品种1-7月份批签发13万瓶，其中甲生物的批签发增速为-53%。", 1.0)
-    assert extract_fact(analyse(q), q, [among], tokenize)[0][0].fact.owner == 0.0
+    assert lead_of(q, among, tokenize).fact.owner == 0.0
 
 
 def test_a_market_share_written_out_states_the_share(tokenize):
@@ -299,13 +304,13 @@ def test_a_market_share_written_out_states_the_share(tokenize):
     q = "全球庚补充剂的市占率是多少？"
     written = hit("a", "膳食补充剂行业研究", "数据显示，全球庚补充剂市场规模达60亿美元，占膳食补充剂市场约6%的比例，已经成为增速最快的细分领域之一。",
                   0.5)
-    lead = extract_fact(analyse(q), q, [written], tokenize)[0][0]
+    lead = lead_of(q, written, tokenize)
     assert lead.fact.complete and lead.fact.indicator == 1.0
     # the figure comes right after 市场: as near its indicator as 「市场份额为5.5%」
     q2 = "中国辛器械的市占率是多少？"
     share = hit("c", "辛器械深度研究", "根据国外研究机构估计，中国辛器械市场约占世界辛器械市场5.5-6%左右，且国内企业在国内市场份额呈提升趋势。",
                 0.5)
-    assert extract_fact(analyse(q2), q2, [share], tokenize)[0][0].fact.near == 1.0
+    assert lead_of(q2, share, tokenize).fact.near == 1.0
 
 
 def test_a_figure_said_to_be_current_answers_a_question_asking_for_now(tokenize):
@@ -316,7 +321,7 @@ def test_a_figure_said_to_be_current_answers_a_question_asking_for_now(tokenize)
     now = hit("b", "壬科连锁研究", "目前国内整体壬科市场规模为1800亿元，美国为1224亿美元。", 0.5)
     lead = extract_fact(analyse(q), q, [dated, now], tokenize)[0][0]
     assert "1800亿元" in lead.sentence.text and lead.fact.sub_period == 1.0
-    alone = extract_fact(analyse(q), q, [dated], tokenize)[0][0]
+    alone = lead_of(q, dated, tokenize)
     assert alone.fact.complete and "880亿" in alone.sentence.text
 
 
@@ -327,18 +332,18 @@ def test_a_list_in_the_clause_before_its_respectively_gives_each_item_its_figure
     q = "甲地2018年的市占率是多少？"
     pair = hit("a", "晶圆代工系列", "仅从晶圆制造来看，丙地占据了全球半数以上的市场份额，甲地和乙地在全球的市占率基本相当，"
                "2018年的市占率分别为10%和9%。", 1.0)
-    assert extract_fact(analyse(q), q, [pair], tokenize)[0][0].fact.owner == 1.0
+    assert lead_of(q, pair, tokenize).fact.owner == 1.0
     q2 = "丁医美2019年的营业收入是多少？"
     slashed = hit("b", "医美机构比较", "从可比的医美业务来看，2019年戊整形、己医美、丁医美、庚医疗医美业务分别实现营收8.04/8.69/"
                   "1.91/6.28亿元，各机构地域侧重有所不同。", 1.0)
-    assert extract_fact(analyse(q2), q2, [slashed], tokenize)[0][0].fact.owner == 1.0
+    assert lead_of(q2, slashed, tokenize).fact.owner == 1.0
     q3 = "辛素的项目数量占比是多少？"
     clause = hit("c", "医美白皮书解读", "注射类医美约占我国医美总消费量的57.04%，其中壬酸、辛素分别占注射项目的66.59%、32.67%，"
                  "同比增速53.11%、90.56%，分别为503、330万例。", 1.0)
-    assert extract_fact(analyse(q3), q3, [clause], tokenize)[0][0].fact.owner == 1.0
+    assert lead_of(q3, clause, tokenize).fact.owner == 1.0
     # a list further back (two clauses) or a 「分别」 clause listing again is not the mention's
     far = hit("d", "晶圆代工系列二", "甲地和乙地的市占率基本相当，差距不大，2018年的市占率分别为10%和9%。", 1.0)
-    assert extract_fact(analyse(q), q, [far], tokenize)[0][0].fact.owner == 0.0
+    assert lead_of(q, far, tokenize).fact.owner == 0.0
 
 
 def test_a_respectively_giving_a_list_of_times_gives_the_subjects_figures(tokenize):
@@ -348,14 +353,14 @@ def test_a_respectively_giving_a_list_of_times_gives_the_subjects_figures(tokeni
     q = "甲丙19年11月的批签发量是多少？"
     months = hit("a", "批签发月报", "根据批签发数据，19年11月、12月和20年1月甲丙批签量分别为122.64万瓶、89.71万瓶和107.81万瓶，"
                  "总计320.16万瓶，市场供应紧缺程度较为可控。", 1.0)
-    lead = extract_fact(analyse(q), q, [months], tokenize)[0][0]
+    lead = lead_of(q, months, tokenize)
     assert lead.fact.owner == 1.0 and lead.fact.complete
     q2 = "国内甲丙2020年Q1~Q2的批签发量是多少？"
     quarters = hit("b", "跨市场周报", "2020年Q1~Q2，国内甲丙批签发量（统一换算为2.5g规格）分别为381、230万瓶，同比增长114%、13%。", 1.0)
-    assert extract_fact(analyse(q2), q2, [quarters], tokenize)[0][0].fact.owner == 1.0
+    assert lead_of(q2, quarters, tokenize).fact.owner == 1.0
     q3 = "甲丙2020年的批签发量是多少？"
     split = hit("c", "批签发年报", "随着疫情缓解，2020年甲丙的国产与进口批签发量分别为426万、834万和12万支。", 1.0)
-    assert extract_fact(analyse(q3), q3, [split], tokenize)[0][0].fact.owner == 0.0
+    assert lead_of(q3, split, tokenize).fact.owner == 0.0
 
 
 def test_a_listed_subject_followed_by_its_own_value_is_not_shared(tokenize):
@@ -363,14 +368,14 @@ def test_a_listed_subject_followed_by_its_own_value_is_not_shared(tokenize):
     asked is not a list sharing one figure (「甲、乙丙出货量达6.11亿台」 still is; a year after the item is no value)."""
     q = "乙丙的批签发量是多少？"
     own = hit("a", "某月度跟踪", "本月累计实现血制品批签发106.85万瓶，包括甲5.19万、乙丙14.57万、丁3.35万，其余品种未有批签发。", 1.0)
-    assert extract_fact(analyse(q), q, [own], tokenize)[0][0].fact.shared is None
+    assert lead_of(q, own, tokenize).fact.shared is None
     q2 = "戊国2019年的渗透率是多少？"
     brackets = hit("b", "医美深度", "渗透率仍远低于己国（11.0%）、戊国（16.6%）和庚国（20.5%），未来空间广阔。", 1.0)
-    assert extract_fact(analyse(q2), q2, [brackets], tokenize)[0][0].fact.shared is None
+    assert lead_of(q2, brackets, tokenize).fact.shared is None
     shared = hit("c", "某行业报告", "甲、乙丙出货量达6.11亿台，预计2023年达21亿台。", 1.0)
-    assert extract_fact(analyse(q), q, [shared], tokenize)[0][0].fact.shared == 1.0
+    assert lead_of(q, shared, tokenize).fact.shared == 1.0
     dated = hit("d", "某行业报告", "甲、乙丙2019年出货量达6.11亿台。", 1.0)
-    assert extract_fact(analyse(q), q, [dated], tokenize)[0][0].fact.shared == 1.0
+    assert lead_of(q, dated, tokenize).fact.shared == 1.0
 
 
 def test_figures_following_one_another_after_the_subject_are_its_own(tokenize):
@@ -379,17 +384,17 @@ def test_figures_following_one_another_after_the_subject_are_its_own(tokenize):
     rate as far away with no figure leading to it is not."""
     q = "甲氧2020年的营业收入同比是多少？"
     chain = hit("a", "甲氧深度报告", "后疫情时代营收改善明显，甲氧连续四年营业收入实现增长，2020年总营收达12.95亿元，同比增长12.45%。", 1.0)
-    assert extract_fact(analyse(q), q, [chain], tokenize)[0][0].fact.owner == 1.0
+    assert lead_of(q, chain, tokenize).fact.owner == 1.0
     far = hit("b", "甲氧深度报告二", "后疫情时代营收改善明显，甲氧连续四年营业收入实现增长且客户结构持续优化带动整体规模，2020年营收同比增长12.45%。",
               1.0)
-    assert extract_fact(analyse(q), q, [far], tokenize)[0][0].fact.owner == 0.0
+    assert lead_of(q, far, tokenize).fact.owner == 0.0
     # a hop from one figure to the next crosses one clause at most (「1,168.30亿元」's comma is none)
     q2 = "甲剂的集采品种占比是多少？"
     hops = hit("c", "集采周报", "此次国采共涉及甲剂品种30个，占据本次国采品种的半壁江山，涉及品规132个，占比65%。", 1.0)
-    assert extract_fact(analyse(q2), q2, [hops], tokenize)[0][0].fact.owner == 0.0
+    assert lead_of(q2, hops, tokenize).fact.owner == 0.0
     q3 = "乙器械前三季度的营业收入同比是多少？"
     comma = hit("d", "乙器械三季报总结", "从中信乙器械行业分类成分来看，前三季度合计实现营业收入1,168.30亿元，同比增长52.01%。", 1.0)
-    assert extract_fact(analyse(q3), q3, [comma], tokenize)[0][0].fact.owner == 1.0
+    assert lead_of(q3, comma, tokenize).fact.owner == 1.0
 
 
 def test_a_figure_is_near_its_indicator_written_before_it_in_a_slashed_run_or_as_the_index_move(tokenize):
@@ -398,18 +403,18 @@ def test_a_figure_is_near_its_indicator_written_before_it_in_a_slashed_run_or_as
     as near its indicator as 「年复合增长率为13.1%」."""
     q = "乙药的市场规模年复合增长率是多少？"
     before = hit("a", "乙药行业概览", "在此背景下，整体乙药行业市场规模将以13.1%的年复合增长率持续增长，到2023年市场规模有望上升至375.9亿元。", 1.0)
-    assert extract_fact(analyse(q), q, [before], tokenize)[0][0].fact.near == 1.0
+    assert lead_of(q, before, tokenize).fact.near == 1.0
     q2 = "丁医美2019年的营业收入是多少？"
     slashed = hit("b", "医美机构比较", "从可比的医美业务来看，2019年戊整形、己医美、丁医美、庚医疗医美业务分别实现营收8.04/8.69/"
                   "1.91/6.28亿元，各机构地域侧重有所不同。", 1.0)
-    assert extract_fact(analyse(q2), q2, [slashed], tokenize)[0][0].fact.near == 1.0
+    assert lead_of(q2, slashed, tokenize).fact.near == 1.0
     q3 = "甲制剂本周的股票指数是多少？"
     move = hit("c", "医药行业周报", "子行业方面，本周表现最好的为甲制剂，上涨0.93%；表现最差的为乙服务，下跌5.32%。", 1.0)
-    assert extract_fact(analyse(q3), q3, [move], tokenize)[0][0].fact.near == 1.0
+    assert lead_of(q3, move, tokenize).fact.near == 1.0
     # a figure of another kind before the indicator is not its value
     q4 = "乙药2019年的市场规模是多少？"
     other = hit("d", "乙药行业概览二", "2019年乙药行业增长13.1%的市场规模数据尚未公布，行业集中度有所提升。", 1.0)
-    assert extract_fact(analyse(q4), q4, [other], tokenize)[0][0].fact.near == 0.0
+    assert lead_of(q4, other, tokenize).fact.near == 0.0
 
 
 def test_a_compound_rate_after_a_from_to_pair_is_the_rate_from_its_first_year(tokenize):
@@ -431,10 +436,10 @@ def test_a_market_written_with_its_money_states_its_size(tokenize):
     answer 市场规模 as 「市场规模为…」 does; a share of the market (「市场约占12%」) or a count does not."""
     q = "医用丙器械的市场规模是多少？"
     money = hit("a", "丙器械行业报告", "其中，医用丙器械市场约为2690亿元，约占72.70%；家用丙器械市场约为1010亿元。", 1.0)
-    lead = extract_fact(analyse(q), q, [money], tokenize)[0][0]
+    lead = lead_of(q, money, tokenize)
     assert lead.fact.indicator == 1.0 and lead.fact.near == 1.0 and lead.fact.complete
     q2 = "中国丁仪2017年的市场规模是多少？"
     rmb = hit("b", "丁仪深度", "2017年全球丁仪市场约30亿美金，中国丁仪市场约20亿人民币，戊公司市占率约40%。", 1.0)
-    assert extract_fact(analyse(q2), q2, [rmb], tokenize)[0][0].fact.indicator == 1.0
+    assert lead_of(q2, rmb, tokenize).fact.indicator == 1.0
     share = hit("c", "丙器械行业报告二", "医用丙器械市场约占72.70%，家用丙器械占比27.30%。", 1.0)
-    assert extract_fact(analyse(q), q, [share], tokenize)[0][0].fact.indicator < 1.0
+    assert lead_of(q, share, tokenize).fact.indicator < 1.0

@@ -417,8 +417,8 @@ def _match(a: Analysis, sentence: str, passage: str, title: str, words: list[str
         m.subject = 1.0  # the question names no subject: nothing to miss
     if a.qualifier:
         m.qualifier = 1.0 if a.qualifier.lower() in s else 0.0
-    share_phrase = bool(ind and ind.name == "市占率" and _SHARE_OF_MARKET.search(s)) or \
-        bool(ind and ind.name == "市场规模" and not ind.modifier and _MARKET_MONEY.search(s))
+    share_phrase = bool(ind) and bool(ind.name == "市占率" and _SHARE_OF_MARKET.search(s)
+                                      or ind.name == "市场规模" and not ind.modifier and _MARKET_MONEY.search(s))
     if share_phrase:
         m.indicator = 1.0  # 「占…市场…6%的比例」 states the share of the market, 「X市场约为2690亿元」 its size
     if ratio is None and m.indicator < 1 and _INDEX_MOVE.search(s):
