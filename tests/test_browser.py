@@ -47,6 +47,21 @@ def page(tmp_path_factory):
         server.stop()
 
 
+def wait_text(page, selector, test, timeout=30000):
+    """Wait until the element `selector` is on the page and its text `t` passes `test` (a JS expression in `t`).
+    A tab's content is mounted when the tab is first shown: an element not there yet is waited for, not an error."""
+    page.wait_for_function(f"(() => {{ const el = document.querySelector({selector!r}); if (!el) return false;"
+                           f" const t = el.innerText; return {test}; }})()", timeout=timeout)
+
+
+def show_tab(page, name):
+    """Select the tab `name` and wait until the browser shows it selected."""
+    tab = page.get_by_role("tab", name=name)
+    tab.click()
+    page.wait_for_function("n => [...document.querySelectorAll('[role=tab]')].some(b => b.innerText.includes(n)"
+                           " && b.getAttribute('aria-selected') === 'true')", arg=name, timeout=30000)
+
+
 def ask(page, question):
     box = page.locator("#question textarea")
     box.fill(question)
@@ -64,7 +79,7 @@ def test_chinese_question_streamed_cited_answer(page):
     ask(page, "Sora最长能生成多长的视频？")
     bot = page.locator("#chat .message.bot, #chat [data-testid='bot']").last
     bot.wait_for(timeout=30000)
-    page.wait_for_function("document.querySelector('#sources').innerText.includes('中信证券')", timeout=30000)
+    wait_text(page, "#sources", "t.includes('中信证券')", timeout=30000)
     assert "一分钟" in page.locator("#chat").inner_text()
     assert page.locator("#sources mark").count() >= 1
     ARTIFACTS.mkdir(exist_ok=True)
@@ -81,7 +96,7 @@ def test_clicking_a_citation_shows_its_source(page):
 
 def test_feedback_is_stored(page):
     page.locator("#chat button").last.click()  # 👍 is the last button under the last answer (label is localised)
-    page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('谢谢')", timeout=10000)
+    wait_text(page, "#feedback-status", "t.includes('谢谢')", timeout=10000)
     page.locator("#comment textarea").fill("引用很准确")
     page.locator("#send-comment").click()
     page.wait_for_timeout(1500)
@@ -93,7 +108,7 @@ def test_feedback_is_stored(page):
 
 def test_script_in_question_is_shown_not_run(page):
     ask(page, "<img src=x onerror=alert(1)><script>alert(2)</script>AIGC是什么？")
-    page.wait_for_function("document.querySelector('#chat').innerText.includes('<script>')", timeout=30000)
+    wait_text(page, "#chat", "t.includes('<script>')", timeout=30000)
     page.wait_for_timeout(1000)
     assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "chat-escaped.png"), full_page=True)
@@ -105,9 +120,9 @@ def test_admin_upload_is_searchable_at_once(page, tmp_path):
                       "市场规模可达500亿元。\n", encoding="utf-8")
     page.locator("text=上传新报告").first.click()
     page.locator("#upload-files input[type=file]").set_input_files(str(report))
-    page.wait_for_function("document.querySelector('#upload-status').innerText.includes('已完成')", timeout=60000)
+    wait_text(page, "#upload-status", "t.includes('已完成')", timeout=60000)
     ask(page, "量子计算机什么时候能实现商用突破？")
-    page.wait_for_function("document.querySelector('#sources').innerText.includes('测试证券')", timeout=30000)
+    wait_text(page, "#sources", "t.includes('测试证券')", timeout=30000)
     assert "2030" in page.locator("#chat").inner_text()
 
 
@@ -120,28 +135,28 @@ def test_bulk_upload_of_a_zip_reports_each_file(page, tmp_path):
         z.writestr("乙证券 氢能专题.txt", "乙证券:氢能专题研究\n2024-05-08\n本报告认为电解槽市场规模2025年可达200亿元。\n")
         z.writestr("说明.exe", b"MZ")
     page.locator("#upload-files input[type=file]").set_input_files(str(bundle))
-    page.wait_for_function("document.querySelector('#upload-status').innerText.split('已完成').length == 3",
-                           timeout=60000)
+    wait_text(page, "#upload-status", "t.split('已完成').length == 3", timeout=60000)
     text = page.locator("#upload-status").inner_text()
     assert "说明.exe: 失败" in text and "不支持的文件类型" in text
-    page.get_by_role("tab", name="研报库").click()
-    page.wait_for_function("document.querySelector('#library').innerText.includes('乙证券')", timeout=10000)
-    page.get_by_role("tab", name="研报助手").click()
+    show_tab(page, "研报库")
+    wait_text(page, "#library", "t.includes('乙证券')", timeout=10000)
+    show_tab(page, "研报助手")
 
 
 def test_library_tab_lists_and_searches_the_reports(page):
-    page.get_by_role("tab", name="研报库").click()
+    show_tab(page, "研报库")
     table = page.locator("#library")
     table.wait_for(timeout=10000)
-    page.wait_for_function("document.querySelector('#library').innerText.includes('华鑫证券')", timeout=10000)
+    wait_text(page, "#library", "t.includes('华鑫证券')", timeout=10000)
     assert "中信证券" in table.inner_text()
     page.locator("#library-search textarea, #library-search input").first.fill("华鑫")
-    page.wait_for_function("!document.querySelector('#library').innerText.includes('中信证券')", timeout=10000)
+    wait_text(page, "#library", "!t.includes('中信证券')", timeout=10000)
     assert "华鑫证券" in table.inner_text()
-    page.get_by_role("tab", name="研报助手").click()
+    show_tab(page, "研报助手")
 
 
 def test_picker_filters_by_typed_text_and_shows_the_scope(page):
+    show_tab(page, "研报助手")  # where the last test left it, or not if it failed
     picker = page.locator("#filter input").first
     picker.click()
     picker.fill("华鑫")
@@ -149,4 +164,4 @@ def test_picker_filters_by_typed_text_and_shows_the_scope(page):
     option.wait_for(timeout=10000)
     assert page.locator("ul[role='listbox'] li, [role='option']").filter(has_text="中信证券").count() == 0
     option.click()
-    page.wait_for_function("document.querySelector('#scope').innerText.includes('已选 1 份')", timeout=10000)
+    wait_text(page, "#scope", "t.includes('已选 1 份')", timeout=10000)

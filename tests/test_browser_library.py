@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from support import ROOT
-from test_browser import ask, opened
+from test_browser import ask, opened, show_tab, wait_text
 from test_web import Server
 
 # one worker (of `-n 2`) runs this module: its module fixture (a server, a store) is built once
@@ -49,26 +49,25 @@ def page(tmp_path_factory):
 
 
 def test_welcome_summarises_hundreds_of_reports(page):
-    page.wait_for_function(f"document.querySelector('#welcome').innerText.includes('共 {N_REPORTS} 份研报')",
-                           timeout=30000)
+    wait_text(page, "#welcome", f"t.includes('共 {N_REPORTS} 份研报')", timeout=30000)
     text = page.locator("#welcome").inner_text()
     assert "来自 8 家机构" in text and len(text.splitlines()) <= 20
 
 
 def test_library_view_searches_hundreds_of_reports(page):
-    page.get_by_role("tab", name="研报库").click()
-    page.wait_for_function("document.querySelector('#library').innerText.includes('已完成')", timeout=30000)
+    show_tab(page, "研报库")
+    wait_text(page, "#library", "t.includes('已完成')", timeout=30000)
     # the page's load has answered (it shows the admin's remove row): what is typed now is not raced by it
     page.locator("#remove").wait_for(state="visible", timeout=30000)
     page.locator("#library-search textarea, #library-search input").first.fill("行业跟踪第123期")
-    page.wait_for_function("(t => t.includes('行业跟踪第123期') && !t.includes('行业跟踪第122期'))"
-                           "(document.querySelector('#library').innerText)", timeout=30000)
+    wait_text(page, "#library", "t.includes('行业跟踪第123期') && !t.includes('行业跟踪第122期')", timeout=30000)
     text = page.locator("#library").inner_text()
     assert "行业跟踪第123期" in text and "r123.txt" in text
-    page.get_by_role("tab", name="研报助手").click()
+    show_tab(page, "研报助手")
 
 
 def test_picker_filters_hundreds_of_reports_by_a_typed_term(page):
+    show_tab(page, "研报助手")  # where the last test left it, or not if it failed
     picker = page.locator("#filter input").first
     picker.click()
     picker.fill("第207期")
@@ -76,9 +75,9 @@ def test_picker_filters_hundreds_of_reports_by_a_typed_term(page):
     options.filter(has_text="第207期").first.wait_for(timeout=30000)
     assert options.count() == 1
     options.first.click()
-    page.wait_for_function("document.querySelector('#scope').innerText.includes('已选 1 份')", timeout=30000)
+    wait_text(page, "#scope", "t.includes('已选 1 份')", timeout=30000)
     ask(page, "样本公司207号的营业收入是多少？")
-    page.wait_for_function("document.querySelector('#chat').innerText.includes('307亿元')", timeout=30000)
+    wait_text(page, "#chat", "t.includes('307亿元')", timeout=30000)
     page.locator("#filter").get_by_role("button").last.click()  # clear the selection for the next test
 
 
@@ -88,21 +87,21 @@ def test_bulk_upload_shows_each_files_state_and_the_chat_keeps_answering(page):
         for i in range(6):
             z.writestr(f"新报告{i}.txt", f"测试证券:氢能专题第{i}期\n2024-06-0{i + 1}\n" +
                        f"第{i}期报告认为，电解槽{i}号项目的投资额为{40 + i}亿元，制氢成本有望下降。" * 80)
+    show_tab(page, "研报助手")
     page.locator("text=上传新报告").first.click()
     page.evaluate("""() => { window.seen = []; new MutationObserver(() => {
         const el = document.querySelector('#upload-status'); if (el) window.seen.push(el.innerText); })
         .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
     page.locator("#upload-files input[type=file]").set_input_files(str(bundle))
     status = page.locator("#upload-status")
-    page.wait_for_function("document.querySelector('#upload-status').innerText.includes('新报告5.txt')", timeout=30000)
+    wait_text(page, "#upload-status", "t.includes('新报告5.txt')", timeout=30000)
     ask(page, "样本公司12号的营业收入是多少？")  # the chat answers while the upload is ingested
-    page.wait_for_function("document.querySelector('#chat').innerText.includes('112亿元')", timeout=60000)
-    page.wait_for_function("document.querySelector('#upload-status').innerText.split('已完成').length == 7",
-                           timeout=180000)
+    wait_text(page, "#chat", "t.includes('112亿元')", timeout=60000)
+    wait_text(page, "#upload-status", "t.split('已完成').length == 7", timeout=180000)
     assert "失败" not in status.inner_text()
     seen = page.evaluate("window.seen")
     assert any("可按关键词检索" in t for t in seen), seen  # searchable before embedded, and the page said so
-    page.get_by_role("tab", name="研报库").click()
+    show_tab(page, "研报库")
     page.locator("#library-search textarea, #library-search input").first.fill("氢能专题")
-    page.wait_for_function("document.querySelector('#library').innerText.includes('氢能专题第5期')", timeout=30000)
-    page.get_by_role("tab", name="研报助手").click()
+    wait_text(page, "#library", "t.includes('氢能专题第5期')", timeout=30000)
+    show_tab(page, "研报助手")
