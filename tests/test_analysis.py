@@ -560,6 +560,12 @@ def test_a_known_measure_followed_by_a_rate_word_is_a_rate_of_its_own():
     assert (a.subject, a.indicator.name, a.indicator.modifier) == ("甲公司", "产能利用率", "同比")
     a = analyse("甲公司2020年的营收增长率是多少？")
     assert (a.indicator.name, a.indicator.modifier, a.indicator.own) == ("营业收入", "同比", False)
+    # a known alias with 率 straight after it is a rate too: 「归母净利率」 is no 归母净利(润), 「净利率」 no 净利润
+    a = analyse("甲公司的归母净利率是多少？")
+    assert (a.subject, a.indicator.name, a.indicator.own) == ("甲公司", "归母净利率", True)
+    from bot.answer.match import match
+    s = "甲公司归母净利率28.2%，同比下降4.6pct。"
+    assert match(a, s, s, "", ["甲公司"]).complete
 
 
 def test_a_price_range_is_no_year():

@@ -120,7 +120,7 @@ def find_indicator(text: str) -> tuple[Indicator | None, int, int]:
         name, alias, i = mod
         return Indicator(name=name, aliases=tuple(mods[name]), modifier=name, modifier_aliases=tuple(mods[name])), i, i + len(alias)
     name, alias, i = best
-    rate = re.match(r"[\u4e00-\u9fff]{1,3}?率", text[i + len(alias):])
+    rate = re.match(r"[\u4e00-\u9fff]{0,3}?率", text[i + len(alias):])
     if rate and not any(text.startswith(m, i + len(alias)) for m in modifier_words()):
         # 「产能利用率」 is a rate of its own, not the 产能 the vocabulary knows (「营收增长率」 is 营收 + 同比)
         own = alias + rate.group()
