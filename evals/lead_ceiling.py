@@ -15,7 +15,8 @@ first, as the eval does) and prints JSON:
 - wrong_leads with a right candidate: tie (the same fact score: the retrieval rank decided), lead_scores_higher,
   right_scores_higher (the lead order's other keys — a report the question names, one on the company — decided).
 
-`--save` keeps every question's candidates (their text, passage, title, rank, coverage and whether they are right);
+`--save` keeps every question's candidates (their text, passage, title, report date and length, rank, coverage,
+score and whether they are right);
 `--replay` scores saved candidates again with the code as it is now, in seconds and without a store — a way to try a
 change to the fact match on all 2,091 questions before a full run (retrieval's own fact rerank is not replayed: the
 full run stays the measure). `--rows` writes one JSON line per question (its text, whether the lead is right, the
@@ -70,7 +71,8 @@ def collect(args) -> list[dict]:
                 any(reports.has_value(s.text, v) for v in q.values)
             record["candidates"].append({"text": s.text, "passage": s.hit.chunk.text, "title": s.hit.report.title,
                                          "doc": s.hit.report.doc_id, "rank": s.rank, "coverage": x.coverage,
-                                         "right": right})
+                                         "right": right, "date": s.hit.report.date, "chars": s.hit.report.chars,
+                                         "chunk": s.hit.chunk.chunk_id, "score": x.score})
     return records
 
 
