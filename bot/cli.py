@@ -119,8 +119,11 @@ def sources_cmd(as_json, term):
         return
     if not reports:
         click.echo("No reports yet: run `bot ingest`.")
+    by_id = {r.doc_id: r for r in reports}
     for r in reports:
         state = "" if r.status == "embedded" else f"  ({r.status}: searchable by keywords, embedding)"
+        if r.twin_of in by_id:
+            state += f"  (nearly the same as [{by_id[r.twin_of].source}]: counted as one source)"
         click.echo(f"{r.date or '????-??-??'}  {r.broker or '-':8}  {r.chunks:4d} chunks  {r.title}  [{r.source}]{state}")
 
 

@@ -17,6 +17,7 @@ when it is first opened (`_upgrade`).
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -376,7 +377,7 @@ LEGACY = ("reports", "facts")  # collections of the old layout (see the module d
 
 
 def _report_md(meta: ReportMeta) -> dict:
-    md = {k: v for k, v in meta.to_dict().items() if k != "doc_id"}
+    md = {k: v for k, v in asdict(meta).items() if k != "doc_id"}
     md["date_int"] = int(meta.date.replace("-", "")) if meta.date else 0
     return md
 
@@ -394,7 +395,7 @@ def _report_meta(doc_id: str, m: dict) -> ReportMeta:
                       author=m.get("author", ""), source=m.get("source", ""), content_hash=m.get("content_hash", ""),
                       chunks=int(m.get("chunks", 0)), chars=int(m.get("chars", 0)),
                       status=m.get("status", "embedded"),  # stores written before statuses held embedded reports only
-                      ingested=m.get("ingested", ""))
+                      ingested=m.get("ingested", ""), sketch=m.get("sketch", ""), twin_of=m.get("twin_of", ""))
 
 
 def _chunk(chunk_id: str, text: str, m: dict) -> Chunk:

@@ -23,9 +23,12 @@ class ReportMeta:
     chars: int = 0  # length of the cleaned text
     status: str = "embedded"  # "indexed": searchable by keywords, vectors still to come; "embedded": both
     ingested: str = ""  # when it was written (ISO date and time, UTC)
+    sketch: str = ""  # a bottom-k sketch of the cleaned text (ingest.twins): near-copies are found by it
+    twin_of: str = ""  # the doc_id of the earlier report this one is a near-copy of ("" for none)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Everything but the sketch (hashes, of no use to a reader)."""
+        return {k: v for k, v in asdict(self).items() if k != "sketch"}
 
 
 @dataclass(frozen=True)

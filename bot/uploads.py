@@ -150,6 +150,9 @@ class Uploads:
 
     def _set(self, name: str, state: str, detail: str = "") -> None:
         with self._lock:
+            old = self._status.get(name)
+            if not detail and old and state in ("indexed", "embedded"):
+                detail = old.detail  # a note said while reading (a near-copy of another report) stays
             self._status[name] = FileStatus(name, state, detail)
 
     def _state(self, name: str) -> str:

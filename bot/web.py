@@ -34,7 +34,7 @@ TEXT = {
            "scope_some": "当前范围：已选 {n} 份 — {names}",
            "count": "共 {n} 份研报，来自 {brokers} 家机构（{first} 至 {last}）。主要机构：{top}。", "recent": "最新的报告：",
            "cols": ["标题", "机构", "日期", "字数", "文本块", "导入时间", "状态", "文件"],
-           "status": {"indexed": "可关键词检索，向量计算中", "embedded": "已完成"},
+           "status": {"indexed": "可关键词检索，向量计算中", "embedded": "已完成"}, "twin": "（与《{}》几乎相同，算作同一来源）",
            "cancel": "取消上传", "reingest": "重新导入此报告（管理员）",
            "ask_like": "示例问题：", "thanks": "谢谢反馈，已记录。", "no_answer": "请先提问，再提交反馈。",
            "intro": "每个回答都附有研报原文引用；涉及数字时，由确定性的公式计算，并标明每个输入的出处。"},
@@ -50,6 +50,7 @@ TEXT = {
            "recent": "Newest reports:",
            "cols": ["Title", "Broker", "Date", "Characters", "Chunks", "Ingested", "Status", "File"],
            "status": {"indexed": "searchable by keywords, embedding", "embedded": "done"},
+           "twin": " (nearly the same as “{}”: counted as one source)",
            "cancel": "Cancel upload", "reingest": "Re-ingest this report (admins)",
            "thanks": "Thank you, your feedback is saved.", "no_answer": "Ask something first, then send feedback.",
            "intro": "Every answer quotes the reports; numbers come from deterministic formulas with cited inputs."},
@@ -125,13 +126,16 @@ def scope_text(engine: Engine, selected, lang: str) -> str:
 def library_rows(engine: Engine, term: str = "", limit: int = 500, lang: str = "zh") -> list[list]:
     """The library table: every report matching the search term (title, broker, date, file), newest first."""
     term = (term or "").strip().lower()
-    status = TEXT[lang]["status"]
+    status, twin = TEXT[lang]["status"], TEXT[lang]["twin"]
+    by_id = engine.library.reports_by_id()
     rows = []
     for r in sorted(engine.library.sources(), key=lambda r: r.date or "", reverse=True):
         if term and term not in f"{r.title} {r.broker} {r.date} {r.source}".lower():
             continue
-        rows.append([r.title, r.broker, r.date, r.chars or "", r.chunks, r.ingested, status.get(r.status, r.status),
-                     r.source])
+        state = status.get(r.status, r.status)
+        if r.twin_of in by_id:
+            state += twin.format(by_id[r.twin_of].title)
+        rows.append([r.title, r.broker, r.date, r.chars or "", r.chunks, r.ingested, state, r.source])
         if len(rows) >= limit:
             break
     return rows

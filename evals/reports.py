@@ -183,7 +183,9 @@ def ingest_info(corpus: Corpus, summary, in_store: list, seconds: float) -> dict
             "chunks": sum(stored[n].chunks for n in names & set(stored)),
             "reports_per_min": round(60 * (summary.added + summary.replaced) / seconds, 1)
             if summary.added + summary.replaced and seconds else None,
-            "lost_reports": len(lost), "lost": lost, "empty_sources": empty, "duplicates": duplicates}
+            "lost_reports": len(lost), "lost": lost, "empty_sources": empty, "duplicates": duplicates,
+            # kept, and linked to the earlier copy (answers count the two as one source)
+            "near_copies": sorted(stored[n].source for n in names & set(stored) if stored[n].twin_of)}
 
 
 def values_cut(lib, corpus: Corpus, anns: list[Annotation], stored: list) -> dict:
@@ -660,6 +662,8 @@ def table(result: dict) -> list[str]:
     lines += [f"  lost {x['file']}: {x['reason']}" for x in ing["lost"]]
     lines += [f"  empty source file {x['file']}: {x['reason']}" for x in ing.get("empty_sources", [])]
     lines += [f"  duplicate (text already in the store) {x['file']}: {x['reason']}" for x in ing.get("duplicates", [])]
+    if ing.get("near_copies"):
+        lines.append(f"  near-copies of another report, kept and linked to it: {len(ing['near_copies'])}")
     if ing.get("values_cut"):
         lines.append(f"  annotated values cut by cleaning: {ing['values_cut']['cut']} of {ing['values_cut']['checked']}")
     return lines
@@ -691,6 +695,8 @@ def markdown(result: dict, failures: int = 40) -> str:
     lines += [f"- {x['file']}: {x['reason']}" for x in ing["lost"]]
     lines += [f"- empty source file (not a lost report) {x['file']}: {x['reason']}" for x in ing.get("empty_sources", [])]
     lines += [f"- duplicate, its text is in the store under another name: {x['file']}" for x in ing.get("duplicates", [])]
+    if ing.get("near_copies"):
+        lines += [f"- near-copies of another report, kept and linked to it: {len(ing['near_copies'])}"]
     if ing.get("values_cut"):
         lines += ["", f"Annotated values cut by cleaning: {ing['values_cut']['cut']} of {ing['values_cut']['checked']}."]
     lines += ["", "| | facts | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]

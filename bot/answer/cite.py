@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..ingest.chunk import is_heading, sentence_spans
+from ..ingest.twins import source_id
 from ..text import quote_quality
 from ..types import Citation, Hit, ReportMeta
 
@@ -28,6 +29,7 @@ def sentences(hits: list[Hit]) -> list[Sentence]:
     when the hit carries it (`whole_span`): 「专科药：…收入同比减少5.35%至818亿港元；」 ends a chunk whose next one
     begins 「归母净利润139亿港元，同比增长16.86%。」 — neither half states 专科药's 净利润 growth."""
     seen: set[tuple[str, int]] = set()
+    said: set[tuple[str, str]] = set()
     out: list[Sentence] = []
     for rank, hit in enumerate(hits):
         text = hit.chunk.text
@@ -42,9 +44,10 @@ def sentences(hits: list[Hit]) -> list[Sentence]:
                 if whole != (start, end) and quote_quality(hit.report_text[whole[0]:whole[1]]) >= quote_quality(body):
                     start, end = whole  # (a table run grown is no sentence: it stays as its chunk cut it)
                     body = hit.report_text[start:end]
-            if (hit.chunk.doc_id, start) in seen:
-                continue
+            if (hit.chunk.doc_id, start) in seen or (source_id(hit.report), body) in said:
+                continue  # (a sentence its near-copy, or its own report elsewhere, already gave is not said twice)
             seen.add((hit.chunk.doc_id, start))
+            said.add((source_id(hit.report), body))
             out.append(Sentence(hit, body, start, end, rank, section))
     return out
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..ingest.chunk import is_heading, sentence_spans
+from ..ingest.twins import source_id
 from ..text import quote_quality
 from ..types import Citation, Hit, ReportMeta
 from .analysis import Analysis
@@ -103,9 +104,10 @@ def extract(question: str, hits: list[Hit], tokenize, max_sentences: int = 3,
     chosen = [s for s in scored[:max_sentences]
               if s is best or (s.score >= 0.6 * best.score and s.coverage >= 0.5 * best.coverage and s.matched)]
     if per_report:
-        docs = list(dict.fromkeys(s.sentence.hit.report.doc_id for s in scored))
+        # a report and its near-copy are one source: one quota between them
+        docs = list(dict.fromkeys(source_id(s.sentence.hit.report) for s in scored))
         quota = max(1, max_sentences // max(1, len(docs)))
-        chosen = [s for d in docs for s in [x for x in scored if x.sentence.hit.report.doc_id == d][:quota]]
+        chosen = [s for d in docs for s in [x for x in scored if source_id(x.sentence.hit.report) == d][:quota]]
     cites = [cite(i + 1, s.sentence.hit.report, s.sentence.hit.chunk.chunk_id, s.sentence.text, s.sentence.start,
                   s.sentence.end) for i, s in enumerate(chosen)]
     return chosen, cites
@@ -167,11 +169,11 @@ def extract_fact(a: Analysis, question: str, hits: list[Hit], tokenize, supporti
     if supporting and lead.fact.complete:
         # other reports stating the whole fact too (often with another figure: sources differ) are shown after
         # the lead, one sentence each — the user sees that the library does not agree with itself
-        seen = {doc}
+        seen = {source_id(lead.sentence.hit.report)}  # (a near-copy of a report quoted is no other report)
         for x in scored[1:]:
             if len(seen) > OTHER_REPORTS:
                 break
-            d = x.sentence.hit.report.doc_id
+            d = source_id(x.sentence.hit.report)
             if d not in seen and x.fact.complete and x.score >= OTHER_REPORT_SCORE * lead.score and \
                     x.fact.quality >= QUOTABLE and x.sentence.text != lead.sentence.text:
                 chosen.append(x)

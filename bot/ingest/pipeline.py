@@ -26,6 +26,7 @@ from .clean import clean_text, normalize
 from .facts import report_estimates, report_figures, to_json
 from .load import is_report_file, load_text
 from .metadata import extract_metadata
+from .twins import find_twin, sketch, source_id
 
 EMBED_BATCH = 16
 WRITE_GROUP_CHUNKS = 2000  # first pass: chunks per Chroma write
@@ -85,7 +86,7 @@ def prepare(path: Path, settings: Settings) -> Report:
                           f"removed: {rules}).")
     meta = ReportMeta(doc_id=doc_id_for(path.name), title=header.title, broker=header.broker, date=header.date,
                       author=header.author, source=path.name,
-                      content_hash=hashlib.sha256(text.encode()).hexdigest())
+                      content_hash=hashlib.sha256(text.encode()).hexdigest(), sketch=sketch(text))
     return Report(meta=meta, text=text, breaks=carry_cuts(cleaned.text, text, cleaned.cuts),
                   cleaning=cleaned.report())
 
@@ -180,6 +181,10 @@ def _read(files: list[Path], settings: Settings, store, summary: IngestSummary, 
         return counts[0][doc_id]
 
     todo: list[tuple[Report, ReportMeta | None]] = []
+    # reports a new one may be a near-copy of: the store's, then each one read here (the first of two copies read
+    # is the one the other links to); a store written before sketches gets them as its files are read again
+    earlier = [r for r in reports if r.sketch]
+    backfill: list[ReportMeta] = []
     for path in files:
         if stop():
             tell(path.name, "cancelled")
@@ -198,15 +203,30 @@ def _read(files: list[Path], settings: Settings, store, summary: IngestSummary, 
                 and existing.status == "embedded" and not force and stored_chunks(existing.doc_id) == existing.chunks:
             summary.unchanged += 1
             tell(path.name, "unchanged")
+            if not existing.sketch:
+                near = find_twin(report.meta, earlier)
+                existing = replace(existing, sketch=report.meta.sketch, twin_of=source_id(near[0]) if near else "")
+                backfill.append(existing)
+                earlier.append(existing)
             continue
         if twin and twin.doc_id != report.meta.doc_id:
             summary.duplicates += 1
             summary.notes.append(f"{path.name}: same text as {twin.source}, skipped.")
             tell(path.name, "unchanged", f"same text as {twin.source}")
             continue
+        near = find_twin(report.meta, earlier)
+        if near:
+            report = replace(report, meta=replace(report.meta, twin_of=source_id(near[0])))
+            summary.notes.append(f"{path.name}: nearly the same text as {near[0].source} (about {near[1]:.0%} "
+                                 "alike); both are kept, and answers count them as one source.")
+            tell(path.name, "reading", f"与 {near[0].source} 内容几乎相同：两份都保留，回答时算作同一来源 "
+                                       f"(nearly the same text as {near[0].source})")
+        earlier.append(report.meta)
         todo.append((report, existing))
         summary.cleaning[path.name] = report.cleaning
         known[report.meta.content_hash] = report.meta
+    if backfill:
+        store.mark_reports(backfill)
     return todo
 
 
