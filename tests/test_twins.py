@@ -87,6 +87,9 @@ def test_the_cli_says_which_report_a_near_copy_repeats(tmp_path):
     r = bot("ingest", str(folder))
     assert r.returncode == 0 and "added 2" in r.stdout, r.stderr[-2000:]
     assert "note: b.txt: nearly the same text as a.txt" in r.stderr
+    (folder / "c.txt").write_text((folder / "a.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    said = json.loads(bot("ingest", "--json", str(folder)).stdout)  # an exact copy is skipped, and --json says so
+    assert said["duplicates"] == 1 and any(n.startswith("c.txt: same text as a.txt") for n in said["notes"])
     line = next(x for x in bot("sources").stdout.splitlines() if "[b.txt]" in x)
     assert "nearly the same as [a.txt]" in line
     rows = {x["source"]: x for x in json.loads(bot("sources", "--json").stdout)}

@@ -61,7 +61,8 @@ class IngestSummary:
     def to_dict(self) -> dict:
         return {"added": self.added, "unchanged": self.unchanged, "replaced": self.replaced,
                 "resumed": self.resumed, "cancelled": self.cancelled, "duplicates": self.duplicates, "chunks_added": self.chunks_added,
-                "failed": [{"file": f, "error": m} for f, m in self.failed], "cleaning": self.cleaning}
+                "failed": [{"file": f, "error": m} for f, m in self.failed], "notes": self.notes,
+                "cleaning": self.cleaning}
 
 
 def _same_meta(a: ReportMeta, b: ReportMeta) -> bool:
