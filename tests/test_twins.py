@@ -94,3 +94,15 @@ def test_the_cli_says_which_report_a_near_copy_repeats(tmp_path):
     assert "nearly the same as [a.txt]" in line
     rows = {x["source"]: x for x in json.loads(bot("sources", "--json").stdout)}
     assert rows["b.txt"]["twin_of"] == rows["a.txt"]["doc_id"] and "sketch" not in rows["b.txt"]
+
+
+def test_an_upload_of_a_near_copy_says_which_report_it_repeats(tmp_path, fresh_library):
+    from test_web_units import accept_uploads
+
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    write(incoming, "a.txt", "甲证券:氢能专题研究\n2024-06-01\n", BODY)
+    write(incoming, "b.txt", "某平台转载:氢能产业深度\n2024-06-03\n", BODY.replace("约为1.2GW", "为1.2GW"))
+    lines = accept_uploads(fresh_library(), tmp_path / "uploads", [incoming / "a.txt", incoming / "b.txt"])
+    assert lines[0] == "a.txt: 已完成 (embedded)"
+    assert lines[1].startswith("b.txt: 已完成 (embedded) — 与 a.txt 内容几乎相同"), lines
