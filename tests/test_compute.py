@@ -54,6 +54,12 @@ def test_other_questions_are_not_computations(question):
 def test_names_with_digits_are_not_figures_of_the_question():
     assert detect("5G手机2021年出货量比2020年增加了多少？").kind == "difference"
     assert detect("55寸的液晶电视2016年到2020年价格的年均复合增长率是多少？").kind == "cagr"
+    # nor are the words of a report's title, or a numeral in words with no unit: 「新三板」, 「前十大」
+    spec = detect("据《新三板行业专题报告》，收入前十大甲厂商2017年到2019年营业收入的年均复合增长率是多少？")
+    assert spec is not None and spec.kind == "cagr"
+    assert [n.question for n in spec.needs] == ["据《新三板行业专题报告》，收入前十大甲厂商2017年营业收入是多少？",
+                                               "据《新三板行业专题报告》，收入前十大甲厂商2019年营业收入是多少？"]
+    assert detect("某市场从2022年的三千亿元增至2030年的一万亿元，年复合增长率是多少？") is None  # 三千亿元 has a unit
 
 
 # --- which number a sentence states for a year ----------------------------------------------------------------

@@ -340,11 +340,18 @@ _EN_FILLER = re.compile(r"^\s*(?:what|how much|how many|by how much)\s+(?:is|was
                         r"\b(?:of|the)\s*$|\s*[?？.]+\s*$", re.I)
 
 
+_TITLE_QUOTED = re.compile(r"《[^》]*》")
+
+
 def _states_figures(q: str) -> bool:
-    """Whether the question writes figures of its own (3000亿元, 10%), years and names (5G, 32寸, SGLT-2i) aside."""
+    """Whether the question writes figures of its own (3000亿元, 10%), years and names (5G, 32寸, SGLT-2i) aside —
+    and the words of a report's 《title》 (「新三板」), and a numeral in words with no unit (「前十大」, 「十四五」)."""
+    titles = [m.span() for m in _TITLE_QUOTED.finditer(q)]
     for n in find_numbers(q):
         before, after = q[max(0, n.start - 1):n.start], q[n.end:n.end + 2]
         if n.unit == "年" or (not n.unit and re.fullmatch(_Y, n.text.strip())):
+            continue
+        if any(a <= n.start < b for a, b in titles) or (not n.unit and not re.search(r"\d", n.text)):
             continue
         if re.match(r"[A-Za-z\-]", before) or re.match(r"[A-Za-z]|寸|英寸|代", after):
             continue
