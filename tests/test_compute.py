@@ -80,6 +80,18 @@ def test_the_figure_a_sentence_states_for_a_year(sentence, year, value):
     assert n is not None and n.text == value
 
 
+@pytest.mark.parametrize("sentence, year, value", [
+    # years joined by a slash are a list, and a slashed run of figures shares its last unit
+    ("调研数据显示2018年/2019年的正规市场疗程总量分别为2200万次/2500万次。", 2018, "2200万次"),
+    ("调研数据显示2018年/2019年的正规市场疗程总量分别为2200万次/2500万次。", 2019, "2500万次"),
+    ("预计公司2021/2022/2023年归母净利润为1.28/2.33/3.1亿元。", 2021, "1.28亿元"),
+    ("预计公司2021/2022/2023年归母净利润为1.28/2.33/3.1亿元。", 2022, "2.33亿元"),
+])
+def test_slashed_years_and_figures_pair_up(sentence, year, value):
+    n = value_for_year(sentence, year)
+    assert n is not None and f"{n.value}{n.unit}" == value
+
+
 def test_a_parallel_from_to_pair_takes_the_years_of_the_one_before():
     """「单价从2017年…上升到2019年…，销量从8.57万支上升到36.08万支」: 8.57万支 is 2017's 销量, not 2019's."""
     s = "甲产品平均单价从2017年286.83元上升到2019年的354.19元，销量从8.57万支上升到36.08万支。"

@@ -41,7 +41,7 @@ _YEAR2 = r"(?<![\d.A-Za-z])(?:FY)?([1-3]\d)(?:年(?![间内来以期代度增复
 _YEAR = re.compile(f"{_YEAR4}|{_YEAR2}")
 # Years joined into one group: 2017-2023年 (a span), 2019、2020年 / 2019年和2020年 (a list).
 _SPAN_JOIN = re.compile(r"\s*(?:年)?\s*(?:-|–|—|~|～|至|到)\s*$")
-_LIST_JOIN = re.compile(r"\s*(?:年)?\s*(?:、|和|与|及|以及|,|，)\s*$")
+_LIST_JOIN = re.compile(r"\s*(?:年)?\s*(?:、|和|与|及|以及|,|，|/|／)\s*$")  # (2018年/2019年, 2018/2019年: a list too)
 # A number that is not a figure of the indicator: a multiple, a percentage-point change, a reference.
 _NOT_VALUE_AFTER = re.compile(r"\s*(?:倍|个百分点|百分点|pct|pp|bp|x\b|X\b|次方|季度|月|日|号|周|天|层|代|级|寸|英寸|nm|纳米)", re.I)
 _NOT_VALUE_BEFORE = re.compile(r"(?:图|表|图表|第|附录|No\.?|Fig\.?|Table)\s*$", re.I)
@@ -86,7 +86,7 @@ def values(text: str, ratio: bool, groups: list[YearGroup] | None = None) -> lis
     percentages for a ratio indicator, none for another."""
     groups = year_groups(text) if groups is None else groups
     out = []
-    for n in find_numbers(text):
+    for n in _slashed_units(text, find_numbers(text)):
         if n.is_range or n.unit == "年" or any(g.start <= n.start < g.end or n.start <= g.start < n.end for g in groups):
             continue
         if (n.unit in _RATIO_UNITS) != ratio:
@@ -103,6 +103,18 @@ def values(text: str, ratio: bool, groups: list[YearGroup] | None = None) -> lis
         if n.dimension is Dimension.PAGES:
             continue  # 「第3页/共18页」
         out.append(n)
+    return out
+
+
+def _slashed_units(text: str, nums: list[NumberSpan]) -> list[NumberSpan]:
+    """A slashed run shares its last unit: 「1.28/2.33/3.1亿元」 is three amounts in 亿元 (a number written with
+    no unit of its own before a slash borrows the next one's, as a range's low end does)."""
+    out = list(nums)
+    for i in range(len(out) - 2, -1, -1):
+        n, after = out[i], out[i + 1]
+        if not n.unit and after.unit and not n.is_range and text[n.end:after.start].strip() in ("/", "／") \
+                and re.search(r"\d", n.text):
+            out[i] = replace(n, unit=after.unit, explicit_unit=False)
     return out
 
 
