@@ -26,7 +26,7 @@ from .clean import clean_text, normalize
 from .facts import report_estimates, report_figures, to_json
 from .load import is_report_file, load_text
 from .metadata import extract_metadata
-from .twins import find_twin, sketch, source_id
+from .twins import current, find_twin, sketch, source_id
 
 EMBED_BATCH = 16
 WRITE_GROUP_CHUNKS = 2000  # first pass: chunks per Chroma write
@@ -184,7 +184,7 @@ def _read(files: list[Path], settings: Settings, store, summary: IngestSummary, 
     todo: list[tuple[Report, ReportMeta | None]] = []
     # reports a new one may be a near-copy of: the store's, then each one read here (the first of two copies read
     # is the one the other links to); a store written before sketches gets them as its files are read again
-    earlier = [r for r in reports if r.sketch]
+    earlier = [r for r in reports if current(r.sketch)]
     backfill: list[ReportMeta] = []
     for path in files:
         if stop():
@@ -204,7 +204,7 @@ def _read(files: list[Path], settings: Settings, store, summary: IngestSummary, 
                 and existing.status == "embedded" and not force and stored_chunks(existing.doc_id) == existing.chunks:
             summary.unchanged += 1
             tell(path.name, "unchanged")
-            if not existing.sketch:
+            if not current(existing.sketch):
                 near = find_twin(report.meta, earlier)
                 existing = replace(existing, sketch=report.meta.sketch, twin_of=source_id(near[0]) if near else "")
                 backfill.append(existing)
