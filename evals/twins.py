@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> None:
         sketch(report.text)
         seconds += time.perf_counter() - t
         read.append((str(f.relative_to(root)), report.meta.sketch, len(report.text)))
-    pairs = sorted(((similarity(a[1], b[1]), b[0], a[0]) for i, a in enumerate(read) for b in read[:i]
-                    if similarity(a[1], b[1]) >= args.floor), reverse=True)
+    alike = ((similarity(a[1], b[1]), b[0], a[0]) for i, a in enumerate(read) for b in read[:i])
+    pairs = sorted((x for x in alike if x[0] >= args.floor), reverse=True)
     print(f"{len(read)} reports, {sum(n for _, _, n in read):,} characters cleaned; sketching took {seconds:.1f} s")
     for sim, a, b in pairs:
         print(f"{sim:.3f}  {a}  |  {b}")

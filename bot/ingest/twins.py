@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import zlib
+from functools import lru_cache
 from typing import Iterable
 
 from ..types import ReportMeta
@@ -36,9 +37,11 @@ def current(s: str) -> bool:
     return s.startswith(FORMAT)
 
 
-def _hashes(s: str) -> set[int]:
+@lru_cache(maxsize=8192)
+def _hashes(s: str) -> frozenset[int]:
+    """A sketch's hashes (decoded once: a new report is compared with every report of the library)."""
     raw = base64.b64decode(s[len(FORMAT):])
-    return {int.from_bytes(raw[i:i + 4], "big") for i in range(0, len(raw), 4)}
+    return frozenset(int.from_bytes(raw[i:i + 4], "big") for i in range(0, len(raw), 4))
 
 
 def similarity(a: str, b: str) -> float:
@@ -54,7 +57,7 @@ def find_twin(meta: ReportMeta, earlier: Iterable[ReportMeta]) -> tuple[ReportMe
     """The earlier report `meta` is a near-copy of (the most alike, at least NEAR), and how alike; or None."""
     best: tuple[ReportMeta, float] | None = None
     for other in earlier:
-        if other.doc_id == meta.doc_id or not current(other.sketch):
+        if other.doc_id == meta.doc_id:
             continue
         sim = similarity(meta.sketch, other.sketch)
         if sim >= NEAR and (best is None or sim > best[1]):
